@@ -1,0 +1,276 @@
+"""The `reader` command: the same core the window uses, for terminals and scripts.
+
+Every subcommand takes `--data-dir` and `--json`; JSON output is stable and
+documented in the README.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Callable
+
+from reader import __version__, paths
+from reader.progress import Progress
+
+
+def _print_json(data: object) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+class TerminalProgress:
+    """A one-line progress bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+
+    def __call__(self, event: Progress) -> None:
+        if not self.enabled or not event.total:
+            return
+        width = 30
+        filled = int(width * event.done / event.total)
+        bar = "#" * filled + "-" * (width - filled)
+        sys.stderr.write(f"\r{event.stage:<10} [{bar}] {event.done}/{event.total} {event.current[:40]:<40}")
+        if event.done == event.total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _library(args: argparse.Namespace):
+    from reader.library import Library
+
+    return Library(args.data_dir)
+
+
+def _open_index(args: argparse.Namespace):
+    return _library(args).db
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    library = _library(args)
+    report = library.update([Path(p) for p in args.paths], progress=TerminalProgress(),
+                            entities=not args.no_entities)
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        print(f"{len(report.added)} added, {len(report.updated)} updated, {report.unchanged} unchanged, "
+              f"{len(report.removed)} removed, {len(report.duplicates)} duplicates, {len(report.errors)} errors"
+              + (f"; {report.entities} entities" if report.entities is not None else ""))
+        for item in report.duplicates:
+            print(f"  duplicate: {item.path}: {item.message}")
+        for item in report.errors:
+            print(f"  error: {item.path}: {item.message}")
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from reader.queries.documents import list_documents
+
+    docs = list_documents(_open_index(args))
+    if args.json:
+        _print_json([d.to_json() for d in docs])
+        return 0
+    for d in docs:
+        print(f"{d.id:>4}  {d.date or '':<16}  {','.join(d.languages):<8} {d.chars:>7}  {d.file_name}  {d.title}")
+        if d.source:
+            print(f"{'':>6}source: {d.source}")
+    if not docs:
+        print("The index is empty: run `reader index` first.")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from reader.queries.documents import get_document, resolve_document
+
+    db = _open_index(args)
+    detail = get_document(db, resolve_document(db, args.doc))
+    if args.json:
+        _print_json(detail.to_json())
+    else:
+        sys.stdout.write(detail.text)
+        if not detail.text.endswith("\n"):
+            sys.stdout.write("\n")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from reader.queries.search import search
+
+    result = search(_open_index(args), args.query, limit=args.limit)
+    if args.json:
+        _print_json({"query": result.query, "more": result.more, "hits": [h.to_json() for h in result.hits]})
+        return 0
+    bold, plain = ("\033[1m", "\033[0m") if sys.stdout.isatty() else ("【", "】")
+    for hit in result.hits:
+        snippet = hit.snippet
+        for s, e in reversed(hit.snippet_matches):
+            snippet = snippet[:s] + bold + snippet[s:e] + plain + snippet[e:]
+        print(f"{hit.file_name} [{hit.start}:{hit.end}] {hit.title}\n    {snippet}")
+    count = len(result.hits)
+    print(f"{count} result{'' if count == 1 else 's'}{' (more with --limit)' if result.more else ''}")
+    return 0
+
+
+def cmd_entities(args: argparse.Namespace) -> int:
+    from reader.queries.entities import entity_documents, list_entities
+
+    db = _open_index(args)
+    entities = list_entities(db, args.type)
+    files = entity_documents(db)
+    if args.json:
+        _print_json([dict(e.to_json(), files=files.get(e.id, [])) for e in entities])
+        return 0
+    for e in entities:
+        aliases = ", ".join(a for a in e.aliases if a != e.name)[:60]
+        print(f"{e.label:<12} {e.mentions:>5} × in {e.documents:>3} docs  {e.name}" + (f"  ({aliases})" if aliases else ""))
+    return 0
+
+
+def cmd_xref(args: argparse.Namespace) -> int:
+    from reader.queries.entities import (cooccurring, entity_mentions, entity_passages_repeated, get_entity,
+                                         related_to_entity)
+
+    db = _open_index(args)
+    entity = get_entity(db, args.entity)
+    mentions = entity_mentions(db, entity.id)
+    together = cooccurring(db, entity.id, limit=args.limit)
+    related = related_to_entity(db, entity.id, limit=args.limit)
+    repeated = entity_passages_repeated(db, entity.id, limit=args.limit)
+    if args.json:
+        _print_json({"entity": entity.to_json(), "mentions": [m.to_json() for m in mentions],
+                     "cooccurring": [c.to_json() for c in together],
+                     "related_documents": [r.to_json() for r in related],
+                     "repeated_passages": [{"doc_id": d, "passage_seq": seq, "similar": [m.to_json() for m in sim]}
+                                           for d, seq, sim in repeated]})
+        return 0
+    print(f"{entity.name} [{entity.label}]  {entity.mentions} mentions in {entity.documents} documents")
+    print(f"  also written: {', '.join(entity.aliases)}")
+    for group in mentions:
+        print(f"\n{group.document.date or '':<16} {group.document.title}")
+        for m in group.mentions:
+            print(f"    …{m.left}【{m.match}】{m.right}…")
+    if together:
+        print("\nappears with: " + ", ".join(f"{c.entity.name} ({c.together})" for c in together))
+    if related:
+        print("\nrelated documents:")
+        for r in related:
+            print(f"    {r.document.title}")
+    if repeated:
+        print("\npassages repeated elsewhere:")
+        for doc_id, seq, similar in repeated:
+            print(f"    document {doc_id} passage {seq} ≈ " +
+                  ", ".join(f"{m.document.file_name}#{m.passage_seq} ({m.similarity:.0%})" for m in similar))
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from reader.ingest import load_file
+    from reader.nlp import Extractor
+    from reader.nlp.canonical import Linker, Mention
+    from reader.nlp.normalize import normalize_value
+
+    doc = load_file(Path(args.file))
+    spans = Extractor().extract_passages(doc.text, [(p.start, p.end, p.lang) for p in doc.passages])
+    library = _library(args)
+    linker = Linker(alias_paths=library.alias_paths() or None, corrections=library.corrections())
+    _, ids = linker.link([Mention(doc.key, s.start, s.end, s.label, s.text) for s in spans])
+    rows = [{"start": s.start, "end": s.end, "label": s.label, "text": s.text, "entity": entity_id,
+             "value": normalize_value(s.text, s.label, doc.date)} for s, entity_id in zip(spans, ids)]
+    if args.json:
+        _print_json(rows)
+        return 0
+    for row in rows:
+        value = f"  = {row['value']}" if row["value"] else ""
+        print(f"{row['start']:>7}-{row['end']:<7} {row['label']:<12} {row['text']}  → {row['entity']}{value}")
+    return 0
+
+
+def cmd_entity(args: argparse.Namespace) -> int:
+    from reader.queries.entities import get_entity
+
+    library = _library(args)
+    db = library.db
+    entity = get_entity(db, args.entity)
+    value = getattr(args, "value", None)
+    if args.action == "merge":
+        value = get_entity(db, args.value).id
+    elif args.action == "retype":
+        value = value.upper()
+    stored = library.user.add_correction(args.action, entity.id, value)
+    report = library.indexer(progress=TerminalProgress()).update_entities()
+    if args.json:
+        _print_json({"correction": vars(stored), "entities": report.entities})
+    else:
+        print(f"{args.action}: {entity.name} ({entity.id})" + (f" ← {value}" if value else "") +
+              f"; saved with your data, {report.entities} entities now")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", help=f"where the index and your notes live (default: ${paths.DATA_DIR_ENV} "
+                                           "or the platform's user data folder)")
+    common.add_argument("--json", action="store_true", help="print stable JSON for scripts")
+    parser = argparse.ArgumentParser(prog="reader", description="Reader: a reading room for following a story "
+                                     "across many articles. With no command, opens the window.",
+                                     parents=[common])
+    parser.add_argument("--version", action="version", version=f"Reader {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+        command = sub.add_parser(name, help=help_text, description=help_text, parents=[common])
+        command.set_defaults(handler=handler)
+        return command
+
+    index = add("index", cmd_index, "build or update the index from the bundled seeds or from files/folders")
+    index.add_argument("paths", nargs="*", help="files or folders (recursive); default: the bundled seeds")
+    index.add_argument("--no-entities", action="store_true", help="text and search only; find entities later")
+    add("docs", cmd_docs, "list the documents in the index")
+    show = add("show", cmd_show, "print a document's text (with --json: passages and offsets too)")
+    show.add_argument("doc", help="document id, file name or content-hash prefix")
+    search = add("search", cmd_search, "search all documents")
+    search.add_argument("query", help='words (all must occur); "quoted phrase" kept together')
+    search.add_argument("--limit", type=int, default=20, help="at most this many results (default 20)")
+    entities = add("entities", cmd_entities, "list canonical entities (people, places, organisations, dates...)")
+    entities.add_argument("--type", help="only this type, e.g. PERSON, GPE, ORG, DATE")
+    xref = add("xref", cmd_xref, "where an entity appears, what it appears with, related documents")
+    xref.add_argument("entity", help="entity id or any name it is written as")
+    xref.add_argument("--limit", type=int, default=10)
+    extract = add("extract", cmd_extract, "the entities in any text file, without indexing it")
+    extract.add_argument("file")
+    entity = add("entity", cmd_entity, "correct an entity; kept with your data across re-indexing")
+    actions = entity.add_subparsers(dest="action", metavar="ACTION", required=True)
+    for name, help_text, value_help in [
+        ("rename", "give an entity another display name", "the new name"),
+        ("retype", "change an entity's type", "the new type, e.g. ORG"),
+        ("merge", "merge another entity into this one", "the other entity (id or name)"),
+        ("split", "split a spelling off into an entity of its own", "the spelling to split off"),
+        ("hide", "hide a false entity", None),
+    ]:
+        action = actions.add_parser(name, help=help_text, description=help_text, parents=[common])
+        action.add_argument("entity", help="entity id or any name it is written as")
+        if value_help:
+            action.add_argument("value", help=value_help)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    from reader.ingest.model import IngestError
+    from reader.store.db import IndexError_
+    from reader.store.userdata import UserDataError
+
+    try:
+        return args.handler(args)
+    except (LookupError, IndexError_, UserDataError, IngestError) as error:
+        print(f"reader: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("reader: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,61 @@
+"""Plain data that flows from ingest to the store.
+
+Offsets are Python code-point offsets into ``Document.text``, the decoded
+text with newlines normalised to ``\\n`` and nothing else changed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Language tags, by script.
+JAPANESE = "ja"
+ENGLISH = "en"
+KOREAN = "ko"
+OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    lang: str
+
+
+@dataclass
+class Passage:
+    """A paragraph (usually one line of scraped text) with its sentences."""
+
+    start: int
+    end: int
+    lang: str
+    sentences: list[Sentence] = field(default_factory=list)
+    # Site chrome, navigation, foreign-language "related articles" islands...
+    boilerplate: bool = False
+    # Index (into Document.passages) of the earlier passage this one repeats,
+    # when it is part of a repeated run of passages; None otherwise.
+    duplicate_of: int | None = None
+
+
+@dataclass
+class Document:
+    path: str                 # absolute path of the source file
+    text: str                 # decoded text, newlines normalised only
+    encoding: str             # encoding the bytes were decoded from
+    key: str                  # SHA-256 hex of ``text`` (UTF-8): the stable document key
+    title: str
+    date: str | None          # ISO 8601 (YYYY-MM-DD or YYYY-MM-DDTHH:MM)
+    source: str | None        # site / publisher when recognisable
+    languages: list[str]      # languages present, most characters first
+    urls: list[str]           # URLs cited in the text
+    passages: list[Passage]
+
+    @property
+    def chars(self) -> int:
+        return len(self.text)
+
+
+class IngestError(Exception):
+    """A file that cannot become a document: binary, undecodable, empty, too large.
+
+    The message is shown to the user as is, so it says what is wrong in plain words.
+    """

@@ -1,0 +1,116 @@
+"""Reading documents and passages from the index."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+import sqlite_utils
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    id: int
+    key: str
+    file_name: str
+    path: str
+    title: str
+    date: str | None
+    source: str | None
+    languages: list[str]
+    chars: int
+    passages: int
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class PassageInfo:
+    seq: int
+    start: int
+    end: int
+    lang: str
+    boilerplate: bool
+    duplicate_of: int | None
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class DocumentDetail:
+    summary: DocumentSummary
+    text: str
+    encoding: str
+    urls: list[str]
+    passages: list[PassageInfo]
+    sentences: list[tuple[int, int, str]]  # (start, end, lang)
+
+    def to_json(self) -> dict:
+        data = self.summary.to_json()
+        data.update(
+            encoding=self.encoding,
+            urls=self.urls,
+            text=self.text,
+            passages=[p.to_json() for p in self.passages],
+            sentences=[{"start": s, "end": e, "lang": lang} for s, e, lang in self.sentences],
+        )
+        return data
+
+
+class DocumentNotFound(LookupError):
+    pass
+
+
+_SUMMARY_COLUMNS = "id, key, file_name, path, title, date, source, languages, chars, passage_count"
+
+
+def _summary(row: tuple) -> DocumentSummary:
+    return DocumentSummary(row[0], row[1], row[2], row[3], row[4], row[5], row[6], json.loads(row[7]), row[8], row[9])
+
+
+def list_documents(db: sqlite_utils.Database) -> list[DocumentSummary]:
+    """All documents, newest first (undated last), then by title."""
+    rows = db.execute(
+        f"SELECT {_SUMMARY_COLUMNS} FROM documents ORDER BY date IS NULL, date DESC, title"
+    ).fetchall()
+    return [_summary(r) for r in rows]
+
+
+def resolve_document(db: sqlite_utils.Database, ref: str | int) -> int:
+    """A document id from an id, a content-hash prefix (≥ 6 hex digits) or a file name."""
+    ref = str(ref).strip()
+    if ref.isdigit() and db.execute("SELECT 1 FROM documents WHERE id = ?", [int(ref)]).fetchone():
+        return int(ref)
+    rows = db.execute("SELECT id FROM documents WHERE file_name = ? OR path = ?", [ref, ref]).fetchall()
+    if not rows and len(ref) >= 6 and all(c in "0123456789abcdef" for c in ref.lower()):
+        rows = db.execute("SELECT id FROM documents WHERE key LIKE ? || '%'", [ref.lower()]).fetchall()
+    if len(rows) == 1:
+        return rows[0][0]
+    if len(rows) > 1:
+        raise DocumentNotFound(f"'{ref}' matches {len(rows)} documents; use its id.")
+    raise DocumentNotFound(f"No document '{ref}' in the index (see `reader docs`).")
+
+
+def get_document(db: sqlite_utils.Database, doc_id: int) -> DocumentDetail:
+    row = db.execute(
+        f"SELECT {_SUMMARY_COLUMNS}, text, encoding, urls FROM documents WHERE id = ?", [doc_id]
+    ).fetchone()
+    if row is None:
+        raise DocumentNotFound(f"No document with id {doc_id}.")
+    passages = [
+        PassageInfo(seq, start, end, lang, bool(boiler), dup)
+        for seq, start, end, lang, boiler, dup in db.execute(
+            "SELECT seq, start, end, lang, boilerplate, duplicate_of FROM passages WHERE doc_id = ? ORDER BY seq",
+            [doc_id],
+        )
+    ]
+    sentences = db.execute(
+        "SELECT start, end, lang FROM sentences WHERE doc_id = ? ORDER BY start", [doc_id]
+    ).fetchall()
+    return DocumentDetail(_summary(row[:10]), row[10], row[11], json.loads(row[12]), passages,
+                          [tuple(s) for s in sentences])
+
+
+def document_count(db: sqlite_utils.Database) -> int:
+    return db.execute("SELECT count(*) FROM documents").fetchone()[0]

@@ -1,0 +1,283 @@
+"""Cross-references: where an entity appears, what it appears with, related documents and passages."""
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+
+import sqlite_utils
+
+from reader.queries.documents import _SUMMARY_COLUMNS, DocumentSummary, _summary
+from reader.store import sketch
+
+KWIC_CONTEXT = 30         # characters either side of a mention
+MIN_TOGETHER = 2          # co-occurrence floor: PMI over single sightings is noise
+SIMILAR_PASSAGE = 0.5     # Jaccard estimate from which a passage counts as a repeat or paraphrase
+
+
+@dataclass(frozen=True)
+class EntitySummary:
+    id: str
+    name: str
+    label: str
+    aliases: list[str]
+    mentions: int
+    documents: int
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class MentionInfo:
+    doc_id: int
+    start: int
+    end: int
+    text: str
+    entity_id: str
+    label: str
+    counted: bool         # False inside repeated or boilerplate passages
+
+
+@dataclass(frozen=True)
+class KwicMention:
+    doc_id: int
+    start: int
+    end: int
+    left: str
+    match: str
+    right: str
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class DocumentMentions:
+    document: DocumentSummary
+    mentions: list[KwicMention]
+
+    def to_json(self) -> dict:
+        return {"document": self.document.to_json(), "mentions": [m.to_json() for m in self.mentions]}
+
+
+@dataclass(frozen=True)
+class Cooccurrence:
+    entity: EntitySummary
+    score: float          # pointwise mutual information over passages
+    together: int         # passages holding both
+
+    def to_json(self) -> dict:
+        return {"entity": self.entity.to_json(), "score": round(self.score, 4), "together": self.together}
+
+
+@dataclass(frozen=True)
+class RelatedDocument:
+    document: DocumentSummary
+    score: float
+    shared: list[str]     # names of shared entities, rarest first
+    shared_passages: int  # passages that repeat or paraphrase one another
+
+    def to_json(self) -> dict:
+        return {"document": self.document.to_json(), "score": round(self.score, 4), "shared": self.shared,
+                "shared_passages": self.shared_passages}
+
+
+@dataclass(frozen=True)
+class SimilarPassage:
+    document: DocumentSummary
+    passage_seq: int
+    start: int
+    end: int
+    similarity: float
+    snippet: str
+
+    def to_json(self) -> dict:
+        return {"document": self.document.to_json(), "passage_seq": self.passage_seq, "start": self.start,
+                "end": self.end, "similarity": round(self.similarity, 3), "snippet": self.snippet}
+
+
+_ENTITY_COLUMNS = "id, name, label, aliases, mentions, documents"
+
+
+def _entity(row: tuple) -> EntitySummary:
+    return EntitySummary(row[0], row[1], row[2], json.loads(row[3]), row[4], row[5])
+
+
+def list_entities(db: sqlite_utils.Database, label: str | None = None) -> list[EntitySummary]:
+    """Visible entities with counted mentions, most mentioned first."""
+    where = "hidden = 0 AND mentions > 0" + (" AND label = ?" if label else "")
+    rows = db.execute(f"SELECT {_ENTITY_COLUMNS} FROM entities WHERE {where} ORDER BY mentions DESC, name",
+                      [label.upper()] if label else []).fetchall()
+    return [_entity(r) for r in rows]
+
+
+def get_entity(db: sqlite_utils.Database, ref: str) -> EntitySummary:
+    """An entity by id, or by any name or surface form seen (case-insensitive)."""
+    row = db.execute(f"SELECT {_ENTITY_COLUMNS} FROM entities WHERE id = ?", [ref]).fetchone()
+    if row is None:
+        row = db.execute(
+            f"SELECT {_ENTITY_COLUMNS} FROM entities WHERE id IN "
+            "(SELECT entity_id FROM entity_aliases WHERE alias = ?) ORDER BY hidden, mentions DESC LIMIT 1",
+            [ref.strip().casefold()]).fetchone()
+    if row is None:
+        raise LookupError(f"No entity '{ref}' in the index (see `reader entities`).")
+    return _entity(row)
+
+
+def document_mentions(db: sqlite_utils.Database, doc_id: int) -> list[MentionInfo]:
+    """A document's mentions in text order, for highlighting (hidden entities left out)."""
+    rows = db.execute(
+        "SELECT m.doc_id, m.start, m.end, m.text, m.entity_id, coalesce(e.label, m.label), m.counted "
+        "FROM mentions m LEFT JOIN entities e ON e.id = m.entity_id "
+        "WHERE m.doc_id = ? AND coalesce(e.hidden, 0) = 0 ORDER BY m.start", [doc_id]).fetchall()
+    return [MentionInfo(r[0], r[1], r[2], r[3], r[4] or "", r[5], bool(r[6])) for r in rows]
+
+
+def _documents(db: sqlite_utils.Database, ids: list[int]) -> dict[int, DocumentSummary]:
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    return {r[0]: _summary(r) for r in db.execute(
+        f"SELECT {_SUMMARY_COLUMNS} FROM documents WHERE id IN ({marks})", ids)}
+
+
+def _by_date(docs: dict[int, DocumentSummary]) -> list[int]:
+    return sorted(docs, key=lambda d: (docs[d].date is None, docs[d].date or "", docs[d].title))
+
+
+def entity_mentions(db: sqlite_utils.Database, entity_id: str) -> list[DocumentMentions]:
+    """Every counted mention of an entity with its context, grouped by document, documents by date."""
+    rows = db.execute(
+        "SELECT m.doc_id, m.start, m.end, "
+        f"substr(d.text, max(1, m.start + 1 - {KWIC_CONTEXT}), min(m.start, {KWIC_CONTEXT})), "
+        "substr(d.text, m.start + 1, m.end - m.start), "
+        f"substr(d.text, m.end + 1, {KWIC_CONTEXT}) "
+        "FROM mentions m JOIN documents d ON d.id = m.doc_id "
+        "WHERE m.entity_id = ? AND m.counted = 1 ORDER BY m.doc_id, m.start", [entity_id]).fetchall()
+    grouped: dict[int, list[KwicMention]] = defaultdict(list)
+    for doc_id, start, end, left, match, right in rows:
+        grouped[doc_id].append(KwicMention(doc_id, start, end, _one_line(left), match, _one_line(right)))
+    docs = _documents(db, list(grouped))
+    return [DocumentMentions(docs[d], grouped[d]) for d in _by_date(docs)]
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split("\n"))
+
+
+def cooccurring(db: sqlite_utils.Database, entity_id: str, limit: int = 20) -> list[Cooccurrence]:
+    """Entities found in the same passages, ranked by PMI (with a floor, so rare pairs don't win by chance)."""
+    total = db.execute("SELECT count(*) FROM passages WHERE duplicate_of IS NULL AND boilerplate = 0").fetchone()[0]
+    own = db.execute("SELECT passages FROM entities WHERE id = ?", [entity_id]).fetchone()
+    if not own or not own[0] or not total:
+        return []
+    rows = db.execute(
+        f"SELECT c.together, e.passages, {', '.join('e.' + c for c in _ENTITY_COLUMNS.split(', '))} "
+        "FROM cooccurrences c JOIN entities e ON e.id = c.b "
+        "WHERE c.a = ? AND c.together >= ? AND e.hidden = 0", [entity_id, MIN_TOGETHER]).fetchall()
+    scored = []
+    for together, passages, *entity in rows:
+        pmi = math.log((together * total) / (own[0] * passages))
+        scored.append(Cooccurrence(_entity(tuple(entity)), pmi, together))
+    scored.sort(key=lambda c: (-c.score, -c.together, c.entity.name))
+    return scored[:limit]
+
+
+def related_documents(db: sqlite_utils.Database, doc_id: int, limit: int = 10) -> list[RelatedDocument]:
+    """Documents sharing this one's entities (weighted by rarity, tf-idf-like) and passages."""
+    total = db.execute("SELECT count(*) FROM documents").fetchone()[0]
+    rows = db.execute(
+        "SELECT other.doc_id, e.name, e.documents, mine.count, other.count "
+        "FROM doc_entities mine JOIN doc_entities other ON other.entity_id = mine.entity_id "
+        "JOIN entities e ON e.id = mine.entity_id "
+        "WHERE mine.doc_id = ? AND other.doc_id != ? AND e.hidden = 0 AND e.label NOT IN "
+        "('DATE', 'TIME', 'MONEY', 'PERCENT', 'QUANTITY')", [doc_id, doc_id]).fetchall()
+    scores: dict[int, float] = defaultdict(float)
+    shared: dict[int, list[tuple[float, str]]] = defaultdict(list)
+    for other, name, documents, mine_count, other_count in rows:
+        idf = math.log(1 + total / documents)
+        scores[other] += idf * math.sqrt(min(mine_count, other_count))
+        shared[other].append((idf, name))
+    overlap = _shared_passages(db, doc_id)
+    for other, count in overlap.items():
+        scores[other] += 2.0 * count  # a repeated passage is strong evidence of a related story
+    best = sorted(scores, key=lambda d: -scores[d])[:limit]
+    docs = _documents(db, best)
+    return [RelatedDocument(docs[d], scores[d], [n for _, n in sorted(shared[d], reverse=True)][:8],
+                            overlap.get(d, 0)) for d in best]
+
+
+def _shared_passages(db: sqlite_utils.Database, doc_id: int) -> dict[int, int]:
+    """Per other document: how many of this document's passages it repeats or paraphrases."""
+    pairs = db.execute(
+        "SELECT DISTINCT mp.sketch, op.doc_id, op.id, op.sketch FROM passages mp "
+        "JOIN passage_sketches mine ON mine.passage_id = mp.id "
+        "JOIN passage_sketches theirs ON theirs.hash = mine.hash "
+        "JOIN passages op ON op.id = theirs.passage_id "
+        "WHERE mp.doc_id = ? AND op.doc_id != ?", [doc_id, doc_id]).fetchall()
+    matched: dict[int, set[int]] = defaultdict(set)
+    for own, other_doc, other_id, other in pairs:
+        if sketch.jaccard_estimate(sketch.from_blob(own), sketch.from_blob(other)) >= SIMILAR_PASSAGE:
+            matched[other_doc].add(other_id)
+    return {d: len(ids) for d, ids in matched.items()}
+
+
+def similar_passages(db: sqlite_utils.Database, doc_id: int, passage_seq: int, limit: int = 10) -> list[SimilarPassage]:
+    """Passages in other documents that repeat or closely paraphrase this one."""
+    row = db.execute("SELECT id, sketch FROM passages WHERE doc_id = ? AND seq = ?", [doc_id, passage_seq]).fetchone()
+    if row is None or row[1] is None:
+        return []
+    own_id, own = row[0], sketch.from_blob(row[1])
+    candidates = db.execute(
+        "SELECT DISTINCT p.id, p.doc_id, p.seq, p.start, p.end, p.sketch FROM passage_sketches s "
+        f"JOIN passages p ON p.id = s.passage_id WHERE s.hash IN ({','.join('?' * len(own[:sketch.LOOKUP]))}) "
+        "AND p.doc_id != ?", [*map(int, own[:sketch.LOOKUP]), doc_id]).fetchall()
+    scored = []
+    for pid, other_doc, seq, start, end, blob in candidates:
+        similarity = sketch.jaccard_estimate(own, sketch.from_blob(blob))
+        if pid != own_id and similarity >= SIMILAR_PASSAGE:
+            scored.append((similarity, other_doc, seq, start, end))
+    scored.sort(key=lambda s: (-s[0], s[1], s[2]))
+    scored = scored[:limit]
+    docs = _documents(db, list({s[1] for s in scored}))
+    texts = {d: db.execute("SELECT text FROM documents WHERE id = ?", [d]).fetchone()[0] for d in docs}
+    return [SimilarPassage(docs[d], seq, start, end, similarity, _one_line(texts[d][start:end])[:160])
+            for similarity, d, seq, start, end in scored]
+
+
+def entity_documents(db: sqlite_utils.Database) -> dict[str, list[str]]:
+    """File names of the documents each entity is counted in."""
+    files: dict[str, list[str]] = defaultdict(list)
+    for entity_id, file_name in db.execute(
+            "SELECT de.entity_id, d.file_name FROM doc_entities de JOIN documents d ON d.id = de.doc_id "
+            "ORDER BY d.file_name"):
+        files[entity_id].append(file_name)
+    return files
+
+
+def related_to_entity(db: sqlite_utils.Database, entity_id: str, limit: int = 10) -> list[RelatedDocument]:
+    """The documents where an entity matters most: its mentions relative to the document's length."""
+    rows = db.execute(
+        "SELECT de.doc_id, de.count, d.chars FROM doc_entities de JOIN documents d ON d.id = de.doc_id "
+        "WHERE de.entity_id = ?", [entity_id]).fetchall()
+    scored = sorted(((count * 1000 / max(chars, 1), doc_id) for doc_id, count, chars in rows), reverse=True)[:limit]
+    docs = _documents(db, [d for _, d in scored])
+    return [RelatedDocument(docs[d], score, [], 0) for score, d in scored]
+
+
+def entity_passages_repeated(db: sqlite_utils.Database, entity_id: str, limit: int = 10) -> list[tuple[int, int, list[SimilarPassage]]]:
+    """Passages mentioning an entity that other documents repeat or paraphrase: (doc, seq, matches)."""
+    found = []
+    for doc_id, seq in db.execute(
+            "SELECT DISTINCT m.doc_id, m.passage_seq FROM mentions m JOIN passages p "
+            "ON p.doc_id = m.doc_id AND p.seq = m.passage_seq "
+            "WHERE m.entity_id = ? AND m.counted = 1 AND p.sketch IS NOT NULL ORDER BY m.doc_id, m.passage_seq",
+            [entity_id]).fetchall():
+        similar = similar_passages(db, doc_id, seq, limit=5)
+        if similar:
+            found.append((doc_id, seq, similar))
+            if len(found) == limit:
+                break
+    return found

@@ -1,0 +1,160 @@
+"""Corpus-wide full-text search with exact results.
+
+The FTS index (see `reader.store.fts`) narrows the passages to candidates that
+contain every bigram and word of the query; each candidate is then checked
+against the folded query text itself, so results are exactly the passages that
+contain it. Passages marked as repeats of an earlier one are skipped, so an
+article printed twice is found once.
+
+Query syntax, kept small on purpose: words separated by spaces must all occur;
+"double quotes" keep a phrase together. Nothing else is special: FTS operators,
+`*`, brackets and the like are just text.
+"""
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import asdict, dataclass
+
+import sqlite_utils
+
+from reader.store.fts import fold, term_match_expression
+
+SNIPPET_CONTEXT = 40      # characters either side of the first match
+MAX_TERM_TOKENS = 64      # longer terms narrow candidates by their start, then are checked in full
+MAX_NARROWING_TERMS = 16  # a conjunction of some terms still holds every passage with all of them
+_CANDIDATE_BATCH = 200
+_TERM = re.compile(r'"([^"]*)"|(\S+)')
+_EDGE_WORD = re.compile(r"[^\W_]")
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    doc_id: int
+    doc_key: str
+    file_name: str
+    title: str
+    passage_seq: int
+    start: int                         # passage offsets in the document text
+    end: int
+    matches: list[tuple[int, int]]     # every match in the passage, document offsets
+    snippet: str
+    snippet_matches: list[tuple[int, int]]  # the matches' offsets within `snippet`
+    boilerplate: bool
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["matches"] = [list(m) for m in self.matches]
+        data["snippet_matches"] = [list(m) for m in self.snippet_matches]
+        return data
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    hits: list[SearchHit]
+    more: bool                         # further hits exist beyond `limit`
+
+
+def parse_terms(query: str) -> list[str]:
+    """Phrases and words of a query; stray quotes are dropped, not errors."""
+    terms = []
+    for match in _TERM.finditer(query):
+        term = match.group(1) if match.group(1) is not None else match.group(2).replace('"', "")
+        if term.strip():
+            terms.append(term.strip())
+    return terms
+
+
+def _term_pattern(term: str) -> re.Pattern[str]:
+    """Case- and width-insensitive; Latin words at the term's edges match whole words."""
+    folded = fold(term)
+    body = r"\s+".join(re.escape(part) for part in folded.split())
+    if _EDGE_WORD.match(folded[0]) and folded[0].isascii():
+        body = r"(?<![^\W_])" + body
+    if _EDGE_WORD.match(folded[-1]) and folded[-1].isascii():
+        body += r"(?![^\W_])"
+    return re.compile(body)
+
+
+def _match_expression(terms: list[str]) -> str | None:
+    parts = [e for e in (term_match_expression(t, MAX_TERM_TOKENS) for t in terms) if e][:MAX_NARROWING_TERMS]
+    return " AND ".join(f"({p})" for p in parts) if parts else None
+
+
+def _find_all(patterns: list[re.Pattern[str]], folded: str) -> list[tuple[int, int]] | None:
+    spans: list[tuple[int, int]] = []
+    for pattern in patterns:
+        found = [(m.start(), m.end()) for m in pattern.finditer(folded)]
+        if not found:
+            return None
+        spans.extend(found)
+    return sorted(spans)
+
+
+def _snippet(text: str, start: int, end: int, matches: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    first = matches[0][0] - start
+    lo = max(0, first - SNIPPET_CONTEXT)
+    hi = min(len(text), matches[0][1] - start + SNIPPET_CONTEXT * 2)
+    snippet = text[lo:hi].replace("\n", " ")
+    prefix = "…" if lo > 0 else ""
+    suffix = "…" if hi < len(text) else ""
+    shift = start + lo - len(prefix)
+    inside = [(s - shift, e - shift) for s, e in matches if s - start >= lo and e - start <= hi]
+    return prefix + snippet + suffix, inside
+
+
+def search(db: sqlite_utils.Database, query: str, limit: int = 20, offset: int = 0) -> SearchResult:
+    """Passages containing every term of `query`, best first; never raises on user input."""
+    terms = parse_terms(query)
+    expression = _match_expression(terms)
+    if expression is None:
+        return SearchResult(query, [], False)
+    patterns = [_term_pattern(t) for t in terms]
+    hits: list[SearchHit] = []
+    skipped = 0
+    batch_start = 0
+    while True:
+        rows = _candidates(db, expression, batch_start, _CANDIDATE_BATCH)
+        for row in rows:
+            hit = _verify(row, patterns)
+            if hit is None:
+                continue
+            if skipped < offset:
+                skipped += 1
+                continue
+            if len(hits) == limit:
+                return SearchResult(query, hits, True)
+            hits.append(hit)
+        if len(rows) < _CANDIDATE_BATCH:
+            return SearchResult(query, hits, False)
+        batch_start += _CANDIDATE_BATCH
+
+
+def _candidates(db: sqlite_utils.Database, expression: str, start: int, count: int) -> list[tuple]:
+    sql = """
+        SELECT p.doc_id, d.key, d.file_name, d.title, p.seq, p.start, p.end, p.boilerplate,
+               substr(d.text, p.start + 1, p.end - p.start)
+        FROM passages_fts f
+        JOIN passages p ON p.id = f.rowid
+        JOIN documents d ON d.id = p.doc_id
+        WHERE passages_fts MATCH ? AND p.duplicate_of IS NULL
+        ORDER BY p.boilerplate, f.rank, p.doc_id, p.seq
+        LIMIT ? OFFSET ?
+    """
+    try:
+        return db.execute(sql, [expression, count, start]).fetchall()
+    except sqlite3.OperationalError as error:
+        # Only our own quoted tokens reach FTS5, so this would be a bug, not bad input.
+        raise RuntimeError(f"search failed for FTS expression {expression!r}: {error}") from error
+
+
+def _verify(row: tuple, patterns: list[re.Pattern[str]]) -> SearchHit | None:
+    doc_id, key, file_name, title, seq, start, end, boilerplate, text = row
+    spans = _find_all(patterns, fold(text))
+    if spans is None:
+        return None
+    matches = [(start + s, start + e) for s, e in spans]
+    snippet, snippet_matches = _snippet(text, start, end, matches)
+    return SearchHit(doc_id, key, file_name, title, seq, start, end, matches, snippet, snippet_matches,
+                     bool(boilerplate))

@@ -1,0 +1,74 @@
+"""Opening the index: WAL, a schema version in `PRAGMA user_version`, clear errors.
+
+The index is a disposable cache of the sources, so an index written by an older
+Reader (or a damaged one) is simply rebuilt. One written by a newer Reader is
+refused rather than downgraded: the user may go back to that version.
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from reader.store import schema
+
+
+class IndexError_(Exception):
+    """Base for index problems a user can act on; the message says what to do."""
+
+
+class NewerIndexError(IndexError_):
+    pass
+
+
+class IndexLockedError(IndexError_):
+    pass
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # The UI reads on its thread while a worker writes on another; each has its own
+    # connection, and WAL lets readers go on during a write.
+    conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")  # a lost last transaction is rebuilt from sources
+    conn.execute("PRAGMA foreign_keys=ON")
+    return conn
+
+
+def _version_of(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def _remove_index_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def open_index(path: Path) -> sqlite_utils.Database:
+    """Open (creating or rebuilding as needed) the index at `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = _connect(path)
+        version = _version_of(conn)
+    except sqlite3.DatabaseError as error:
+        if "locked" in str(error):
+            raise IndexLockedError(f"The index {path} is locked by another program; close it and try again.") from error
+        # Not a database, or damaged: it is only a cache, start afresh.
+        _remove_index_files(path)
+        conn = _connect(path)
+        version = 0
+    if version > schema.VERSION:
+        conn.close()
+        raise NewerIndexError(
+            f"The index {path} was written by a newer version of Reader (schema {version}; "
+            f"this version reads schema {schema.VERSION}). Update Reader, or delete that file "
+            f"to rebuild the index with this version (your notes are kept elsewhere)."
+        )
+    if version < schema.VERSION:
+        # Older, or not ours (version 0): the index is a cache, so start afresh.
+        conn.close()
+        _remove_index_files(path)
+        conn = _connect(path)
+        schema.create(conn)
+    return sqlite_utils.Database(conn)

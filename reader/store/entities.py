@@ -1,0 +1,125 @@
+"""Entity mentions in the index, and the corpus-wide tables derived from them.
+
+Extraction is per document (slow, incremental); linking mentions to canonical
+entities needs the whole corpus (a surname links to a full name used in another
+document), and is fast, so it is redone whole after any change: the derived
+tables (entities, aliases, per-document counts, co-occurrences) are rebuilt in
+one transaction.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter, defaultdict
+from itertools import combinations
+from typing import TYPE_CHECKING
+
+import sqlite_utils
+
+if TYPE_CHECKING:  # the NLP is imported only when there is work for it
+    from reader.nlp.canonical import Correction, Linker
+
+# Values (dates, amounts) are cross-referenced but not ranked as co-occurring "entities".
+VALUE_LABELS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY"})
+
+
+def _passage_of(spans: list[tuple[int, int]], start: int) -> int:
+    """Index of the passage containing offset `start` (passages are sorted, disjoint)."""
+    lo, hi = 0, len(spans) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if spans[mid][0] <= start:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def extract_document(db: sqlite_utils.Database, doc_id: int, extractor) -> None:
+    """Find a stored document's entities and store them, in one transaction."""
+    from reader.nlp.normalize import normalize_value
+
+    text, doc_date = db.execute("SELECT text, date FROM documents WHERE id = ?", [doc_id]).fetchone()
+    passages = db.execute("SELECT start, end, lang, boilerplate, duplicate_of FROM passages "
+                          "WHERE doc_id = ? ORDER BY seq", [doc_id]).fetchall()
+    found = extractor.extract_passages(text, [(start, end, lang) for start, end, lang, _, _ in passages])
+    spans = [(p[0], p[1]) for p in passages]
+    rows = []
+    for span in found:
+        seq = _passage_of(spans, span.start)
+        counted = not passages[seq][3] and passages[seq][4] is None
+        value = normalize_value(span.text, span.label, doc_date) if span.label in VALUE_LABELS else None
+        rows.append((doc_id, seq, span.start, span.end, span.text, span.label,
+                     json.dumps(value, ensure_ascii=False, sort_keys=True) if value else None, int(counted)))
+    with db.conn:
+        db.execute("DELETE FROM mentions WHERE doc_id = ?", [doc_id])
+        db.conn.executemany(
+            "INSERT INTO mentions (doc_id, passage_seq, start, end, text, label, value, counted) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        db.execute("UPDATE documents SET extracted = 1 WHERE id = ?", [doc_id])
+
+
+def corrections_fingerprint(corrections: list["Correction"], alias_paths: list) -> str:
+    """Changes when the user's corrections or alias tables change, so linking is redone."""
+    from dataclasses import astuple
+    from pathlib import Path
+
+    state = {
+        "corrections": [astuple(c) for c in corrections],
+        "aliases": [[str(p), Path(p).stat().st_mtime if Path(p).exists() else None] for p in alias_paths],
+    }
+    return hashlib.sha256(json.dumps(state, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def linked_fingerprint(db: sqlite_utils.Database) -> str | None:
+    row = db.execute("SELECT value FROM state WHERE key = 'linked'").fetchone()
+    return row[0] if row else None
+
+
+def relink(db: sqlite_utils.Database, linker: "Linker", fingerprint: str) -> int:
+    """Link every mention in the corpus and rebuild the derived tables. Returns the entity count."""
+    from reader.nlp.canonical import Mention
+
+    rows = db.execute(
+        "SELECT m.id, d.key, m.start, m.end, m.label, m.text, m.value, m.doc_id, m.passage_seq, m.counted "
+        "FROM mentions m JOIN documents d ON d.id = m.doc_id ORDER BY m.doc_id, m.start").fetchall()
+    mentions = [Mention(r[1], r[2], r[3], r[4], r[5]) for r in rows]
+    entities, ids = linker.link(mentions)
+    with db.conn:
+        db.conn.executemany("UPDATE mentions SET entity_id = ? WHERE id = ?", [(e, r[0]) for e, r in zip(ids, rows)])
+        _rebuild_derived(db, entities, rows, ids)
+        db.execute("INSERT OR REPLACE INTO state (key, value) VALUES ('linked', ?)", [fingerprint])
+    return len(entities)
+
+
+def _rebuild_derived(db: sqlite_utils.Database, entities: list, rows: list[tuple], ids: list[str]) -> None:
+    for table in ("entities", "entity_aliases", "doc_entities", "cooccurrences"):
+        db.execute(f"DELETE FROM {table}")
+    counted = [(entity_id, r) for entity_id, r in zip(ids, rows) if r[9]]
+    mention_count = Counter(entity_id for entity_id, _ in counted)
+    per_doc = Counter((r[7], entity_id) for entity_id, r in counted)
+    passages_of: dict[str, set] = defaultdict(set)
+    entities_in_passage: dict[tuple[int, int], set] = defaultdict(set)
+    labels = {e.id: e.label for e in entities}
+    for entity_id, r in counted:
+        passages_of[entity_id].add((r[7], r[8]))
+        if labels.get(entity_id) not in VALUE_LABELS:
+            entities_in_passage[(r[7], r[8])].add(entity_id)
+    known = set()
+    entity_rows, alias_rows = [], []
+    for e in entities:
+        known.add(e.id)
+        documents = len({doc for doc, _ in passages_of[e.id]})
+        entity_rows.append((e.id, e.name, e.label, json.dumps(e.aliases, ensure_ascii=False), int(e.hidden),
+                            mention_count[e.id], documents, len(passages_of[e.id])))
+        alias_rows.extend((alias.casefold(), e.id) for alias in {e.name, *e.aliases})
+    db.conn.executemany("INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?)", entity_rows)
+    db.conn.executemany("INSERT INTO entity_aliases VALUES (?, ?)", alias_rows)
+    db.conn.executemany("INSERT INTO doc_entities VALUES (?, ?, ?)",
+                        [(doc, eid, n) for (doc, eid), n in per_doc.items() if eid in known])
+    pairs: Counter = Counter()
+    for members in entities_in_passage.values():
+        for a, b in combinations(sorted(members), 2):
+            pairs[(a, b)] += 1
+    db.conn.executemany("INSERT INTO cooccurrences VALUES (?, ?, ?)",
+                        [(a, b, n) for (a, b), n in pairs.items()] + [(b, a, n) for (a, b), n in pairs.items()])

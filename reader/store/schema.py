@@ -1,0 +1,108 @@
+"""The index schema. Bump VERSION on any change: older indexes are rebuilt."""
+from __future__ import annotations
+
+import sqlite3
+
+VERSION = 1
+
+_TABLES = """
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,          -- SHA-256 of the decoded text
+    path TEXT NOT NULL UNIQUE,
+    file_name TEXT NOT NULL,
+    file_sha TEXT NOT NULL,            -- SHA-256 of the file's bytes: skip decoding unchanged files
+    file_size INTEGER NOT NULL,
+    file_mtime REAL NOT NULL,
+    encoding TEXT NOT NULL,
+    title TEXT NOT NULL,
+    date TEXT,
+    source TEXT,
+    languages TEXT NOT NULL,           -- JSON list
+    urls TEXT NOT NULL,                -- JSON list
+    chars INTEGER NOT NULL,
+    passage_count INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    indexed_at TEXT NOT NULL,
+    extracted INTEGER NOT NULL DEFAULT 0  -- entity mentions stored
+);
+CREATE TABLE passages (
+    id INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    lang TEXT NOT NULL,
+    boilerplate INTEGER NOT NULL DEFAULT 0,
+    duplicate_of INTEGER,              -- seq of the earlier passage this one repeats
+    sketch BLOB,                       -- bottom-k MinHash (reader.store.sketch), NULL if too short
+    UNIQUE (doc_id, seq)
+);
+CREATE TABLE sentences (
+    id INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    passage_seq INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    lang TEXT NOT NULL
+);
+CREATE INDEX sentences_doc ON sentences(doc_id, start);
+-- Entity mentions found in each document; entity ids are assigned by linking the whole corpus.
+CREATE TABLE mentions (
+    id INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    passage_seq INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    label TEXT NOT NULL,
+    value TEXT,                        -- JSON: normalised date / amount / percentage
+    counted INTEGER NOT NULL,          -- 0 inside repeated or boilerplate passages
+    entity_id TEXT
+);
+CREATE INDEX mentions_doc ON mentions(doc_id, start);
+CREATE INDEX mentions_entity ON mentions(entity_id, doc_id);
+-- Derived from mentions by linking; rebuilt whole after any change (it is fast).
+CREATE TABLE entities (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    label TEXT NOT NULL,
+    aliases TEXT NOT NULL,             -- JSON list of surface forms seen
+    hidden INTEGER NOT NULL DEFAULT 0,
+    mentions INTEGER NOT NULL,         -- counted mentions
+    documents INTEGER NOT NULL,
+    passages INTEGER NOT NULL
+);
+CREATE INDEX entities_label ON entities(label, mentions);
+CREATE TABLE entity_aliases (alias TEXT NOT NULL, entity_id TEXT NOT NULL);
+CREATE INDEX entity_aliases_alias ON entity_aliases(alias);
+CREATE TABLE doc_entities (
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    entity_id TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (entity_id, doc_id)
+);
+CREATE INDEX doc_entities_doc ON doc_entities(doc_id);
+CREATE TABLE cooccurrences (
+    a TEXT NOT NULL, b TEXT NOT NULL, together INTEGER NOT NULL,  -- passages holding both
+    PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+-- Bottom-k MinHash sketches of passages, for finding repeats and paraphrases.
+CREATE TABLE passage_sketches (
+    hash INTEGER NOT NULL,
+    passage_id INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE
+);
+CREATE INDEX passage_sketches_hash ON passage_sketches(hash);
+CREATE INDEX passage_sketches_passage ON passage_sketches(passage_id);
+CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT);
+-- Contentless: the text lives in `documents`; tokens are recomputed to delete.
+CREATE VIRTUAL TABLE passages_fts USING fts5(
+    grams, unigrams, content='', tokenize='unicode61'
+);
+"""
+
+
+def create(conn: sqlite3.Connection) -> None:
+    with conn:
+        conn.executescript(_TABLES)
+        conn.execute(f"PRAGMA user_version = {VERSION}")

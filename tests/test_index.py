@@ -1,0 +1,139 @@
+"""Building, updating and versioning the index."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from reader.queries.documents import get_document, list_documents
+from reader.store import schema
+from reader.store.db import NewerIndexError, open_index
+from reader.store.indexer import Indexer
+
+
+def _index(path, sources, **kw):
+    return Indexer(open_index(path), entities=False).index(sources, **kw)
+
+
+def test_first_build_indexes_every_seed(tmp_path, seeds_copy):
+    report = _index(tmp_path / "i.sqlite", [seeds_copy], prune_missing=True)
+    assert len(report.added) == 5 and not report.errors
+    docs = list_documents(open_index(tmp_path / "i.sqlite"))
+    assert sorted(d.file_name for d in docs) == sorted(p.name for p in seeds_copy.iterdir())
+
+
+def test_text_is_kept_exactly(tmp_path, seeds_copy):
+    _index(tmp_path / "i.sqlite", [seeds_copy])
+    db = open_index(tmp_path / "i.sqlite")
+    for doc in list_documents(db):
+        original = (seeds_copy / doc.file_name).read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+        assert get_document(db, doc.id).text == original
+
+
+def test_rebuild_keeps_unchanged_documents(tmp_path, seeds_copy):
+    path = tmp_path / "i.sqlite"
+    _index(path, [seeds_copy], prune_missing=True)
+    ids_before = {d.file_name: d.id for d in list_documents(open_index(path))}
+    changed = sorted(seeds_copy.iterdir())[1]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n追記された段落。\n", encoding="utf-8")
+    report = _index(path, [seeds_copy], prune_missing=True)
+    assert report.updated == [str(changed)]
+    assert report.unchanged == 4 and not report.added
+    ids_after = {d.file_name: d.id for d in list_documents(open_index(path))}
+    # Untouched documents were not rewritten (same row ids); the edited one was.
+    assert {k: v for k, v in ids_after.items() if k != changed.name} == {
+        k: v for k, v in ids_before.items() if k != changed.name}
+    assert ids_after[changed.name] != ids_before[changed.name]
+
+
+def test_touched_but_identical_file_is_not_reprocessed(tmp_path, seeds_copy):
+    path = tmp_path / "i.sqlite"
+    _index(path, [seeds_copy])
+    some = next(seeds_copy.iterdir())
+    some.write_bytes(some.read_bytes())  # new mtime, same bytes
+    report = _index(path, [seeds_copy])
+    assert report.unchanged == 5 and not report.updated
+
+
+def test_removed_seed_is_pruned_and_its_search_rows_go(tmp_path, seeds_copy):
+    from reader.queries.search import search
+
+    path = tmp_path / "i.sqlite"
+    _index(path, [seeds_copy], prune_missing=True)
+    victim = next(p for p in seeds_copy.iterdir() if p.name.startswith("003"))
+    victim.unlink()
+    report = _index(path, [seeds_copy], prune_missing=True)
+    assert report.removed == [str(victim)]
+    db = open_index(path)
+    assert all(h.file_name != victim.name for h in search(db, "ウクライナ", limit=1000).hits)
+    assert db.execute("SELECT count(*) FROM passages_fts").fetchone()[0] == \
+        db.execute("SELECT count(*) FROM passages").fetchone()[0]
+
+
+def test_bad_files_are_reported_and_the_rest_goes_on(tmp_path, seeds_copy):
+    (seeds_copy / "empty.txt").write_bytes(b"")
+    (seeds_copy / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
+    report = _index(tmp_path / "i.sqlite", [seeds_copy])
+    assert len(report.added) == 5
+    assert sorted(e.path.rsplit("/", 1)[-1] for e in report.errors) == ["binary.txt", "empty.txt"]
+    assert all(e.message for e in report.errors)
+
+
+def test_same_text_under_another_name_is_a_duplicate(tmp_path, seeds_copy):
+    first = sorted(seeds_copy.iterdir())[0]
+    (seeds_copy / "copy-of-first.txt").write_bytes(first.read_bytes())
+    report = _index(tmp_path / "i.sqlite", [seeds_copy])
+    assert len(report.added) == 5 and len(report.duplicates) == 1
+
+
+def test_older_index_is_rebuilt(tmp_path, seeds_copy):
+    path = tmp_path / "i.sqlite"
+    _index(path, [seeds_copy])
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {schema.VERSION - 1}")
+    db = open_index(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION
+    assert list_documents(db) == []
+    assert len(Indexer(db, entities=False).index([seeds_copy]).added) == 5
+
+
+def test_newer_index_is_refused_with_a_clear_message(tmp_path):
+    path = tmp_path / "i.sqlite"
+    open_index(path).conn.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {schema.VERSION + 1}")
+    with pytest.raises(NewerIndexError, match="newer version of Reader"):
+        open_index(path)
+    assert path.exists()  # not deleted: the newer Reader still needs it
+
+
+def test_corrupt_index_is_rebuilt(tmp_path, seeds_copy):
+    path = tmp_path / "i.sqlite"
+    path.write_bytes(b"this is not a database" * 100)
+    db = open_index(path)
+    assert len(Indexer(db, entities=False).index([seeds_copy]).added) == 5
+
+
+def test_wal_mode(tmp_path):
+    db = open_index(tmp_path / "i.sqlite")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_progress_reports_and_cancel_keeps_finished_documents(tmp_path, seeds_copy):
+    from reader.progress import CancelToken
+
+    events = []
+    cancel = CancelToken()
+
+    def progress(event):
+        events.append(event)
+        if event.stage == "indexing" and event.done == 2:
+            cancel.cancel()
+
+    db = open_index(tmp_path / "i.sqlite")
+    report = Indexer(db, progress=progress, cancel=cancel, entities=False).index([seeds_copy])
+    assert report.cancelled and len(report.added) == 2
+    assert len(list_documents(db)) == 2
+    assert [e.total for e in events if e.stage == "indexing"][0] == 5
+    report = Indexer(db, entities=False).index([seeds_copy])
+    assert len(report.added) == 3 and report.unchanged == 2
