@@ -49,7 +49,7 @@ def main() -> None:
         index_file = Path(tmp) / "index.sqlite"
         db = open_index(index_file)
         started = time.perf_counter()
-        report = Indexer(db).index([corpus])
+        report = Indexer(db, entities=False).index([corpus])
         elapsed = time.perf_counter() - started
         chars = db.execute("SELECT sum(chars) FROM documents").fetchone()[0]
         docs = db.execute("SELECT count(*) FROM documents").fetchone()[0]

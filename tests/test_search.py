@@ -43,7 +43,8 @@ ENGLISH_QUERIES = ["Putin", "putin", "TRUMP", "the", "Ukraine", "peace", "Kremli
 
 @pytest.mark.parametrize("query", ENGLISH_QUERIES)
 def test_english_query_matches_whole_words_case_insensitively(seeds_index, query):
-    word = re.compile(rf"\b{re.escape(query)}\b", re.IGNORECASE)
+    # A word ends at anything but a Latin letter or digit: "NATOの" holds the word NATO.
+    word = re.compile(rf"(?<![A-Za-z0-9]){re.escape(query)}(?![A-Za-z0-9])", re.IGNORECASE)
     expected = _brute_force(seeds_index, lambda text: word.search(text) is not None)
     assert _found(seeds_index, query) == expected
 
@@ -62,8 +63,13 @@ def test_several_words_must_all_occur(seeds_index):
 
 
 def test_quoted_phrase_is_kept_together(seeds_index):
-    expected = _brute_force(seeds_index, lambda t: re.search(r"\bpeace\s+talks\b", t, re.I) is not None)
-    assert _found(seeds_index, '"peace talks"') == expected
+    phrase = re.compile(r"(?<![A-Za-z0-9])peace\s+proposals(?![A-Za-z0-9])", re.I)
+    expected = _brute_force(seeds_index, lambda t: phrase.search(t) is not None)
+    assert expected
+    assert _found(seeds_index, '"peace proposals"') == expected
+    # Unquoted, the words may be apart; quoted, they must be together.
+    assert _found(seeds_index, '"proposals peace"') == set()
+    assert _found(seeds_index, "proposals peace") == expected
 
 
 def test_full_width_and_half_width_forms_match(seeds_index):
@@ -113,7 +119,7 @@ def test_hostile_query_never_raises_and_stays_exact(seeds_index, query):
 def test_operators_are_plain_text(seeds_index):
     # "NOT 停戦" means the word NOT and 停戦, not "passages without 停戦".
     assert _found(seeds_index, "NOT 停戦") == _brute_force(
-        seeds_index, lambda t: "停戦" in t and re.search(r"\bNOT\b", t, re.I) is not None)
+        seeds_index, lambda t: "停戦" in t and re.search(r"(?<![A-Za-z0-9])NOT(?![A-Za-z0-9])", t, re.I) is not None)
 
 
 def test_limit_and_more(seeds_index):

@@ -18,14 +18,14 @@ from dataclasses import asdict, dataclass
 
 import sqlite_utils
 
-from reader.store.fts import fold, term_match_expression
+from reader.store.fts import WORD_CLASS, fold, term_match_expression
 
 SNIPPET_CONTEXT = 40      # characters either side of the first match
 MAX_TERM_TOKENS = 64      # longer terms narrow candidates by their start, then are checked in full
 MAX_NARROWING_TERMS = 16  # a conjunction of some terms still holds every passage with all of them
 _CANDIDATE_BATCH = 200
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
-_EDGE_WORD = re.compile(r"[^\W_]")
+_WORD_CHAR = re.compile(WORD_CLASS)
 
 
 @dataclass(frozen=True)
@@ -70,10 +70,10 @@ def _term_pattern(term: str) -> re.Pattern[str]:
     """Case- and width-insensitive; Latin words at the term's edges match whole words."""
     folded = fold(term)
     body = r"\s+".join(re.escape(part) for part in folded.split())
-    if _EDGE_WORD.match(folded[0]) and folded[0].isascii():
-        body = r"(?<![^\W_])" + body
-    if _EDGE_WORD.match(folded[-1]) and folded[-1].isascii():
-        body += r"(?![^\W_])"
+    if _WORD_CHAR.match(folded[0]):
+        body = rf"(?<!{WORD_CLASS})" + body
+    if _WORD_CHAR.match(folded[-1]):
+        body += rf"(?!{WORD_CLASS})"
     return re.compile(body)
 
 
@@ -114,8 +114,9 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 20, offset: int =
     hits: list[SearchHit] = []
     skipped = 0
     batch_start = 0
+    batch = offset + limit + 1  # candidates rarely fail the check: ask for what is needed first
     while True:
-        rows = _candidates(db, expression, batch_start, _CANDIDATE_BATCH)
+        rows = _candidates(db, expression, batch_start, batch)
         for row in rows:
             hit = _verify(row, patterns)
             if hit is None:
@@ -126,21 +127,21 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 20, offset: int =
             if len(hits) == limit:
                 return SearchResult(query, hits, True)
             hits.append(hit)
-        if len(rows) < _CANDIDATE_BATCH:
+        if len(rows) < batch:
             return SearchResult(query, hits, False)
-        batch_start += _CANDIDATE_BATCH
+        batch_start += batch
+        batch = max(batch, _CANDIDATE_BATCH)
 
 
 def _candidates(db: sqlite_utils.Database, expression: str, start: int, count: int) -> list[tuple]:
+    # Rank inside FTS first (it can stop early), then fetch the few passages' text.
     sql = """
         SELECT p.doc_id, d.key, d.file_name, d.title, p.seq, p.start, p.end, p.boilerplate,
                substr(d.text, p.start + 1, p.end - p.start)
-        FROM passages_fts f
+        FROM (SELECT rowid, rank FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?) f
         JOIN passages p ON p.id = f.rowid
         JOIN documents d ON d.id = p.doc_id
-        WHERE passages_fts MATCH ? AND p.duplicate_of IS NULL
-        ORDER BY p.boilerplate, f.rank, p.doc_id, p.seq
-        LIMIT ? OFFSET ?
+        ORDER BY f.rank, p.doc_id, p.seq
     """
     try:
         return db.execute(sql, [expression, count, start]).fetchall()

@@ -1,12 +1,14 @@
 """Tokens for full-text search that work for Japanese words of any length.
 
 FTS5's trigram tokenizer cannot find 1–2 character words (停戦, 米), and a
-morphological tokenizer misses words it segments differently. Like Lucene's
-CJKBigramAnalyzer with unigrams on, we index CJK text as overlapping bigrams
-(one column) and single characters (another column), and other scripts as
-case-folded words. A query becomes a conjunction of the bigram phrases and
-words it contains, which returns every passage containing the query (and a
-few more); `reader.queries.search` then keeps exactly those that contain it.
+morphological tokenizer misses words it segments differently. As Lucene's
+CJKBigramAnalyzer does, we index each run of CJK text as its overlapping
+bigrams, followed by the run's last character alone, and other scripts as
+case-folded words. Then every character of a run starts a token, so a single
+character is found by a prefix query (米*), and a longer word is the phrase of
+its bigrams. A query becomes a conjunction of those phrases, prefixes and
+words, which returns every passage containing the query (and a few more);
+`reader.queries.search` then keeps exactly those that contain it.
 
 Folding is one character to one character, so offsets in folded text are
 offsets in the original.
@@ -19,13 +21,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Han, kana (incl. half-width), the prolonged sound mark, iteration marks, Hangul.
-_CJK_CLASS = (
+CJK_CLASS = (
     "\u3005\u3006\u3007\u303b\u3041-\u309f\u30a0-\u30fa\u30fc-\u30ff\u31f0-\u31ff"
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
     "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af\U00020000-\U0003134f"
 )
-_RUN = re.compile(rf"([{_CJK_CLASS}]+)|([^\W_{_CJK_CLASS}]+)")
-_CJK_CHAR = re.compile(rf"[{_CJK_CLASS}]")
+WORD_CLASS = rf"[^\W_{CJK_CLASS}]"  # letters and digits of non-CJK scripts, matched as words
+_RUN = re.compile(rf"([{CJK_CLASS}]+)|({WORD_CLASS}+)")
+_CJK_CHAR = re.compile(rf"[{CJK_CLASS}]")
 
 
 @lru_cache(maxsize=65536)
@@ -37,11 +40,19 @@ def _fold_char(ch: str) -> str:
     return lowered if len(lowered) == 1 else folded
 
 
+# Full-width ASCII and half-width katakana, the width variants news text mixes.
+_WIDTH_TABLE = {cp: _fold_char(chr(cp)) for cp in range(0xFF01, 0xFFA0)}
+
+
 def fold(text: str) -> str:
     """Width- and case-fold, keeping length: ＡＢＣ→abc, ｶ→カ."""
     if text.isascii():
         return text.lower()
-    return "".join(map(_fold_char, text))
+    folded = text.translate(_WIDTH_TABLE)
+    lowered = folded.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(map(_fold_char, text))  # a character whose lower case is longer (İ)
 
 
 @dataclass(frozen=True)
@@ -58,21 +69,17 @@ def _quote(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
-def document_tokens(text: str) -> tuple[str, str]:
-    """(bigram column, unigram column) for a passage's text."""
-    grams: list[str] = []
-    unigrams: list[str] = []
-    for run in runs(fold(text)):
-        if not run.cjk:
-            grams.append(run.text)
-            continue
-        chars = run.text
-        unigrams.extend(chars)
-        if len(chars) == 1:
-            grams.append(chars)
+def document_tokens(text: str) -> str:
+    """The tokens FTS indexes for a passage's text, space-separated."""
+    tokens: list[str] = []
+    for match in _RUN.finditer(fold(text)):
+        chars = match.group(0)
+        if match.group(1) is not None:
+            tokens.extend([chars[i:i + 2] for i in range(len(chars) - 1)])
+            tokens.append(chars[-1])
         else:
-            grams.extend(chars[i:i + 2] for i in range(len(chars) - 1))
-    return " ".join(grams), " ".join(unigrams)
+            tokens.append(chars)
+    return " ".join(tokens)
 
 
 def term_match_expression(term: str, max_tokens: int = 64) -> str | None:
@@ -89,15 +96,15 @@ def term_match_expression(term: str, max_tokens: int = 64) -> str | None:
         if budget <= 0:
             break
         if not run.cjk:
-            parts.append("grams:" + _quote(run.text))
+            parts.append(_quote(run.text))
             budget -= 1
         elif len(run.text) == 1:
-            # A lone character may sit inside a longer run in the text.
-            parts.append("unigrams:" + _quote(run.text))
+            # The character may start a bigram or end a run in the text.
+            parts.append(_quote(run.text) + "*")
             budget -= 1
         else:
             bigrams = [run.text[i:i + 2] for i in range(len(run.text) - 1)][:budget]
-            parts.append("grams:" + _quote(" ".join(bigrams)))
+            parts.append(_quote(" ".join(bigrams)))
             budget -= len(bigrams)
     if not parts:
         return None

@@ -10,10 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 import sqlite_utils
 
@@ -61,15 +64,18 @@ class IndexReport:
 
 
 def collect_files(paths: Iterable[Path], errors: list[FileError]) -> list[Path]:
-    """Supported files under `paths`, recursively, sorted; symlinked folders are not followed."""
+    """Supported files under `paths`, recursively, sorted; hidden files and symlinked folders are skipped."""
     suffixes = supported_suffixes()
     found: set[Path] = set()
     for root in paths:
         if root.is_file():
             found.add(root.resolve())
         elif root.is_dir():
-            for folder, _dirs, names in os.walk(root, onerror=lambda e: errors.append(FileError(str(e.filename), str(e.strerror)))):
+            for folder, dirs, names in os.walk(root, onerror=lambda e: errors.append(FileError(str(e.filename), str(e.strerror)))):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]  # .git, .cache and the like
                 for name in names:
+                    if name.startswith("."):
+                        continue
                     candidate = Path(folder, name)
                     if candidate.suffix.lower() in suffixes and candidate.is_file():
                         found.add(candidate.resolve())
@@ -85,12 +91,10 @@ def _file_sha(data: bytes) -> str:
 def _delete_document(db: sqlite_utils.Database, doc_id: int) -> None:
     """Remove a document and its FTS rows (contentless FTS needs the original tokens)."""
     text = db.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()[0]
-    for pid, start, end in db.execute("SELECT id, start, end FROM passages WHERE doc_id = ?", [doc_id]).fetchall():
-        grams, unigrams = document_tokens(text[start:end])
-        db.execute(
-            "INSERT INTO passages_fts(passages_fts, rowid, grams, unigrams) VALUES ('delete', ?, ?, ?)",
-            [pid, grams, unigrams],
-        )
+    for pid, start, end in db.execute("SELECT id, start, end FROM passages WHERE doc_id = ? "
+                                      "AND duplicate_of IS NULL", [doc_id]).fetchall():
+        db.execute("INSERT INTO passages_fts(passages_fts, rowid, tokens) VALUES ('delete', ?, ?)",
+                   [pid, document_tokens(text[start:end])])
     db.execute("DELETE FROM documents WHERE id = ?", [doc_id])
 
 
@@ -123,14 +127,49 @@ def _insert_document(db: sqlite_utils.Database, doc: Document, file_sha: str, st
         "INSERT INTO sentences (doc_id, passage_seq, start, end, lang) VALUES (?, ?, ?, ?, ?)", sentence_rows
     )
     lookup_rows = []
-    for pid, start, end, blob in db.execute(
-            "SELECT id, start, end, sketch FROM passages WHERE doc_id = ? ORDER BY seq", [doc_id]):
-        fts_rows.append((pid, *document_tokens(doc.text[start:end])))
+    for pid, start, end, duplicate_of, blob in db.execute(
+            "SELECT id, start, end, duplicate_of, sketch FROM passages WHERE doc_id = ? ORDER BY seq", [doc_id]):
+        if duplicate_of is None:
+            fts_rows.append((pid, document_tokens(doc.text[start:end])))
         if blob is not None:
             lookup_rows.extend((int(h), pid) for h in sketch.from_blob(blob)[:sketch.LOOKUP])
-    db.conn.executemany("INSERT INTO passages_fts(rowid, grams, unigrams) VALUES (?, ?, ?)", fts_rows)
+    db.conn.executemany("INSERT INTO passages_fts(rowid, tokens) VALUES (?, ?)", fts_rows)
     db.conn.executemany("INSERT INTO passage_sketches (hash, passage_id) VALUES (?, ?)", lookup_rows)
     return doc_id
+
+
+class _BatchedWrites:
+    """Documents written in transactions of up to BATCH_SECONDS, one savepoint each.
+
+    A commit per document costs more than writing a short document; readers (the
+    window) still see new documents within a fraction of a second.
+    """
+
+    BATCH_SECONDS = 0.25
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.started = 0.0
+
+    @contextmanager
+    def document(self) -> Iterator[None]:
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN")
+            self.started = time.monotonic()
+        self.conn.execute("SAVEPOINT document")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK TO document")
+            self.conn.execute("RELEASE document")
+            raise
+        self.conn.execute("RELEASE document")
+        if time.monotonic() - self.started >= self.BATCH_SECONDS:
+            self.conn.commit()
+
+    def flush(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.commit()
 
 
 class Indexer:
@@ -145,6 +184,7 @@ class Indexer:
         self.entities = entities          # False: text and search only (benchmarks, tests of ingest)
         self.corrections = list(corrections)
         self.alias_paths = list(alias_paths)
+        self._writes = _BatchedWrites(db.conn)
 
     def index(self, paths: Iterable[Path], prune_missing: bool = False) -> IndexReport:
         """Index files and folders. With `prune_missing`, documents whose file under one of
@@ -155,14 +195,17 @@ class Indexer:
         files = collect_files(paths, report.errors)
         known = {row[0]: row for row in self.db.execute(
             "SELECT path, id, file_size, file_mtime, file_sha, key FROM documents")}
-        for done, path in enumerate(files):
-            self.progress(Progress("indexing", done, len(files), path.name))
-            if self.cancel.cancelled:
-                report.cancelled = True
-                break
-            self._index_file(path, known.get(str(path)), report)
-        else:
-            self.progress(Progress("indexing", len(files), len(files)))
+        try:
+            for done, path in enumerate(files):
+                self.progress(Progress("indexing", done, len(files), path.name))
+                if self.cancel.cancelled:
+                    report.cancelled = True
+                    break
+                self._index_file(path, known.get(str(path)), report)
+            else:
+                self.progress(Progress("indexing", len(files), len(files)))
+        finally:
+            self._writes.flush()
         if prune_missing and not report.cancelled:
             self._prune(paths, known, report)
         if self.entities and not report.cancelled:
@@ -217,7 +260,7 @@ class Indexer:
             return
         file_sha = _file_sha(data)
         if known and known[4] == file_sha:
-            with self.db.conn:
+            with self._writes.document():
                 self.db.execute("UPDATE documents SET file_mtime = ? WHERE id = ?", [stat.st_mtime, known[1]])
             report.unchanged += 1
             return
@@ -234,7 +277,7 @@ class Indexer:
         if twin and (not known or twin[0] != doc.path):
             report.duplicates.append(FileError(doc.path, f"Same text as {twin[0]}; not indexed twice."))
             return
-        with self.db.conn:
+        with self._writes.document():
             if known:
                 _delete_document(self.db, known[1])
             _insert_document(self.db, doc, file_sha, stat)

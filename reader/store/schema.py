@@ -96,9 +96,8 @@ CREATE INDEX passage_sketches_hash ON passage_sketches(hash);
 CREATE INDEX passage_sketches_passage ON passage_sketches(passage_id);
 CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT);
 -- Contentless: the text lives in `documents`; tokens are recomputed to delete.
-CREATE VIRTUAL TABLE passages_fts USING fts5(
-    grams, unigrams, content='', tokenize='unicode61'
-);
+-- Passages that repeat an earlier one are not indexed: search finds them once.
+CREATE VIRTUAL TABLE passages_fts USING fts5(tokens, content='', tokenize='unicode61');
 """
 
 
