@@ -13,7 +13,7 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 def replicated_corpus(source: Path, count: int, target: Path) -> Path:
     """`count` documents in `target` made from the files of `source` (cached by count)."""
-    marker = target / f".complete-{count}"
+    marker = target.parent / f"{target.name}.complete-{count}"
     if marker.exists():
         return target
     if target.exists():

@@ -84,7 +84,8 @@ def relink(db: sqlite_utils.Database, linker: "Linker", fingerprint: str) -> int
         "SELECT m.id, d.key, m.start, m.end, m.label, m.text, m.value, m.doc_id, m.passage_seq, m.counted "
         "FROM mentions m JOIN documents d ON d.id = m.doc_id ORDER BY m.doc_id, m.start").fetchall()
     mentions = [Mention(r[1], r[2], r[3], r[4], r[5]) for r in rows]
-    entities, ids = linker.link(mentions)
+    doc_dates = dict(db.execute("SELECT key, date FROM documents").fetchall())
+    entities, ids = linker.link(mentions, doc_dates=doc_dates)
     with db.conn:
         db.conn.executemany("UPDATE mentions SET entity_id = ? WHERE id = ?", [(e, r[0]) for e, r in zip(ids, rows)])
         _rebuild_derived(db, entities, rows, ids)

@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import sqlite3
 import time
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 import sqlite_utils
 
 from reader.ingest import IngestError, load_file, supported_suffixes
+from reader.ingest.loaders import MAX_FILE_BYTES, too_large_message
 from reader.ingest.model import Document
 from reader.progress import CancelToken, Progress, ProgressCallback, no_progress
 from reader.store import entities as entity_store
@@ -98,7 +102,46 @@ def _delete_document(db: sqlite_utils.Database, doc_id: int) -> None:
     db.execute("DELETE FROM documents WHERE id = ?", [doc_id])
 
 
-def _insert_document(db: sqlite_utils.Database, doc: Document, file_sha: str, stat: os.stat_result) -> int:
+@dataclass
+class PreparedDocument:
+    """A document with everything the index stores computed: CPU work, done in a worker process."""
+
+    doc: Document
+    tokens: list[str | None]          # per passage; None for repeats (not searchable)
+    sketches: list[bytes | None]      # per passage; None when not compared
+
+
+@dataclass
+class FileToIndex:
+    path: Path
+    data: bytes
+    file_sha: str
+    stat: os.stat_result
+    known: tuple | None
+
+
+def prepare(path: Path, data: bytes) -> PreparedDocument:
+    """Decode and analyse one file. Raises IngestError for files that cannot be documents."""
+    doc = load_file(path, data=data)
+    tokens = [None if p.duplicate_of is not None else document_tokens(doc.text[p.start:p.end])
+              for p in doc.passages]
+    sketches = [
+        sketch.to_blob(s) if s is not None and not p.boilerplate and p.duplicate_of is None else None
+        for p, s in zip(doc.passages, sketch.document_sketches(doc.text, [(p.start, p.end) for p in doc.passages]))
+    ]
+    return PreparedDocument(doc, tokens, sketches)
+
+
+def _prepare_or_error(path: Path, data: bytes) -> PreparedDocument | str:
+    try:
+        return prepare(path, data)
+    except IngestError as error:
+        return str(error)
+
+
+def _insert_document(db: sqlite_utils.Database, prepared: PreparedDocument, file_sha: str,
+                     stat: os.stat_result) -> int:
+    doc = prepared.doc
     cursor = db.execute(
         """INSERT INTO documents (key, path, file_name, file_sha, file_size, file_mtime, encoding, title,
                date, source, languages, urls, chars, passage_count, text, indexed_at)
@@ -109,32 +152,24 @@ def _insert_document(db: sqlite_utils.Database, doc: Document, file_sha: str, st
          datetime.now(timezone.utc).isoformat(timespec="seconds")],
     )
     doc_id = cursor.lastrowid
-    passage_rows = []
-    sentence_rows = []
-    fts_rows = []
-    sketches = sketch.document_sketches(doc.text, [(p.start, p.end) for p in doc.passages])
-    for seq, (passage, passage_sketch) in enumerate(zip(doc.passages, sketches)):
-        comparable = passage_sketch is not None and not passage.boilerplate and passage.duplicate_of is None
-        passage_rows.append((doc_id, seq, passage.start, passage.end, passage.lang, int(passage.boilerplate),
-                             passage.duplicate_of, sketch.to_blob(passage_sketch) if comparable else None))
-        sentence_rows.extend((doc_id, seq, s.start, s.end, s.lang) for s in passage.sentences)
     db.conn.executemany(
         "INSERT INTO passages (doc_id, seq, start, end, lang, boilerplate, duplicate_of, sketch) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        passage_rows,
+        [(doc_id, seq, p.start, p.end, p.lang, int(p.boilerplate), p.duplicate_of, blob)
+         for seq, (p, blob) in enumerate(zip(doc.passages, prepared.sketches))],
     )
     db.conn.executemany(
-        "INSERT INTO sentences (doc_id, passage_seq, start, end, lang) VALUES (?, ?, ?, ?, ?)", sentence_rows
+        "INSERT INTO sentences (doc_id, passage_seq, start, end, lang) VALUES (?, ?, ?, ?, ?)",
+        [(doc_id, seq, s.start, s.end, s.lang) for seq, p in enumerate(doc.passages) for s in p.sentences],
     )
-    lookup_rows = []
-    for pid, start, end, duplicate_of, blob in db.execute(
-            "SELECT id, start, end, duplicate_of, sketch FROM passages WHERE doc_id = ? ORDER BY seq", [doc_id]):
-        if duplicate_of is None:
-            fts_rows.append((pid, document_tokens(doc.text[start:end])))
-        if blob is not None:
-            lookup_rows.extend((int(h), pid) for h in sketch.from_blob(blob)[:sketch.LOOKUP])
-    db.conn.executemany("INSERT INTO passages_fts(rowid, tokens) VALUES (?, ?)", fts_rows)
-    db.conn.executemany("INSERT INTO passage_sketches (hash, passage_id) VALUES (?, ?)", lookup_rows)
+    passage_ids = [row[0] for row in db.execute("SELECT id FROM passages WHERE doc_id = ? ORDER BY seq", [doc_id])]
+    db.conn.executemany("INSERT INTO passages_fts(rowid, tokens) VALUES (?, ?)",
+                        [(pid, t) for pid, t in zip(passage_ids, prepared.tokens) if t is not None])
+    db.conn.executemany(
+        "INSERT INTO passage_sketches (hash, passage_id) VALUES (?, ?)",
+        [(int(h), pid) for pid, blob in zip(passage_ids, prepared.sketches) if blob is not None
+         for h in sketch.from_blob(blob)[:sketch.LOOKUP]],
+    )
     return doc_id
 
 
@@ -172,6 +207,41 @@ class _BatchedWrites:
             self.conn.commit()
 
 
+POOL_MIN_FILES = 200    # below this, starting worker processes costs more than it saves
+
+
+@contextmanager
+def _analysers(file_count: int) -> Iterator[Callable[[Iterable[FileToIndex]], Iterator[tuple]]]:
+    """A function mapping files to (file, PreparedDocument or error message), in order.
+
+    Analysis is pure CPU work, so for a large batch it runs in worker processes
+    (spawned, so it is safe from the window's worker thread) while this process
+    writes to SQLite; a small batch is analysed in place.
+    """
+    workers = max(1, (os.cpu_count() or 1))
+    if file_count < POOL_MIN_FILES or workers == 1:
+        yield lambda items: ((item, _prepare_or_error(item.path, item.data)) for item in items)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        def analyse(items: Iterable[FileToIndex]) -> Iterator[tuple]:
+            pending: deque = deque()
+            for item in items:
+                pending.append((item, pool.submit(_prepare_or_error, item.path, item.data)))
+                item.data = b""  # the worker has its copy
+                if len(pending) >= workers * 8:
+                    first, future = pending.popleft()
+                    yield first, future.result()
+            while pending:
+                first, future = pending.popleft()
+                yield first, future.result()
+
+        try:
+            yield analyse
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
 class Indexer:
     """Brings the index in line with a set of source files."""
 
@@ -196,14 +266,7 @@ class Indexer:
         known = {row[0]: row for row in self.db.execute(
             "SELECT path, id, file_size, file_mtime, file_sha, key FROM documents")}
         try:
-            for done, path in enumerate(files):
-                self.progress(Progress("indexing", done, len(files), path.name))
-                if self.cancel.cancelled:
-                    report.cancelled = True
-                    break
-                self._index_file(path, known.get(str(path)), report)
-            else:
-                self.progress(Progress("indexing", len(files), len(files)))
+            self._index_files(files, known, report)
         finally:
             self._writes.flush()
         if prune_missing and not report.cancelled:
@@ -248,31 +311,60 @@ class Indexer:
         report.entities = entity_store.relink(self.db, linker, fingerprint)
         self.progress(Progress("linking", 1, 1))
 
-    def _index_file(self, path: Path, known: tuple | None, report: IndexReport) -> None:
+    def _index_files(self, files: list[Path], known: dict, report: IndexReport) -> None:
+        """Read files in order; analyse the changed ones (in worker processes when many); store them."""
+        done = 0
+
+        def changed_files() -> Iterator[FileToIndex]:
+            nonlocal done
+            for path in files:
+                self.progress(Progress("indexing", done, len(files), path.name))
+                if self.cancel.cancelled:
+                    report.cancelled = True
+                    return
+                item = self._read_if_changed(path, known.get(str(path)), report)
+                if item is None:
+                    done += 1
+                else:
+                    yield item
+
+        with _analysers(len(files)) as analyse:
+            for item, prepared in analyse(changed_files()):
+                if isinstance(prepared, str):
+                    report.errors.append(FileError(str(item.path), prepared))
+                else:
+                    self._store(prepared, item, report)
+                done += 1
+                if self.cancel.cancelled:
+                    report.cancelled = True
+                    break
+        if not report.cancelled:
+            self.progress(Progress("indexing", len(files), len(files)))
+
+    def _read_if_changed(self, path: Path, known: tuple | None, report: IndexReport) -> FileToIndex | None:
+        """The file's bytes if it needs indexing; None (and counted) if unchanged or unreadable."""
         try:
             stat = path.stat()
             if known and known[2] == stat.st_size and known[3] == stat.st_mtime:
                 report.unchanged += 1
-                return
+                return None
+            if stat.st_size > MAX_FILE_BYTES:
+                report.errors.append(FileError(str(path), too_large_message(stat.st_size)))
+                return None
             data = path.read_bytes()
         except OSError as error:
             report.errors.append(FileError(str(path), f"Cannot read the file: {error.strerror or error}."))
-            return
+            return None
         file_sha = _file_sha(data)
         if known and known[4] == file_sha:
             with self._writes.document():
                 self.db.execute("UPDATE documents SET file_mtime = ? WHERE id = ?", [stat.st_mtime, known[1]])
             report.unchanged += 1
-            return
-        try:
-            doc = load_file(path, data=data)
-        except IngestError as error:
-            report.errors.append(FileError(str(path), str(error)))
-            return
-        self._store(doc, file_sha, stat, known, report)
+            return None
+        return FileToIndex(path, data, file_sha, stat, known)
 
-    def _store(self, doc: Document, file_sha: str, stat: os.stat_result, known: tuple | None,
-               report: IndexReport) -> None:
+    def _store(self, prepared: PreparedDocument, item: FileToIndex, report: IndexReport) -> None:
+        doc, known = prepared.doc, item.known
         twin = self.db.execute("SELECT path FROM documents WHERE key = ?", [doc.key]).fetchone()
         if twin and (not known or twin[0] != doc.path):
             report.duplicates.append(FileError(doc.path, f"Same text as {twin[0]}; not indexed twice."))
@@ -280,7 +372,7 @@ class Indexer:
         with self._writes.document():
             if known:
                 _delete_document(self.db, known[1])
-            _insert_document(self.db, doc, file_sha, stat)
+            _insert_document(self.db, prepared, item.file_sha, item.stat)
         (report.updated if known else report.added).append(doc.path)
 
     def _prune(self, roots: list[Path], known: dict, report: IndexReport) -> None:

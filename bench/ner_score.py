@@ -1,0 +1,190 @@
+"""Score the entity extractor on the WAC dev split (IREX types).
+
+    python bench/ner_score.py [--data PATH] [--split dev] [--bench-mb 1.0]
+
+Scoring rules
+- Exact match of span and type (micro F1 per type; "PER/LOC/ORG" = micro F1 over
+  PERSON, LOCATION and ORGANIZATION together).
+- Our OntoNotes labels are mapped back to IREX: PERSON->PERSON, ORG->ORGANIZATION,
+  GPE/LOC/FAC->LOCATION, LAW/PRODUCT/WORK_OF_ART->ARTIFACT, DATE/TIME/MONEY/PERCENT
+  unchanged; NORP, EVENT and QUANTITY have no IREX type and are not scored.
+- OPTIONAL gold spans are ignorable: they are not gold, and a prediction lying
+  inside an OPTIONAL span (and not exactly on a real gold span) is not counted.
+- sub_morpheme gold entities (e.g. 英 in 英語) are scored like any other gold
+  entity (strict; the tagger works on whole tokens, so they are mostly misses).
+  ``--skip-sub-morpheme`` treats them like OPTIONAL instead.
+
+Speed: characters per second of ``Extractor.extract`` end to end (tokenise,
+features, CRF, rules) on the dev texts and on ~1 MB of Japanese Wikinews
+(../shared/bench/wikinews-ja), one process, model already loaded. Peak RSS is
+``resource.getrusage(RUSAGE_SELF).ru_maxrss`` at the end.
+
+This file only needs the standard library for its scoring helpers, so that
+bench/ner_ginza.py (run in GiNZA's own venv) can reuse them.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = ROOT.parent / "shared" / "nlp-dev" / "wac-train-dev.jsonl"
+WIKINEWS = ROOT.parent / "shared" / "bench" / "wikinews-ja"
+
+IREX_TYPES = ("PERSON", "LOCATION", "ORGANIZATION", "ARTIFACT", "DATE", "TIME", "MONEY", "PERCENT")
+NAME_TYPES = ("PERSON", "LOCATION", "ORGANIZATION")
+
+ONTONOTES_TO_IREX = {
+    "PERSON": "PERSON", "ORG": "ORGANIZATION", "GPE": "LOCATION", "LOC": "LOCATION", "FAC": "LOCATION",
+    "LAW": "ARTIFACT", "PRODUCT": "ARTIFACT", "WORK_OF_ART": "ARTIFACT",
+    "DATE": "DATE", "TIME": "TIME", "MONEY": "MONEY", "PERCENT": "PERCENT",
+}
+
+
+def load_docs(path: Path, split: str) -> list[dict]:
+    docs = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            if split == "all" or d["split"] == split:
+                docs.append(d)
+    return docs
+
+
+class Scorer:
+    def __init__(self, skip_sub_morpheme: bool = False) -> None:
+        self.tp: Counter = Counter()
+        self.fp: Counter = Counter()
+        self.fn: Counter = Counter()
+        self.skip_sub = skip_sub_morpheme
+        self.errors: list[tuple] = []
+
+    def add(self, doc: dict, predicted: list[tuple[int, int, str]]) -> None:
+        """``predicted``: (start, end, IREX type) for one document."""
+        gold = set()
+        ignore = []
+        for e in doc["entities"]:
+            if e["type"] == "OPTIONAL" or (self.skip_sub and e.get("sub_morpheme")):
+                ignore.append((e["start"], e["end"]))
+            elif e["type"] in IREX_TYPES:
+                gold.add((e["start"], e["end"], e["type"]))
+        gold_spans = {(s, e) for s, e, _ in gold}
+        pred = set()
+        for s, e, t in predicted:
+            if t not in IREX_TYPES:
+                continue
+            if (s, e) not in gold_spans and any(a <= s and e <= b for a, b in ignore):
+                continue
+            pred.add((s, e, t))
+        text = doc["text"]
+        for x in pred & gold:
+            self.tp[x[2]] += 1
+        for x in pred - gold:
+            self.fp[x[2]] += 1
+            self.errors.append(("FP", x[2], text[x[0]:x[1]], text[max(0, x[0] - 8):x[1] + 8].replace("\n", "⏎")))
+        for x in gold - pred:
+            self.fn[x[2]] += 1
+            self.errors.append(("FN", x[2], text[x[0]:x[1]], text[max(0, x[0] - 8):x[1] + 8].replace("\n", "⏎")))
+
+    @staticmethod
+    def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return p, r, f
+
+    def rows(self) -> list[tuple]:
+        rows = []
+        for t in IREX_TYPES:
+            tp, fp, fn = self.tp[t], self.fp[t], self.fn[t]
+            rows.append((t, tp + fn, tp, fp, fn) + self.prf(tp, fp, fn))
+        tp = sum(self.tp[t] for t in NAME_TYPES)
+        fp = sum(self.fp[t] for t in NAME_TYPES)
+        fn = sum(self.fn[t] for t in NAME_TYPES)
+        rows.append(("PER/LOC/ORG micro", tp + fn, tp, fp, fn) + self.prf(tp, fp, fn))
+        tp, fp, fn = sum(self.tp.values()), sum(self.fp.values()), sum(self.fn.values())
+        rows.append(("all types micro", tp + fn, tp, fp, fn) + self.prf(tp, fp, fn))
+        return rows
+
+    def table(self, title: str) -> str:
+        lines = [title, f"{'type':<20}{'gold':>6}{'tp':>6}{'fp':>6}{'fn':>6}{'P':>8}{'R':>8}{'F1':>8}"]
+        for name, g, tp, fp, fn, p, r, f in self.rows():
+            if g == 0 and fp == 0:
+                lines.append(f"{name:<20}{g:>6}{tp:>6}{fp:>6}{fn:>6}{'-':>8}{'-':>8}{'n/a':>8}")
+            else:
+                lines.append(f"{name:<20}{g:>6}{tp:>6}{fp:>6}{fn:>6}{p:>8.3f}{r:>8.3f}{f:>8.3f}")
+        return "\n".join(lines)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def wikinews_text(max_chars: int) -> list[str]:
+    texts = []
+    n = 0
+    for p in sorted(WIKINEWS.glob("*.txt")):
+        t = p.read_text(encoding="utf-8")
+        texts.append(t)
+        n += len(t)
+        if n >= max_chars:
+            break
+    return texts
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="Score reader.nlp.Extractor on WAC")
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--split", default="dev", help="dev (default), train or all")
+    ap.add_argument("--model", type=Path, default=None, help="CRF model file (default: the shipped one)")
+    ap.add_argument("--bench-mb", type=float, default=1.0, help="MB of Wikinews text for the speed test (0: skip)")
+    ap.add_argument("--skip-sub-morpheme", action="store_true")
+    ap.add_argument("--errors", type=int, default=0, help="print this many errors")
+    args = ap.parse_args(argv)
+
+    sys.path.insert(0, str(ROOT))
+    from reader.nlp import Extractor
+
+    docs = load_docs(args.data, args.split)
+    ex = Extractor(args.model) if args.model else Extractor()
+    t0 = time.perf_counter()
+    ex.load()
+    load_s = time.perf_counter() - t0
+
+    scorer = Scorer(args.skip_sub_morpheme)
+    chars = 0
+    t0 = time.perf_counter()
+    preds = []
+    for d in docs:
+        ents = ex.extract(d["text"])
+        chars += len(d["text"])
+        preds.append([(e.start, e.end, ONTONOTES_TO_IREX.get(e.label, e.label)) for e in ents])
+    dev_s = time.perf_counter() - t0
+    for d, p in zip(docs, preds):
+        scorer.add(d, p)
+
+    print(scorer.table(f"reader.nlp.Extractor on WAC {args.split} ({len(docs)} docs, {chars} chars)"))
+    print(f"model load {load_s:.2f}s; {args.split}: {chars / dev_s:,.0f} chars/s")
+    if args.bench_mb > 0:
+        texts = wikinews_text(int(args.bench_mb * 1_000_000))
+        n = sum(len(t) for t in texts)
+        t0 = time.perf_counter()
+        n_ent = 0
+        for t in texts:
+            n_ent += len(ex.extract(t))
+        s = time.perf_counter() - t0
+        print(f"wikinews-ja: {n:,} chars, {n_ent:,} entities, {n / s:,.0f} chars/s")
+    print(f"peak RSS {peak_rss_mb():.0f} MB")
+    if args.errors:
+        for e in scorer.errors[: args.errors]:
+            print(*e, sep="\t")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
