@@ -35,13 +35,14 @@ def _passage_of(spans: list[tuple[int, int]], start: int) -> int:
     return lo
 
 
-def extract_document(db: sqlite_utils.Database, doc_id: int, extractor) -> None:
-    """Find a stored document's entities and store them, in one transaction."""
+def find_mentions(text: str, doc_date: str | None, passages: list[tuple[int, int, str, bool, int | None]],
+                  extractor) -> list[tuple]:
+    """Mentions in a document as rows (passage_seq, start, end, text, label, value JSON, counted).
+
+    `passages` are (start, end, lang, boilerplate, duplicate_of). Pure CPU: runs in index workers.
+    """
     from reader.nlp.normalize import normalize_value
 
-    text, doc_date = db.execute("SELECT text, date FROM documents WHERE id = ?", [doc_id]).fetchone()
-    passages = db.execute("SELECT start, end, lang, boilerplate, duplicate_of FROM passages "
-                          "WHERE doc_id = ? ORDER BY seq", [doc_id]).fetchall()
     found = extractor.extract_passages(text, [(start, end, lang) for start, end, lang, _, _ in passages])
     spans = [(p[0], p[1]) for p in passages]
     rows = []
@@ -49,14 +50,28 @@ def extract_document(db: sqlite_utils.Database, doc_id: int, extractor) -> None:
         seq = _passage_of(spans, span.start)
         counted = not passages[seq][3] and passages[seq][4] is None
         value = normalize_value(span.text, span.label, doc_date) if span.label in VALUE_LABELS else None
-        rows.append((doc_id, seq, span.start, span.end, span.text, span.label,
+        rows.append((seq, span.start, span.end, span.text, span.label,
                      json.dumps(value, ensure_ascii=False, sort_keys=True) if value else None, int(counted)))
+    return rows
+
+
+def write_mentions(db: sqlite_utils.Database, doc_id: int, rows: list[tuple]) -> None:
+    """Replace a document's mentions (inside the caller's transaction) and mark it extracted."""
+    db.execute("DELETE FROM mentions WHERE doc_id = ?", [doc_id])
+    db.conn.executemany(
+        "INSERT INTO mentions (doc_id, passage_seq, start, end, text, label, value, counted) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [(doc_id, *row) for row in rows])
+    db.execute("UPDATE documents SET extracted = 1 WHERE id = ?", [doc_id])
+
+
+def extract_document(db: sqlite_utils.Database, doc_id: int, extractor) -> None:
+    """Find a stored document's entities and store them, in one transaction."""
+    text, doc_date = db.execute("SELECT text, date FROM documents WHERE id = ?", [doc_id]).fetchone()
+    passages = db.execute("SELECT start, end, lang, boilerplate, duplicate_of FROM passages "
+                          "WHERE doc_id = ? ORDER BY seq", [doc_id]).fetchall()
+    rows = find_mentions(text, doc_date, passages, extractor)
     with db.conn:
-        db.execute("DELETE FROM mentions WHERE doc_id = ?", [doc_id])
-        db.conn.executemany(
-            "INSERT INTO mentions (doc_id, passage_seq, start, end, text, label, value, counted) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        db.execute("UPDATE documents SET extracted = 1 WHERE id = ?", [doc_id])
+        write_mentions(db, doc_id, rows)
 
 
 def corrections_fingerprint(corrections: list["Correction"], alias_paths: list) -> str:

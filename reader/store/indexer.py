@@ -109,6 +109,7 @@ class PreparedDocument:
     doc: Document
     tokens: list[str | None]          # per passage; None for repeats (not searchable)
     sketches: list[bytes | None]      # per passage; None when not compared
+    mentions: list[tuple] | None      # entity mention rows, None when entities were not asked for
 
 
 @dataclass
@@ -120,21 +121,27 @@ class FileToIndex:
     known: tuple | None
 
 
-def prepare(path: Path, data: bytes) -> PreparedDocument:
+def prepare(path: Path, data: bytes, with_entities: bool = False) -> PreparedDocument:
     """Decode and analyse one file. Raises IngestError for files that cannot be documents."""
     doc = load_file(path, data=data)
+    mentions = None
+    if with_entities:
+        from reader.nlp import Extractor  # the model loads once per process
+
+        passages = [(p.start, p.end, p.lang, p.boilerplate, p.duplicate_of) for p in doc.passages]
+        mentions = entity_store.find_mentions(doc.text, doc.date, passages, Extractor())
     tokens = [None if p.duplicate_of is not None else document_tokens(doc.text[p.start:p.end])
               for p in doc.passages]
     sketches = [
         sketch.to_blob(s) if s is not None and not p.boilerplate and p.duplicate_of is None else None
         for p, s in zip(doc.passages, sketch.document_sketches(doc.text, [(p.start, p.end) for p in doc.passages]))
     ]
-    return PreparedDocument(doc, tokens, sketches)
+    return PreparedDocument(doc, tokens, sketches, mentions)
 
 
-def _prepare_or_error(path: Path, data: bytes) -> PreparedDocument | str:
+def _prepare_or_error(path: Path, data: bytes, with_entities: bool) -> PreparedDocument | str:
     try:
-        return prepare(path, data)
+        return prepare(path, data, with_entities)
     except IngestError as error:
         return str(error)
 
@@ -170,6 +177,8 @@ def _insert_document(db: sqlite_utils.Database, prepared: PreparedDocument, file
         [(int(h), pid) for pid, blob in zip(passage_ids, prepared.sketches) if blob is not None
          for h in sketch.from_blob(blob)[:sketch.LOOKUP]],
     )
+    if prepared.mentions is not None:
+        entity_store.write_mentions(db, doc_id, prepared.mentions)
     return doc_id
 
 
@@ -211,7 +220,7 @@ POOL_MIN_FILES = 200    # below this, starting worker processes costs more than 
 
 
 @contextmanager
-def _analysers(file_count: int) -> Iterator[Callable[[Iterable[FileToIndex]], Iterator[tuple]]]:
+def _analysers(file_count: int, with_entities: bool) -> Iterator[Callable[[Iterable[FileToIndex]], Iterator[tuple]]]:
     """A function mapping files to (file, PreparedDocument or error message), in order.
 
     Analysis is pure CPU work, so for a large batch it runs in worker processes
@@ -220,14 +229,14 @@ def _analysers(file_count: int) -> Iterator[Callable[[Iterable[FileToIndex]], It
     """
     workers = max(1, (os.cpu_count() or 1))
     if file_count < POOL_MIN_FILES or workers == 1:
-        yield lambda items: ((item, _prepare_or_error(item.path, item.data)) for item in items)
+        yield lambda items: ((item, _prepare_or_error(item.path, item.data, with_entities)) for item in items)
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         def analyse(items: Iterable[FileToIndex]) -> Iterator[tuple]:
             pending: deque = deque()
             for item in items:
-                pending.append((item, pool.submit(_prepare_or_error, item.path, item.data)))
+                pending.append((item, pool.submit(_prepare_or_error, item.path, item.data, with_entities)))
                 item.data = b""  # the worker has its copy
                 if len(pending) >= workers * 8:
                     first, future = pending.popleft()
@@ -328,7 +337,7 @@ class Indexer:
                 else:
                     yield item
 
-        with _analysers(len(files)) as analyse:
+        with _analysers(len(files), self.entities) as analyse:
             for item, prepared in analyse(changed_files()):
                 if isinstance(prepared, str):
                     report.errors.append(FileError(str(item.path), prepared))
