@@ -208,6 +208,99 @@ def cmd_entity(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fail(error: Exception) -> int:
+    print(f"reader: {error}", file=sys.stderr)
+    return 1
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from reader.annotations.files import ExportError
+    from reader.annotations.markdown_export import ExportOptions, check_exported, export_markdown, write_export
+    from reader.annotations.model import AnnotationError
+
+    try:
+        options = ExportOptions(context=args.context, links=not args.no_links, exported=check_exported(args.exported))
+        files = export_markdown(_library(args), args.doc, per_document=args.per_document, options=options)
+        written = write_export(files, Path(args.out) if args.out else None, per_document=args.per_document)
+    except (ExportError, AnnotationError) as error:
+        return _fail(error)
+    if args.out and args.json:
+        _print_json({"files": [str(p) for p in written]})
+    elif args.out:
+        print(f"{len(written)} file{'' if len(written) == 1 else 's'} written: " + ", ".join(str(p) for p in written))
+    return 0
+
+
+def _note_line(a) -> str:
+    place = f"[{a.cur_start}-{a.cur_end}]" if a.cur_start is not None else "[orphaned]"
+    quote = " ".join(a.exact.split())
+    note = " ".join(a.note.split())
+    tags = " ".join(f"#{t}" for t in a.tags)
+    return (f"{a.block_id}  {a.status:<8} {a.colour:<6} {a.file_name} {place} «{quote[:40]}{'…' if len(quote) > 40 else ''}»"
+            + (f"  {note[:60]}{'…' if len(note) > 60 else ''}" if note else "") + (f"  {tags}" if tags else ""))
+
+
+def cmd_notes(args: argparse.Namespace) -> int:
+    from reader.annotations.files import ExportError, write_atomic
+    from reader.annotations.model import AnnotationError
+    from reader.annotations.service import Annotations, reanchor_all
+    from reader.annotations import w3c
+
+    library = _library(args)
+    notes = Annotations(library)
+    try:
+        if args.notes_action == "list":
+            found = notes.list_for_document(args.doc) if args.doc else notes.list_all()
+            if args.json:
+                _print_json([a.to_json() for a in found])
+            else:
+                for a in found:
+                    print(_note_line(a))
+                if not found:
+                    print("No notes yet.")
+        elif args.notes_action == "add":
+            made = notes.create(args.doc, args.start, args.end, note=args.note, tags=args.tag or (),
+                                colour=args.color)
+            if args.json:
+                _print_json(made.to_json())
+            else:
+                print(f"added {made.uuid}: {_note_line(made)}")
+        elif args.notes_action == "delete":
+            removed = notes.delete(notes.find(args.annotation).uuid)
+            if args.json:
+                _print_json(removed.to_json())
+            else:
+                print(f"deleted {removed.uuid}")
+        elif args.notes_action == "reanchor":
+            report = reanchor_all(library)
+            if args.json:
+                _print_json(report.to_json())
+            else:
+                print(", ".join(f"{n} {s}" for s, n in report.counts.items()) + f"; {len(report.changed)} changed")
+        elif args.notes_action == "export-json":
+            text = w3c.dumps(w3c.export_json(library))
+            if args.out:
+                out = Path(args.out).expanduser()
+                write_atomic(out / "Reader notes.json" if out.is_dir() else out, text.encode("utf-8"))
+            else:
+                sys.stdout.flush()
+                sys.stdout.buffer.write(text.encode("utf-8"))
+                sys.stdout.buffer.flush()
+        elif args.notes_action == "import":
+            report = w3c.import_json(library, w3c.read_json_file(Path(args.file)))
+            if args.json:
+                _print_json(report.to_json())
+            else:
+                actions, statuses = report.actions, report.statuses
+                print(f"{actions['added']} added, {actions['updated']} updated, {actions['skipped']} skipped "
+                      f"(already there and not older); " + ", ".join(f"{n} {s}" for s, n in statuses.items()))
+                for warning in report.warnings:
+                    print(f"  warning: {warning}", file=sys.stderr)
+    except (AnnotationError, ExportError) as error:
+        return _fail(error)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", help=f"where the index and your notes live (default: ${paths.DATA_DIR_ENV} "
@@ -253,6 +346,52 @@ def build_parser() -> argparse.ArgumentParser:
         action.add_argument("entity", help="entity id or any name it is written as")
         if value_help:
             action.add_argument("value", help=value_help)
+    export = add("export", cmd_export, "export your notes as Markdown (YAML front matter, #tags, [[entity]] "
+                 "links, ^block ids: ready for an Obsidian vault); see README 'Export format'")
+    export.add_argument("--doc", action="append", metavar="DOC",
+                        help="only this document (id, file name or content-hash prefix); repeat for more")
+    export.add_argument("--out", metavar="PATH", help="the file to write (a folder with --per-document); "
+                        "default: one file to standard output")
+    layout = export.add_mutually_exclusive_group()
+    layout.add_argument("--single-file", dest="per_document", action="store_false", help="one file (default)")
+    layout.add_argument("--per-document", dest="per_document", action="store_true",
+                        help="one file per document in the folder --out")
+    export.set_defaults(per_document=False)
+    export.add_argument("--context", choices=["quote", "sentence"], default="quote",
+                        help="quote only (default), or the sentence around it with the quote ==marked==")
+    export.add_argument("--no-links", action="store_true", help="no [[entity]] links")
+    export.add_argument("--exported", metavar="WHEN", help="the 'exported' date written (ISO 8601, or 'now'); "
+                        "default: the newest change among the notes, so the same notes give the same bytes")
+    notes = add("notes", cmd_notes, "your annotations: list, add, delete, re-anchor, W3C JSON export and import")
+    notes_actions = notes.add_subparsers(dest="notes_action", metavar="ACTION", required=True)
+    notes_list = notes_actions.add_parser("list", help="list annotations", description="list annotations "
+                                          "(with --json: uuid, doc_key, file_name, quote, note, tags, colour, "
+                                          "created, modified, status, start, end)", parents=[common])
+    notes_list.add_argument("--doc", help="only this document's (id, file name or content-hash prefix)")
+    notes_add = notes_actions.add_parser("add", help="highlight text[START:END] of a document",
+                                         description="highlight text[START:END] of a document (code points, "
+                                         "as `reader show DOC --json`)", parents=[common])
+    notes_add.add_argument("doc", help="document id, file name or content-hash prefix")
+    notes_add.add_argument("start", type=int)
+    notes_add.add_argument("end", type=int)
+    notes_add.add_argument("--note", default="", help="a note, in Markdown")
+    notes_add.add_argument("--tag", action="append", metavar="TAG", help="a tag; repeat for more")
+    notes_add.add_argument("--color", "--colour", dest="color", default="yellow",
+                           choices=["yellow", "green", "blue", "pink", "purple"])
+    notes_delete = notes_actions.add_parser("delete", help="delete an annotation", description="delete an "
+                                            "annotation", parents=[common])
+    notes_delete.add_argument("annotation", help="its UUID or a unique prefix (e.g. the 8-character block id)")
+    notes_actions.add_parser("reanchor", help="attach annotations to the documents' current text",
+                             description="attach annotations to the documents' current text (`reader index` "
+                             "does this too)", parents=[common])
+    notes_export = notes_actions.add_parser("export-json", help="all annotations as W3C Web Annotation JSON",
+                                            description="all annotations as a W3C Web Annotation "
+                                            "AnnotationCollection (backup and interop)", parents=[common])
+    notes_export.add_argument("--out", metavar="PATH", help="the file to write (default: standard output)")
+    notes_import = notes_actions.add_parser("import", help="import W3C Web Annotation JSON (all or nothing)",
+                                            description="import W3C Web Annotation JSON: all or nothing; a "
+                                            "known UUID is updated only if newer", parents=[common])
+    notes_import.add_argument("file", help="a JSON file: an AnnotationCollection, a page or a list of annotations")
     return parser
 
 
@@ -263,12 +402,17 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     from reader.ingest.model import IngestError
+    from reader.queries.documents import DocumentNotFound
+    from reader.queries.entities import EntityNotFound
     from reader.store.db import IndexError_
     from reader.store.userdata import UserDataError
 
     try:
         return args.handler(args)
-    except (LookupError, IndexError_, UserDataError, IngestError) as error:
+    except BrokenPipeError:  # `reader ... | head`
+        sys.stderr.close()
+        return 0
+    except (DocumentNotFound, EntityNotFound, IndexError_, UserDataError, IngestError) as error:
         print(f"reader: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

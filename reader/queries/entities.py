@@ -6,6 +6,7 @@ import math
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 
+import numpy as np
 import sqlite_utils
 
 from reader.queries.documents import _SUMMARY_COLUMNS, DocumentSummary, _summary
@@ -13,7 +14,8 @@ from reader.store import sketch
 
 KWIC_CONTEXT = 30         # characters either side of a mention
 MIN_TOGETHER = 2          # co-occurrence floor: PMI over single sightings is noise
-SIMILAR_PASSAGE = 0.5     # Jaccard estimate from which a passage counts as a repeat or paraphrase
+REPEAT = 0.5              # character-shingle Jaccard from which a passage repeats another
+PARAPHRASE = 0.4          # content-word Jaccard from which it says the same in other words
 
 
 @dataclass(frozen=True)
@@ -92,13 +94,19 @@ class SimilarPassage:
     end: int
     similarity: float
     snippet: str
+    kind: str = "repeat"   # "repeat": largely the same characters; "paraphrase": the same words, rewritten
 
     def to_json(self) -> dict:
         return {"document": self.document.to_json(), "passage_seq": self.passage_seq, "start": self.start,
-                "end": self.end, "similarity": round(self.similarity, 3), "snippet": self.snippet}
+                "end": self.end, "similarity": round(self.similarity, 3), "kind": self.kind,
+                "snippet": self.snippet}
 
 
 _ENTITY_COLUMNS = "id, name, label, aliases, mentions, documents"
+
+
+class EntityNotFound(LookupError):
+    pass
 
 
 def _entity(row: tuple) -> EntitySummary:
@@ -122,7 +130,7 @@ def get_entity(db: sqlite_utils.Database, ref: str) -> EntitySummary:
             "(SELECT entity_id FROM entity_aliases WHERE alias = ?) ORDER BY hidden, mentions DESC LIMIT 1",
             [ref.strip().casefold()]).fetchone()
     if row is None:
-        raise LookupError(f"No entity '{ref}' in the index (see `reader entities`).")
+        raise EntityNotFound(f"No entity '{ref}' in the index (see `reader entities`).")
     return _entity(row)
 
 
@@ -210,41 +218,80 @@ def related_documents(db: sqlite_utils.Database, doc_id: int, limit: int = 10) -
 
 
 def _shared_passages(db: sqlite_utils.Database, doc_id: int) -> dict[int, int]:
-    """Per other document: how many of this document's passages it repeats or paraphrases."""
-    pairs = db.execute(
-        "SELECT DISTINCT mp.sketch, op.doc_id, op.id, op.sketch FROM passages mp "
-        "JOIN passage_sketches mine ON mine.passage_id = mp.id "
-        "JOIN passage_sketches theirs ON theirs.hash = mine.hash "
-        "JOIN passages op ON op.id = theirs.passage_id "
-        "WHERE mp.doc_id = ? AND op.doc_id != ?", [doc_id, doc_id]).fetchall()
+    """Per other document: how many of its passages repeat or paraphrase one of this document's."""
+    pairs: set[tuple[int, int]] = set()
+    for table in ("passage_sketches", "passage_words"):
+        pairs.update(db.execute(
+            f"SELECT DISTINCT mine.passage_id, theirs.passage_id FROM passages mp "
+            f"JOIN {table} mine ON mine.passage_id = mp.id JOIN {table} theirs ON theirs.hash = mine.hash "
+            "JOIN passages op ON op.id = theirs.passage_id WHERE mp.doc_id = ? AND op.doc_id != ?",
+            [doc_id, doc_id]).fetchall())
+    if not pairs:
+        return {}
+    ids = sorted({p for pair in pairs for p in pair})
+    rows = {r[0]: r[1:] for r in db.execute(
+        f"SELECT id, doc_id, sketch, words FROM passages WHERE id IN ({','.join('?' * len(ids))})", ids)}
     matched: dict[int, set[int]] = defaultdict(set)
-    for own, other_doc, other_id, other in pairs:
-        if sketch.jaccard_estimate(sketch.from_blob(own), sketch.from_blob(other)) >= SIMILAR_PASSAGE:
-            matched[other_doc].add(other_id)
-    return {d: len(ids) for d, ids in matched.items()}
+    for mine, theirs in pairs:
+        _, own_chars, own_words = rows[mine]
+        other_doc, chars, words = rows[theirs]
+        if (_similarity(_blob(own_chars), chars) >= REPEAT
+                or _similarity(_blob(own_words), words) >= PARAPHRASE):
+            matched[other_doc].add(theirs)
+    return {d: len(found) for d, found in matched.items()}
+
+
+def _blob(blob: bytes | None) -> np.ndarray | None:
+    return sketch.from_blob(blob) if blob else None
+
+
+def _candidates(db: sqlite_utils.Database, table: str, own: np.ndarray | None, doc_id: int) -> set[int]:
+    if own is None:
+        return set()
+    lookup = [int(h) for h in own[:sketch.LOOKUP]]
+    rows = db.execute(
+        f"SELECT DISTINCT s.passage_id FROM {table} s JOIN passages p ON p.id = s.passage_id "
+        f"WHERE s.hash IN ({','.join('?' * len(lookup))}) AND p.doc_id != ?", [*lookup, doc_id])
+    return {r[0] for r in rows}
+
+
+def _similarity(own: np.ndarray | None, blob: bytes | None) -> float:
+    if own is None or blob is None:
+        return 0.0
+    return sketch.jaccard_estimate(own, sketch.from_blob(blob))
 
 
 def similar_passages(db: sqlite_utils.Database, doc_id: int, passage_seq: int, limit: int = 10) -> list[SimilarPassage]:
-    """Passages in other documents that repeat or closely paraphrase this one."""
-    row = db.execute("SELECT id, sketch FROM passages WHERE doc_id = ? AND seq = ?", [doc_id, passage_seq]).fetchone()
-    if row is None or row[1] is None:
+    """Passages in other documents that repeat (same characters) or paraphrase (same words) this one."""
+    row = db.execute("SELECT sketch, words FROM passages WHERE doc_id = ? AND seq = ?",
+                     [doc_id, passage_seq]).fetchone()
+    if row is None:
         return []
-    own_id, own = row[0], sketch.from_blob(row[1])
-    candidates = db.execute(
-        "SELECT DISTINCT p.id, p.doc_id, p.seq, p.start, p.end, p.sketch FROM passage_sketches s "
-        f"JOIN passages p ON p.id = s.passage_id WHERE s.hash IN ({','.join('?' * len(own[:sketch.LOOKUP]))}) "
-        "AND p.doc_id != ?", [*map(int, own[:sketch.LOOKUP]), doc_id]).fetchall()
+    chars, words = _blob(row[0]), _blob(row[1])
+    ids = _candidates(db, "passage_sketches", chars, doc_id) | _candidates(db, "passage_words", words, doc_id)
+    if not ids:
+        return []
     scored = []
-    for pid, other_doc, seq, start, end, blob in candidates:
-        similarity = sketch.jaccard_estimate(own, sketch.from_blob(blob))
-        if pid != own_id and similarity >= SIMILAR_PASSAGE:
-            scored.append((similarity, other_doc, seq, start, end))
-    scored.sort(key=lambda s: (-s[0], s[1], s[2]))
+    for pid, other_doc, seq, start, end, char_blob, word_blob in db.execute(
+            "SELECT id, doc_id, seq, start, end, sketch, words FROM passages "
+            f"WHERE id IN ({','.join('?' * len(ids))})", sorted(ids)):
+        repeat = _similarity(chars, char_blob)
+        paraphrase = _similarity(words, word_blob)
+        if repeat >= REPEAT:
+            scored.append((repeat, "repeat", other_doc, seq, start, end))
+        elif paraphrase >= PARAPHRASE:
+            scored.append((paraphrase, "paraphrase", other_doc, seq, start, end))
+    scored.sort(key=lambda s: (s[1] != "repeat", -s[0], s[2], s[3]))
     scored = scored[:limit]
-    docs = _documents(db, list({s[1] for s in scored}))
-    texts = {d: db.execute("SELECT text FROM documents WHERE id = ?", [d]).fetchone()[0] for d in docs}
-    return [SimilarPassage(docs[d], seq, start, end, similarity, _one_line(texts[d][start:end])[:160])
-            for similarity, d, seq, start, end in scored]
+    docs = _documents(db, list({s[2] for s in scored}))
+    return [SimilarPassage(docs[d], seq, start, end, similarity, _passage_snippet(db, d, start, end), kind)
+            for similarity, kind, d, seq, start, end in scored]
+
+
+def _passage_snippet(db: sqlite_utils.Database, doc_id: int, start: int, end: int) -> str:
+    text = db.execute("SELECT substr(text, ?, ?) FROM documents WHERE id = ?",
+                      [start + 1, min(end - start, 160), doc_id]).fetchone()[0]
+    return _one_line(text)
 
 
 def entity_documents(db: sqlite_utils.Database) -> dict[str, list[str]]:
@@ -273,7 +320,8 @@ def entity_passages_repeated(db: sqlite_utils.Database, entity_id: str, limit: i
     for doc_id, seq in db.execute(
             "SELECT DISTINCT m.doc_id, m.passage_seq FROM mentions m JOIN passages p "
             "ON p.doc_id = m.doc_id AND p.seq = m.passage_seq "
-            "WHERE m.entity_id = ? AND m.counted = 1 AND p.sketch IS NOT NULL ORDER BY m.doc_id, m.passage_seq",
+            "WHERE m.entity_id = ? AND m.counted = 1 AND (p.sketch IS NOT NULL OR p.words IS NOT NULL) "
+            "ORDER BY m.doc_id, m.passage_seq",
             [entity_id]).fetchall():
         similar = similar_passages(db, doc_id, seq, limit=5)
         if similar:

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
+from reader.store import sketch
+
 if TYPE_CHECKING:  # the NLP is imported only when there is work for it
     from reader.nlp.canonical import Correction, Linker
 
@@ -55,12 +57,32 @@ def find_mentions(text: str, doc_date: str | None, passages: list[tuple[int, int
     return rows
 
 
-def write_mentions(db: sqlite_utils.Database, doc_id: int, rows: list[tuple]) -> None:
-    """Replace a document's mentions (inside the caller's transaction) and mark it extracted."""
+def word_sketches(text: str, passages: list[tuple[int, int, str, bool, int | None]]) -> list[bytes | None]:
+    """Per passage, the content-word sketch that finds paraphrases (None when not compared)."""
+    from reader.nlp.content import content_words
+
+    blobs: list[bytes | None] = []
+    for start, end, lang, boilerplate, duplicate_of in passages:
+        found = None
+        if not boilerplate and duplicate_of is None and end - start >= sketch.MIN_CHARS:
+            found = sketch.word_sketch(content_words(text[start:end], lang))
+        blobs.append(sketch.to_blob(found) if found is not None else None)
+    return blobs
+
+
+def write_mentions(db: sqlite_utils.Database, doc_id: int, rows: list[tuple], words: list[bytes | None]) -> None:
+    """Replace a document's mentions and word sketches (in the caller's transaction); mark it extracted."""
     db.execute("DELETE FROM mentions WHERE doc_id = ?", [doc_id])
     db.conn.executemany(
         "INSERT INTO mentions (doc_id, passage_seq, start, end, text, label, value, counted) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [(doc_id, *row) for row in rows])
+    passage_ids = [r[0] for r in db.execute("SELECT id FROM passages WHERE doc_id = ? ORDER BY seq", [doc_id])]
+    db.execute("DELETE FROM passage_words WHERE passage_id IN (SELECT id FROM passages WHERE doc_id = ?)", [doc_id])
+    db.conn.executemany("UPDATE passages SET words = ? WHERE id = ?", list(zip(words, passage_ids)))
+    db.conn.executemany(
+        "INSERT INTO passage_words (hash, passage_id) VALUES (?, ?)",
+        [(int(h), pid) for pid, blob in zip(passage_ids, words) if blob is not None
+         for h in sketch.from_blob(blob)[:sketch.LOOKUP]])
     db.execute("UPDATE documents SET extracted = 1 WHERE id = ?", [doc_id])
 
 
@@ -70,8 +92,9 @@ def extract_document(db: sqlite_utils.Database, doc_id: int, extractor) -> None:
     passages = db.execute("SELECT start, end, lang, boilerplate, duplicate_of FROM passages "
                           "WHERE doc_id = ? ORDER BY seq", [doc_id]).fetchall()
     rows = find_mentions(text, doc_date, passages, extractor)
+    words = word_sketches(text, passages)
     with db.conn:
-        write_mentions(db, doc_id, rows)
+        write_mentions(db, doc_id, rows, words)
 
 
 def corrections_fingerprint(corrections: list["Correction"], alias_paths: list) -> str:

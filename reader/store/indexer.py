@@ -68,24 +68,64 @@ class IndexReport:
 
 
 def collect_files(paths: Iterable[Path], errors: list[FileError]) -> list[Path]:
-    """Supported files under `paths`, recursively, sorted; hidden files and symlinked folders are skipped."""
+    """Supported files under `paths`, recursively, sorted; hidden files and symlinked folders are skipped.
+
+    Never stops on a bad entry: folders that cannot be listed, links that are broken or
+    loop, and names that are not valid UTF-8 (which the index cannot store) are reported
+    in `errors` and the rest is collected.
+    """
     suffixes = supported_suffixes()
     found: set[Path] = set()
+
+    def add(path: Path) -> None:
+        if not _utf8_name(path):
+            errors.append(FileError(_printable_path(path), "The file name is not valid UTF-8 text; "
+                                    "rename the file to add it."))
+            return
+        try:
+            found.add(path.resolve())
+        except (OSError, RuntimeError) as error:      # a link loop found while resolving
+            errors.append(FileError(_printable_path(path), f"Cannot follow the link: {error}."))
+
+    def unlistable(error: OSError) -> None:
+        errors.append(FileError(_printable_path(Path(error.filename or "")),
+                                f"Cannot open the folder: {error.strerror or error}."))
+
     for root in paths:
         if root.is_file():
-            found.add(root.resolve())
+            add(root)
         elif root.is_dir():
-            for folder, dirs, names in os.walk(root, onerror=lambda e: errors.append(FileError(str(e.filename), str(e.strerror)))):
+            for folder, dirs, names in os.walk(root, onerror=unlistable):   # followlinks=False: no link loops
                 dirs[:] = [d for d in dirs if not d.startswith(".")]  # .git, .cache and the like
                 for name in names:
                     if name.startswith("."):
                         continue
                     candidate = Path(folder, name)
-                    if candidate.suffix.lower() in suffixes and candidate.is_file():
-                        found.add(candidate.resolve())
+                    if candidate.suffix.lower() not in suffixes:
+                        continue
+                    if candidate.is_file():
+                        add(candidate)
+                    elif candidate.is_symlink():
+                        errors.append(FileError(_printable_path(candidate), "The link is broken or loops; "
+                                                "it leads to no file."))
+        elif root.is_symlink():
+            errors.append(FileError(_printable_path(root), "The link is broken or loops; it leads to no file or folder."))
         else:
-            errors.append(FileError(str(root), "No such file or folder."))
+            errors.append(FileError(_printable_path(root), "No such file or folder."))
     return sorted(found)
+
+
+def _utf8_name(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:      # undecodable bytes in the name (surrogate escapes)
+        return False
+    return True
+
+
+def _printable_path(path: Path) -> str:
+    """The path for messages, with bytes that are not UTF-8 shown as U+FFFD."""
+    return os.fsencode(path).decode("utf-8", "replace")
 
 
 def _file_sha(data: bytes) -> str:
@@ -110,6 +150,7 @@ class PreparedDocument:
     tokens: list[str | None]          # per passage; None for repeats (not searchable)
     sketches: list[bytes | None]      # per passage; None when not compared
     mentions: list[tuple] | None      # entity mention rows, None when entities were not asked for
+    words: list[bytes | None] | None  # per passage content-word sketches, with the entities
 
 
 @dataclass
@@ -124,19 +165,20 @@ class FileToIndex:
 def prepare(path: Path, data: bytes, with_entities: bool = False) -> PreparedDocument:
     """Decode and analyse one file. Raises IngestError for files that cannot be documents."""
     doc = load_file(path, data=data)
-    mentions = None
+    mentions = words = None
     if with_entities:
         from reader.nlp import Extractor  # the model loads once per process
 
         passages = [(p.start, p.end, p.lang, p.boilerplate, p.duplicate_of) for p in doc.passages]
         mentions = entity_store.find_mentions(doc.text, doc.date, passages, Extractor())
+        words = entity_store.word_sketches(doc.text, passages)
     tokens = [None if p.duplicate_of is not None else document_tokens(doc.text[p.start:p.end])
               for p in doc.passages]
     sketches = [
         sketch.to_blob(s) if s is not None and not p.boilerplate and p.duplicate_of is None else None
         for p, s in zip(doc.passages, sketch.document_sketches(doc.text, [(p.start, p.end) for p in doc.passages]))
     ]
-    return PreparedDocument(doc, tokens, sketches, mentions)
+    return PreparedDocument(doc, tokens, sketches, mentions, words)
 
 
 def _prepare_or_error(path: Path, data: bytes, with_entities: bool) -> PreparedDocument | str:
@@ -178,7 +220,7 @@ def _insert_document(db: sqlite_utils.Database, prepared: PreparedDocument, file
          for h in sketch.from_blob(blob)[:sketch.LOOKUP]],
     )
     if prepared.mentions is not None:
-        entity_store.write_mentions(db, doc_id, prepared.mentions)
+        entity_store.write_mentions(db, doc_id, prepared.mentions, prepared.words)
     return doc_id
 
 

@@ -35,7 +35,8 @@ CREATE TABLE passages (
     lang TEXT NOT NULL,
     boilerplate INTEGER NOT NULL DEFAULT 0,
     duplicate_of INTEGER,              -- seq of the earlier passage this one repeats
-    sketch BLOB,                       -- bottom-k MinHash (reader.store.sketch), NULL if too short
+    sketch BLOB,                       -- bottom-k MinHash of characters (reader.store.sketch), NULL if too short
+    words BLOB,                        -- bottom-k MinHash of content words, set with the entities
     UNIQUE (doc_id, seq)
 );
 CREATE TABLE sentences (
@@ -94,6 +95,12 @@ CREATE TABLE passage_sketches (
 );
 CREATE INDEX passage_sketches_hash ON passage_sketches(hash);
 CREATE INDEX passage_sketches_passage ON passage_sketches(passage_id);
+CREATE TABLE passage_words (
+    hash INTEGER NOT NULL,
+    passage_id INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE
+);
+CREATE INDEX passage_words_hash ON passage_words(hash);
+CREATE INDEX passage_words_passage ON passage_words(passage_id);
 CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT);
 -- Contentless: the text lives in `documents`; tokens are recomputed to delete.
 -- Passages that repeat an earlier one are not indexed: search finds them once.

@@ -10,6 +10,9 @@ partition.
 """
 from __future__ import annotations
 
+import hashlib
+from typing import Iterable
+
 import numpy as np
 
 SHINGLE = 5
@@ -72,3 +75,17 @@ def jaccard_estimate(a: np.ndarray, b: np.ndarray) -> float:
     union_bottom = np.union1d(a, b)[:k]
     both = np.intersect1d(a, b, assume_unique=True)
     return float(np.isin(union_bottom, both, assume_unique=True).sum()) / k
+
+
+MIN_WORDS = 6     # fewer content words say too little to call two passages paraphrases
+
+
+def word_sketch(words: Iterable[str]) -> np.ndarray | None:
+    """Bottom-K hashes of a passage's content words (stable across runs), or None if too few."""
+    unique = set(words)
+    if len(unique) < MIN_WORDS:
+        return None
+    hashes = np.fromiter(
+        (int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "little") >> 1 for w in unique),
+        dtype=np.int64, count=len(unique))
+    return np.sort(hashes)[:K]
