@@ -36,6 +36,20 @@ class Passage:
     duplicate_of: int | None = None
 
 
+@dataclass(frozen=True)
+class Ruby:
+    """A ruby (furigana) reading over ``Document.text[start:end]``, its base text.
+
+    The reading itself is not part of the text: ``漢字《かんじ》`` (Aozora Bunko) or
+    ``<ruby>漢字<rt>かんじ</rt></ruby>`` (EPUB, HTML) become ``漢字`` in the text and
+    ``Ruby(start, start + 2, "かんじ")`` here.
+    """
+
+    start: int
+    end: int
+    reading: str
+
+
 @dataclass
 class Document:
     path: str                 # absolute path of the source file
@@ -48,6 +62,9 @@ class Document:
     languages: list[str]      # languages present, most characters first
     urls: list[str]           # URLs cited in the text
     passages: list[Passage]
+    # Added with the HTML/EPUB/PDF/Aozora loaders; defaults keep older callers working.
+    author: str | None = None  # byline / creator, when the file states one
+    ruby: list[Ruby] = field(default_factory=list)  # readings over base text, by start
 
     @property
     def chars(self) -> int:

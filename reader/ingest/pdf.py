@@ -1,0 +1,246 @@
+"""PDF files with a text layer (.pdf), read with pdfminer.six (pure Python, MIT).
+
+Pages in order; on each, pdfminer's layout analysis groups characters into lines and
+text boxes (vertical Japanese too: columns right to left, each top to bottom). The lines
+of a box are joined into paragraphs, one a line of the Document's text: an English word
+hyphenated at a line end is joined again ("Istan-" + "bul" → "Istanbul"), Japanese lines
+are joined with no space, other lines with one. A short line ending a sentence, or an
+indented line, starts a new paragraph; page numbers alone in a box are dropped.
+
+A PDF without any text (a scan without OCR) and one that needs a password are refused
+with a message. Title and author come from the PDF's document information when it names
+them sensibly; its creation date is used when the text states no date.
+"""
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any, Iterator
+
+from reader.ingest.loaders import build_document, register
+from reader.ingest.markup import is_wide, normalise_date
+from reader.ingest.model import Document, IngestError
+
+NO_TEXT_MESSAGE = ("This PDF has no text layer (scanned?): its pages are only images, and Reader "
+                   "reads text, it does not recognise it in pictures (OCR).")
+PASSWORD_MESSAGE = "This PDF is encrypted with a password; Reader cannot open it. Save an unprotected copy to read it."
+
+_CID = re.compile(r"\(cid:\d+\)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
+_HYPHENATED = re.compile(r"[A-Za-z\u00c0-\u024f][-\u2010]$")
+_SENTENCE_END = tuple(".!?。！？」』）)”\"")
+_PAGE_NUMBER = re.compile(r"^[\s\-–—(（]*(?:page\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?[\s\-–—)）]*$", re.IGNORECASE)
+_SHORT_LINE = 0.8                 # of the box's widest line: a paragraph's last line
+_INDENT_EMS = 0.8                 # an indented first line starts a paragraph
+_JOIN_ACROSS_PAGES_CHARS = 20
+# Lines closer than this many line heights are one text box (pdfminer's default is 0.5,
+# which splits Japanese body text set with the usual 1.5-1.8 em leading into single lines).
+_LINE_MARGIN = 1.0
+_BAD_TITLES = re.compile(r"^(?:untitled|microsoft (?:word|powerpoint|excel)\b|無題)|\.(?:docx?|pdf|indd|tex|dvi|ps|txt|rtf|odt|pages|qxd)$",
+                         re.IGNORECASE)
+
+
+@register(".pdf")
+def load_pdf(path: Path, data: bytes) -> Document:
+    if not data:
+        raise IngestError("The file is empty.")
+    if b"%PDF-" not in data[:1024]:
+        raise IngestError("This is not a PDF file (it does not start like one), though its name ends in .pdf.")
+    document = _open(data)
+    info = _document_info(document)
+    pages = list(_page_paragraphs(document))
+    text = _join_pages(pages)
+    if not text.strip():
+        raise IngestError(NO_TEXT_MESSAGE)
+    return build_document(path, text, "pdf", title=info.get("title"), author=info.get("author"),
+                          fallback_date=info.get("date"))
+
+
+def _open(data: bytes) -> Any:
+    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFParser
+
+    _read_embedded_encodings()
+    try:
+        return PDFDocument(PDFParser(io.BytesIO(data)))
+    except PDFPasswordIncorrect:
+        raise IngestError(PASSWORD_MESSAGE) from None
+    except PDFEncryptionError as error:
+        raise IngestError(f"This PDF is encrypted in a way Reader cannot read ({error}).") from error
+    except Exception as error:      # pdfminer raises many kinds on broken files (PSEOF, KeyError...)
+        raise IngestError(f"This PDF is damaged or incomplete and cannot be read ({_describe(error)}).") from error
+
+
+def _read_embedded_encodings() -> None:
+    """Let pdfminer read fonts whose encoding is a CMap embedded in the file under a name it
+    does not know (fpdf2 and some other writers do this): it would decode no text at all
+    from them. When such a font has a ToUnicode map, its codes are read as CIDs directly,
+    which is what that map is keyed by in pdfminer. Done once per process."""
+    from pdfminer.cmapdb import CMap, IdentityCMap
+    from pdfminer.pdffont import PDFCIDFont
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    if getattr(PDFCIDFont, "_reader_embedded_encodings", False):
+        return
+    original = PDFCIDFont.get_cmap_from_spec
+
+    def get_cmap_from_spec(self: Any, spec: Any, strict: bool) -> Any:
+        cmap = original(self, spec, strict)
+        if type(cmap) is CMap and not cmap.code2cid and "ToUnicode" in spec:
+            encoding = resolve1(spec.get("Encoding"))
+            if isinstance(encoding, PDFStream):
+                return IdentityCMap(WMode=int(resolve1(encoding.get("WMode")) or 0))
+        return cmap
+
+    PDFCIDFont.get_cmap_from_spec = get_cmap_from_spec
+    PDFCIDFont._reader_embedded_encodings = True
+
+
+def _describe(error: Exception) -> str:
+    return str(error) or type(error).__name__
+
+
+def _page_paragraphs(document: Any) -> Iterator[list[str]]:
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LAParams
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+
+    resources = PDFResourceManager(caching=True)
+    device = PDFPageAggregator(resources, laparams=LAParams(detect_vertical=True, all_texts=True, line_margin=_LINE_MARGIN))
+    interpreter = PDFPageInterpreter(resources, device)
+    number = 0
+    try:
+        for number, page in enumerate(PDFPage.create_pages(document), start=1):
+            interpreter.process_page(page)
+            yield _paragraphs(device.get_result())
+    except IngestError:
+        raise
+    except Exception as error:
+        raise IngestError(f"Page {number or 1} of this PDF cannot be read ({_describe(error)}).") from error
+
+
+def _paragraphs(layout: Any) -> list[str]:
+    """The paragraphs of one page, in pdfminer's reading order; page numbers dropped."""
+    boxes = list(_text_boxes(layout))
+    paragraphs: list[str] = []
+    for index, box in enumerate(boxes):
+        box_paragraphs = _box_paragraphs(box)
+        if (index in (0, len(boxes) - 1) and len(box_paragraphs) == 1
+                and _PAGE_NUMBER.match(box_paragraphs[0]) and len(boxes) > 1):
+            continue
+        paragraphs.extend(box_paragraphs)
+    return paragraphs
+
+
+def _text_boxes(container: Any) -> Iterator[Any]:
+    from pdfminer.layout import LTFigure, LTTextBox
+
+    for item in container:
+        if isinstance(item, LTTextBox):
+            yield item
+        elif isinstance(item, LTFigure):
+            yield from _text_boxes(item)
+
+
+def _box_paragraphs(box: Any) -> list[str]:
+    from pdfminer.layout import LTTextBoxVertical, LTTextLine
+
+    vertical = isinstance(box, LTTextBoxVertical)
+    lines = [line for line in box if isinstance(line, LTTextLine)]
+    entries = []
+    for line in lines:
+        text = _CONTROL.sub("", _CID.sub("", line.get_text())).strip()
+        if text:
+            extent = line.height if vertical else line.width
+            indent = (box.y1 - line.y1) if vertical else (line.x0 - box.x0)
+            size = min(line.width, line.height) if vertical else line.height
+            entries.append((text, extent, indent, size))
+    if not entries:
+        return []
+    widest = max(extent for _, extent, _, _ in entries)
+    paragraphs: list[str] = []
+    current = ""
+    for index, (text, extent, indent, size) in enumerate(entries):
+        starts_paragraph = index > 0 and (
+            (current.endswith(_SENTENCE_END) and entries[index - 1][1] < _SHORT_LINE * widest)
+            or (indent > _INDENT_EMS * size and entries[index - 1][2] <= _INDENT_EMS * size
+                and current.endswith(_SENTENCE_END)))
+        if starts_paragraph:
+            paragraphs.append(current)
+            current = text
+        else:
+            current = join_lines(current, text) if current else text
+    paragraphs.append(current)
+    return paragraphs
+
+
+def join_lines(previous: str, line: str) -> str:
+    """Two lines of one paragraph as one: de-hyphenated English, Japanese without a space."""
+    previous, line = previous.rstrip(), line.lstrip()
+    if not previous or not line:
+        return previous + line
+    if previous.endswith("\u00ad"):                       # soft hyphen
+        return previous[:-1] + line
+    if _HYPHENATED.search(previous):
+        # "Istan-" + "bul": a word broken at the line end; "pro-" + "Russian": a real hyphen.
+        return previous[:-1] + line if line[0].islower() else previous + line
+    if is_wide(previous[-1]) or is_wide(line[0]):
+        return previous + line
+    return previous + " " + line
+
+
+def _join_pages(pages: list[list[str]]) -> str:
+    """Pages separated by a blank line, except where a paragraph runs on to the next page."""
+    paragraphs: list[str] = []
+    breaks: list[str] = []
+    for page in pages:
+        for index, paragraph in enumerate(page):
+            if index == 0 and paragraphs and _runs_on(paragraphs[-1], paragraph):
+                paragraphs[-1] = join_lines(paragraphs[-1], paragraph)
+                continue
+            if paragraphs:
+                breaks.append("\n\n" if index == 0 else "\n")
+            paragraphs.append(paragraph)
+    out = paragraphs[:1]
+    for separator, paragraph in zip(breaks, paragraphs[1:]):
+        out.append(separator)
+        out.append(paragraph)
+    return "".join(out)
+
+
+def _runs_on(previous: str, following: str) -> bool:
+    if previous.endswith(_SENTENCE_END) or not following:
+        return False
+    if _HYPHENATED.search(previous) or following[0].islower():
+        return previous[-1:].isalnum() or previous.endswith(("-", ","))
+    return is_wide(previous[-1]) and is_wide(following[0]) and len(previous) >= _JOIN_ACROSS_PAGES_CHARS
+
+
+def _document_info(document: Any) -> dict[str, str]:
+    """Title, author and date (ISO) from the PDF's Info dictionary, where usable."""
+    from pdfminer.pdftypes import resolve1
+    from pdfminer.utils import decode_text
+
+    result: dict[str, str] = {}
+    for info in getattr(document, "info", None) or []:
+        try:
+            info = resolve1(info)
+            for key, field in (("Title", "title"), ("Author", "author"), ("CreationDate", "date")):
+                value = resolve1(info.get(key)) if isinstance(info, dict) else None
+                if isinstance(value, bytes):
+                    value = decode_text(value)
+                if isinstance(value, str) and value.strip() and field not in result:
+                    result[field] = " ".join(_CONTROL.sub("", value).split())
+        except Exception:      # a broken Info dictionary is no reason to refuse the text
+            continue
+    if result.get("author", "").lower() in ("anonymous", "unknown", "user", "admin", "author"):
+        del result["author"]
+    if "title" in result and _BAD_TITLES.search(result["title"]):
+        del result["title"]
+    if "date" in result:
+        date = normalise_date(result.pop("date"))
+        if date:
+            result["date"] = date
+    return result
