@@ -477,8 +477,8 @@ def _tokenizer():
     """The shared SplitMode.C tokenizer; call with _SUDACHI_LOCK held."""
     if not _SUDACHI:
         try:
-            from sudachipy import Dictionary, SplitMode
-            _SUDACHI.append(Dictionary(dict="core").tokenizer(mode=SplitMode.C))
+            from reader.nlp import sudachi
+            _SUDACHI.append(sudachi.dictionary().tokenizer(mode="C"))
         except Exception as exc:  # pragma: no cover - sudachi missing
             log.warning("Sudachi unavailable, synonym groups not used: %s", exc)
             _SUDACHI.append(None)

@@ -8,8 +8,9 @@ thing in other words still share most of their nouns and verbs.
 from __future__ import annotations
 
 import re
-import threading
 from functools import lru_cache
+
+from reader.nlp import sudachi
 
 # Parts of speech that carry content; bound forms (する, ある, こと) and numbers don't.
 _CONTENT_POS = frozenset({"名詞", "動詞", "形容詞"})
@@ -24,24 +25,9 @@ until up very was we were what when where which while who whom why will with wou
 """.split())
 _MAX_CHUNK = 4000  # Sudachi refuses inputs over ~49 KB of UTF-8
 
-_local = threading.local()
-
-
-def _tokenizer():
-    """One Sudachi tokenizer per thread: they are not thread-safe."""
-    tokenizer = getattr(_local, "tokenizer", None)
-    if tokenizer is None:
-        from sudachipy import Dictionary
-
-        dictionary = Dictionary(dict="core")
-        _local.pos_of = dictionary.pos_of
-        tokenizer = _local.tokenizer = dictionary.tokenizer(mode="C")
-    return tokenizer
-
-
 @lru_cache(maxsize=4096)
 def _is_content(pos_id: int) -> bool:
-    pos = _local.pos_of(pos_id)
+    pos = sudachi.dictionary().pos_of(pos_id)
     return pos[0] in _CONTENT_POS and pos[1] not in _BOUND_POS
 
 
@@ -51,7 +37,7 @@ def content_words(text: str, lang: str) -> set[str]:
         return {w.lower().removesuffix("'s") for w in _ENGLISH_WORD.findall(text)} - _ENGLISH_STOP
     if lang != "ja":
         return set()
-    tokenizer = _tokenizer()
+    tokenizer = sudachi.tokenizer("C")
     words: set[str] = set()
     for start in range(0, len(text), _MAX_CHUNK):
         for m in tokenizer.tokenize(text[start:start + _MAX_CHUNK]):

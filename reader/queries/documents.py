@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import sqlite_utils
 
@@ -45,12 +45,16 @@ class DocumentDetail:
     urls: list[str]
     passages: list[PassageInfo]
     sentences: list[tuple[int, int, str]]  # (start, end, lang)
+    author: str | None = None
+    ruby: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, reading) over the text
 
     def to_json(self) -> dict:
         data = self.summary.to_json()
         data.update(
             encoding=self.encoding,
+            author=self.author,
             urls=self.urls,
+            ruby=[list(r) for r in self.ruby],
             text=self.text,
             passages=[p.to_json() for p in self.passages],
             sentences=[{"start": s, "end": e, "lang": lang} for s, e, lang in self.sentences],
@@ -94,7 +98,7 @@ def resolve_document(db: sqlite_utils.Database, ref: str | int) -> int:
 
 def get_document(db: sqlite_utils.Database, doc_id: int) -> DocumentDetail:
     row = db.execute(
-        f"SELECT {_SUMMARY_COLUMNS}, text, encoding, urls FROM documents WHERE id = ?", [doc_id]
+        f"SELECT {_SUMMARY_COLUMNS}, text, encoding, urls, author, ruby FROM documents WHERE id = ?", [doc_id]
     ).fetchone()
     if row is None:
         raise DocumentNotFound(f"No document with id {doc_id}.")
@@ -109,7 +113,7 @@ def get_document(db: sqlite_utils.Database, doc_id: int) -> DocumentDetail:
         "SELECT start, end, lang FROM sentences WHERE doc_id = ? ORDER BY start", [doc_id]
     ).fetchall()
     return DocumentDetail(_summary(row[:10]), row[10], row[11], json.loads(row[12]), passages,
-                          [tuple(s) for s in sentences])
+                          [tuple(s) for s in sentences], row[13], [tuple(r) for r in json.loads(row[14] or "[]")])
 
 
 def document_count(db: sqlite_utils.Database) -> int:

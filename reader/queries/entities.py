@@ -16,6 +16,7 @@ KWIC_CONTEXT = 30         # characters either side of a mention
 MIN_TOGETHER = 2          # co-occurrence floor: PMI over single sightings is noise
 REPEAT = 0.5              # character-shingle Jaccard from which a passage repeats another
 PARAPHRASE = 0.4          # content-word Jaccard from which it says the same in other words
+MAX_BUCKET = 100          # sketch hashes shared by more passages are not used to find candidates
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,7 @@ def _one_line(text: str) -> str:
 
 def cooccurring(db: sqlite_utils.Database, entity_id: str, limit: int = 20) -> list[Cooccurrence]:
     """Entities found in the same passages, ranked by PMI (with a floor, so rare pairs don't win by chance)."""
-    total = db.execute("SELECT count(*) FROM passages WHERE duplicate_of IS NULL AND boilerplate = 0").fetchone()[0]
+    total = _counted_passages(db)
     own = db.execute("SELECT passages FROM entities WHERE id = ?", [entity_id]).fetchone()
     if not own or not own[0] or not total:
         return []
@@ -191,6 +192,12 @@ def cooccurring(db: sqlite_utils.Database, entity_id: str, limit: int = 20) -> l
         scored.append(Cooccurrence(_entity(tuple(entity)), pmi, together))
     scored.sort(key=lambda c: (-c.score, -c.together, c.entity.name))
     return scored[:limit]
+
+
+def _counted_passages(db: sqlite_utils.Database) -> int:
+    """Passages that count (not repeats, not boilerplate): stored when entities were linked."""
+    row = db.execute("SELECT value FROM state WHERE key = 'counted_passages'").fetchone()
+    return int(row[0]) if row else 0
 
 
 def related_documents(db: sqlite_utils.Database, doc_id: int, limit: int = 10) -> list[RelatedDocument]:
@@ -217,15 +224,32 @@ def related_documents(db: sqlite_utils.Database, doc_id: int, limit: int = 10) -
                             overlap.get(d, 0)) for d in best]
 
 
+def _selective(db: sqlite_utils.Database, table: str, hashes: list[int]) -> list[int]:
+    """The hashes shared by few passages. A hash in thousands of passages (a very common
+    word or phrase that happens to hash low) finds no useful candidates, only work."""
+    if not hashes:
+        return []
+    counts = dict(db.execute(
+        f"SELECT hash, count(*) FROM {table} WHERE hash IN ({','.join('?' * len(hashes))}) GROUP BY hash",
+        hashes).fetchall())
+    return [h for h in hashes if counts.get(h, 0) <= MAX_BUCKET]
+
+
 def _shared_passages(db: sqlite_utils.Database, doc_id: int) -> dict[int, int]:
     """Per other document: how many of its passages repeat or paraphrase one of this document's."""
     pairs: set[tuple[int, int]] = set()
     for table in ("passage_sketches", "passage_words"):
-        pairs.update(db.execute(
-            f"SELECT DISTINCT mine.passage_id, theirs.passage_id FROM passages mp "
-            f"JOIN {table} mine ON mine.passage_id = mp.id JOIN {table} theirs ON theirs.hash = mine.hash "
-            "JOIN passages op ON op.id = theirs.passage_id WHERE mp.doc_id = ? AND op.doc_id != ?",
-            [doc_id, doc_id]).fetchall())
+        own: dict[int, set[int]] = defaultdict(set)
+        for h, pid in db.execute(f"SELECT s.hash, s.passage_id FROM {table} s JOIN passages p "
+                                 "ON p.id = s.passage_id WHERE p.doc_id = ?", [doc_id]):
+            own[h].add(pid)
+        useful = _selective(db, table, list(own))
+        if not useful:
+            continue
+        for h, other in db.execute(
+                f"SELECT s.hash, s.passage_id FROM {table} s JOIN passages p ON p.id = s.passage_id "
+                f"WHERE s.hash IN ({','.join('?' * len(useful))}) AND p.doc_id != ?", [*useful, doc_id]):
+            pairs.update((mine, other) for mine in own[h])
     if not pairs:
         return {}
     ids = sorted({p for pair in pairs for p in pair})
@@ -248,7 +272,9 @@ def _blob(blob: bytes | None) -> np.ndarray | None:
 def _candidates(db: sqlite_utils.Database, table: str, own: np.ndarray | None, doc_id: int) -> set[int]:
     if own is None:
         return set()
-    lookup = [int(h) for h in own[:sketch.LOOKUP]]
+    lookup = _selective(db, table, [int(h) for h in own[:sketch.LOOKUP]])
+    if not lookup:
+        return set()
     rows = db.execute(
         f"SELECT DISTINCT s.passage_id FROM {table} s JOIN passages p ON p.id = s.passage_id "
         f"WHERE s.hash IN ({','.join('?' * len(lookup))}) AND p.doc_id != ?", [*lookup, doc_id])

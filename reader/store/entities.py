@@ -128,6 +128,8 @@ def relink(db: sqlite_utils.Database, linker: "Linker", fingerprint: str) -> int
         db.conn.executemany("UPDATE mentions SET entity_id = ? WHERE id = ?", [(e, r[0]) for e, r in zip(ids, rows)])
         _rebuild_derived(db, entities, rows, ids)
         db.execute("INSERT OR REPLACE INTO state (key, value) VALUES ('linked', ?)", [fingerprint])
+        db.execute("INSERT OR REPLACE INTO state (key, value) SELECT 'counted_passages', count(*) FROM passages "
+                   "WHERE duplicate_of IS NULL AND boilerplate = 0")
     return len(entities)
 
 

@@ -193,11 +193,12 @@ def _insert_document(db: sqlite_utils.Database, prepared: PreparedDocument, file
     doc = prepared.doc
     cursor = db.execute(
         """INSERT INTO documents (key, path, file_name, file_sha, file_size, file_mtime, encoding, title,
-               date, source, languages, urls, chars, passage_count, text, indexed_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               date, source, author, languages, urls, chars, passage_count, text, ruby, indexed_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [doc.key, doc.path, Path(doc.path).name, file_sha, stat.st_size, stat.st_mtime, doc.encoding,
-         doc.title, doc.date, doc.source, json.dumps(doc.languages, ensure_ascii=False),
+         doc.title, doc.date, doc.source, doc.author, json.dumps(doc.languages, ensure_ascii=False),
          json.dumps(doc.urls, ensure_ascii=False), doc.chars, len(doc.passages), doc.text,
+         json.dumps([[r.start, r.end, r.reading] for r in doc.ruby], ensure_ascii=False) if doc.ruby else None,
          datetime.now(timezone.utc).isoformat(timespec="seconds")],
     )
     doc_id = cursor.lastrowid

@@ -18,11 +18,13 @@ CREATE TABLE documents (
     title TEXT NOT NULL,
     date TEXT,
     source TEXT,
+    author TEXT,
     languages TEXT NOT NULL,           -- JSON list
     urls TEXT NOT NULL,                -- JSON list
     chars INTEGER NOT NULL,
     passage_count INTEGER NOT NULL,
     text TEXT NOT NULL,
+    ruby TEXT,                         -- JSON [[start, end, reading]] of ruby over the text, if any
     indexed_at TEXT NOT NULL,
     extracted INTEGER NOT NULL DEFAULT 0  -- entity mentions stored
 );
