@@ -1,0 +1,831 @@
+"""The main window: document list, reading pane, cross-references, search."""
+from __future__ import annotations
+
+import logging
+import time
+
+from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QColor, QGuiApplication, QKeySequence, QPalette
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit,
+                               QListView, QMainWindow, QMessageBox, QProgressBar, QProgressDialog, QSizePolicy,
+                               QSplitter, QStackedWidget, QToolBar, QToolButton, QVBoxLayout, QWidget)
+
+import reader
+from reader.queries.documents import DocumentNotFound, get_document, list_documents
+from reader.ui import palette
+from reader.ui.compat import none_guard
+from reader.ui.context import AppContext
+from reader.ui.delegates import DocumentDelegate
+from reader.ui.entities import EntityData
+from reader.ui.history import History
+from reader.ui.legend import EntityLegend
+from reader.ui.models import (SORT_MODES, DocIdRole, DocumentFilterProxy, DocumentListModel, PayloadRole, RowsModel,
+                              SORT_DATE_DESC, search_hit_html)
+from reader.ui.reading import FindBar, Location, ReadingPane
+from reader.ui.views import ResultList, section_label
+from reader.ui.workers import IndexWorker, SearchController
+from reader.ui.xref import XrefPanel
+
+log = logging.getLogger(__name__)
+
+DOCS_PAGE, SEARCH_PAGE = 0, 1
+LICENCES = (
+    "Reader is free software under the MIT licence.<br><br>"
+    "It uses Qt for Python (PySide6, LGPL v3), SudachiPy and SudachiDict (Apache 2.0), "
+    "python-crfsuite (MIT; CRFsuite: BSD), sqlite-utils (Apache 2.0), platformdirs (MIT), "
+    "charset-normalizer (MIT), pycountry (LGPL 2.1), Python-Markdown (BSD).<br>"
+    "Bundled font: IPAexGothic, © CITPC, IPA Font License v1.0 (resources/fonts/LICENSE-IPAexFont.txt).<br>"
+    "Highlight colours: Paul Tol's colour-blind-safe schemes."
+)
+
+
+def _shortcut(*keys) -> list[QKeySequence]:
+    result: list[QKeySequence] = []
+    for key in keys:
+        found = QKeySequence.keyBindings(key) if isinstance(key, QKeySequence.StandardKey) else [QKeySequence(key)]
+        result.extend(k for k in found if not k.isEmpty() and k not in result)
+    return result
+
+
+class MainWindow(QMainWindow):
+    documentOpened = Signal(int)
+    indexFinished = Signal(object)       # IndexReport, or None when nothing had to be done
+    searchFinished = Signal(str, int)    # query, result count
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.none_guard = none_guard()     # PySide6 6.12 + Python 3.11 work-around (see reader.ui.compat)
+        self.context = context
+        self.db = context.open_db()          # NewerIndexError propagates to the caller (a dialog)
+        self.settings = context.settings()
+        self.entities = EntityData(self.db)
+        self.history = History()
+        self.current = None                  # DocumentDetail
+        self.index_worker: IndexWorker | None = None
+        self.index_dialog: QProgressDialog | None = None
+        self.last_report = None
+        self.note_counts = lambda: {}        # hook: annotations will supply notes per document id
+        self._syncing_list = False
+        self._pending_scroll: int | None = None
+        self._open_when_results = False
+        self._search_query = ""
+        self._shut_down = False
+        self.dark = False
+
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Reader")
+        self.setAccessibleName("Reader")
+        self._build_widgets()
+        self._build_actions()
+        self._build_menus_and_toolbar()
+        self.search = SearchController(context.index_path, parent=self)
+        self.search.results.connect(self._show_results)
+        self.search.failed.connect(lambda q, msg: self.statusBar().showMessage(f"Search failed: {msg}", 8000))
+        if self.none_guard.active:
+            self._guard_timer = QTimer(self, interval=100)
+            self._guard_timer.timeout.connect(self.none_guard.top_up)
+            self._guard_timer.start()
+        self._related_timer = QTimer(self, singleShot=True, interval=0)
+        self._related_timer.timeout.connect(
+            lambda: self.xref.set_document(self.current.summary.id if self.current is not None else None))
+        self._refresh_timer = QTimer(self, singleShot=True, interval=150)
+        self._refresh_timer.timeout.connect(self.reload_documents)
+        style_hints = QGuiApplication.styleHints()
+        style_hints.colorSchemeChanged.connect(lambda _scheme: self.apply_scheme())
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+        self.apply_scheme()
+        self._restore_settings()
+        self.reload_documents()
+        self._restore_session()
+        if context.index_on_start:
+            self.start_indexing(check_first=self.doc_model.rowCount() > 0)
+        if not self.entities.available:
+            self.legend.set_note("No entity data yet")
+
+    # -- construction ------------------------------------------------------------------------------
+    def _build_widgets(self) -> None:
+        # Left: documents / search results
+        self.doc_model = DocumentListModel(self)
+        self.doc_proxy = DocumentFilterProxy(self)
+        self.doc_proxy.setSourceModel(self.doc_model)
+        self.doc_proxy.sort(0)
+        self.doc_filter = QLineEdit()
+        self.doc_filter.setObjectName("documentFilter")
+        self.doc_filter.setAccessibleName("Filter documents")
+        self.doc_filter.setPlaceholderText("Filter documents")
+        self.doc_filter.setClearButtonEnabled(True)
+        self.doc_filter.textChanged.connect(self.doc_proxy.set_filter_text)
+        self.doc_filter.textChanged.connect(lambda _t: self._update_doc_count())
+        self.doc_sort = QComboBox()
+        self.doc_sort.setObjectName("documentSort")
+        self.doc_sort.setAccessibleName("Sort documents")
+        for mode, label in SORT_MODES.items():
+            self.doc_sort.addItem(label, mode)
+        self.doc_sort.currentIndexChanged.connect(lambda _i: self.set_sort_mode(self.doc_sort.currentData()))
+        self.doc_list = QListView()
+        self.doc_list.setObjectName("documentList")
+        self.doc_list.setAccessibleName("Documents")
+        self.doc_list.setModel(self.doc_proxy)
+        self.doc_list.setItemDelegate(DocumentDelegate(self.doc_list))
+        self.doc_list.setUniformItemSizes(True)
+        self.doc_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.doc_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.doc_list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.doc_list.setFrameShape(QFrame.Shape.NoFrame)
+        self.doc_list.selectionModel().currentChanged.connect(self._list_current_changed)
+        self.doc_count = QLabel("")
+        self.doc_count.setObjectName("documentCount")
+        self.doc_count.setContentsMargins(12, 0, 12, 6)
+        self.doc_count.setEnabled(False)
+
+        docs_page = QWidget()
+        docs_layout = QVBoxLayout(docs_page)
+        docs_layout.setContentsMargins(0, 8, 0, 0)
+        docs_layout.setSpacing(6)
+        controls = QHBoxLayout()
+        controls.setContentsMargins(10, 0, 10, 0)
+        controls.addWidget(self.doc_filter, 1)
+        controls.addWidget(self.doc_sort)
+        docs_layout.addLayout(controls)
+        docs_layout.addWidget(self.doc_count)
+        docs_layout.addWidget(self.doc_list, 1)
+
+        self.results_model = RowsModel(search_hit_html, parent=self)
+        self.results_view = ResultList("searchResults", "Search results")
+        self.results_view.setModel(self.results_model)
+        self.results_view.chosen.connect(self._result_chosen)
+        self.results_summary = section_label("Search", "searchSummary")
+        self.results_summary.setWordWrap(True)
+        search_page = QWidget()
+        search_layout = QVBoxLayout(search_page)
+        search_layout.setContentsMargins(0, 0, 0, 0)
+        search_layout.setSpacing(0)
+        search_layout.addWidget(self.results_summary)
+        search_layout.addWidget(self.results_view, 1)
+
+        self.sidebar = QStackedWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.addWidget(docs_page)
+        self.sidebar.addWidget(search_page)
+
+        # Centre: legend, text, find bar
+        self.legend = EntityLegend()
+        self.pane = ReadingPane()
+        self.find_bar = FindBar(self.pane)
+        self.legend.toggled.connect(self._group_toggled)
+        self.pane.groupCountsChanged.connect(self.legend.set_counts)
+        self.pane.entityActivated.connect(self.show_entity)
+        self.pane.passageActivated.connect(self.show_passage)
+        self.pane.similarRequested.connect(self.show_passage)
+        centre = QWidget()
+        centre.setObjectName("centre")
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.setSpacing(0)
+        rule = QFrame()
+        rule.setFrameShape(QFrame.Shape.HLine)
+        rule.setObjectName("legendRule")
+        centre_layout.addWidget(self.legend)
+        centre_layout.addWidget(rule)
+        centre_layout.addWidget(self.pane, 1)
+        centre_layout.addWidget(self.find_bar)
+
+        # Right: cross-references
+        self.xref = XrefPanel(self.entities)
+        self.xref.openRequested.connect(self._open_reference)
+        self.xref.entityRequested.connect(self.show_entity)
+        self.xref.documentRequested.connect(lambda doc_id: self.open_document(doc_id))
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.xref)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setSizes([300, 760, 360])
+        self.setCentralWidget(self.splitter)
+
+        # Status bar: indexing progress
+        self.index_status = QWidget()
+        status_layout = QHBoxLayout(self.index_status)
+        status_layout.setContentsMargins(0, 0, 6, 0)
+        self.index_label = QLabel("")
+        self.index_bar = QProgressBar()
+        self.index_bar.setObjectName("indexProgressBar")
+        self.index_bar.setMaximumWidth(160)
+        self.index_bar.setTextVisible(False)
+        self.index_cancel = QToolButton(text="Cancel")
+        self.index_cancel.setObjectName("indexCancel")
+        self.index_cancel.clicked.connect(self.cancel_indexing)
+        status_layout.addWidget(self.index_label)
+        status_layout.addWidget(self.index_bar)
+        status_layout.addWidget(self.index_cancel)
+        self.index_status.hide()
+        self.statusBar().addPermanentWidget(self.index_status)
+        self.statusBar().setSizeGripEnabled(True)
+        self.resize(1360, 860)
+
+    def _action(self, text: str, slot, shortcuts=(), checkable: bool = False, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcuts:
+            action.setShortcuts(_shortcut(*shortcuts))
+        action.setCheckable(checkable)
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.act_update_index = self._action("&Update Index", lambda: self.start_indexing(False), [QKeySequence.StandardKey.Refresh],
+                                             tip="Index new and changed files")
+        self.act_cancel_index = self._action("&Cancel Indexing", self.cancel_indexing)
+        self.act_cancel_index.setEnabled(False)
+        self.act_quit = self._action("&Quit", self.close, [QKeySequence.StandardKey.Quit])
+        self.act_quit.setMenuRole(QAction.MenuRole.QuitRole)
+        self.act_copy = self._action("&Copy", self.pane.copy, [QKeySequence.StandardKey.Copy])
+        self.act_select_all = self._action("Select &All", self.pane.selectAll, [QKeySequence.StandardKey.SelectAll])
+        self.act_find = self._action("&Find in Document…", self.find_bar.open, [QKeySequence.StandardKey.Find])
+        self.act_find_next = self._action("Find &Next", self.find_bar.next, [QKeySequence.StandardKey.FindNext])
+        self.act_find_previous = self._action("Find &Previous", self.find_bar.previous,
+                                              [QKeySequence.StandardKey.FindPrevious])
+        self.act_search = self._action("&Search All Documents…", self.focus_search, ["Ctrl+K"])
+        self.act_zoom_in = self._action("Zoom &In", self.pane.zoom_in, [QKeySequence.StandardKey.ZoomIn, "Ctrl+="])
+        self.act_zoom_out = self._action("Zoom &Out", self.pane.zoom_out, [QKeySequence.StandardKey.ZoomOut])
+        self.act_zoom_reset = self._action("&Actual Size", self.pane.zoom_reset, ["Ctrl+0"])
+        self.act_back = self._action("&Back", self.go_back, [QKeySequence.StandardKey.Back, "Alt+Left"],
+                                     tip="Go back (Alt+Left)")
+        self.act_forward = self._action("&Forward", self.go_forward, [QKeySequence.StandardKey.Forward, "Alt+Right"],
+                                        tip="Go forward (Alt+Right)")
+        self.act_next_doc = self._action("&Next Document", lambda: self.step_document(1), ["Ctrl+PgDown"])
+        self.act_prev_doc = self._action("&Previous Document", lambda: self.step_document(-1), ["Ctrl+PgUp"])
+        self.act_focus_list = self._action("Document &List", self.doc_list.setFocus, ["Ctrl+L"])
+        self.act_about = self._action("&About Reader", self.show_about)
+        self.act_about.setMenuRole(QAction.MenuRole.AboutRole)
+        self.act_about_qt = self._action("About &Qt", QApplication.aboutQt)
+        self.group_actions: dict[str, QAction] = {}
+        for group in palette.GROUPS:
+            action = self._action(group.name, lambda on, key=group.key: self.legend.buttons[key].setChecked(on),
+                                  checkable=True)
+            action.setChecked(True)
+            self.group_actions[group.key] = action
+        self.sort_actions = QActionGroup(self)
+        for mode, label in SORT_MODES.items():
+            action = QAction(label, self.sort_actions, checkable=True)
+            action.setData(mode)
+            action.triggered.connect(lambda _on, m=mode: self.set_sort_mode(m))
+        self._update_nav_actions()
+
+    def _build_menus_and_toolbar(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.act_update_index)
+        file_menu.addAction(self.act_cancel_index)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        edit_menu = bar.addMenu("&Edit")
+        for action in (self.act_copy, self.act_select_all, None, self.act_find, self.act_find_next,
+                       self.act_find_previous, None, self.act_search):
+            edit_menu.addSeparator() if action is None else edit_menu.addAction(action)
+        view_menu = bar.addMenu("&View")
+        for action in (self.act_zoom_in, self.act_zoom_out, self.act_zoom_reset):
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        highlights = view_menu.addMenu("&Highlights")
+        for action in self.group_actions.values():
+            highlights.addAction(action)
+        sort_menu = view_menu.addMenu("&Sort Documents")
+        for action in self.sort_actions.actions():
+            sort_menu.addAction(action)
+        view_menu.addSeparator()
+        self.act_show_list = self._panel_toggle("Document List", self.sidebar)
+        self.act_show_xref = self._panel_toggle("Cross-references", self.xref)
+        view_menu.addAction(self.act_show_list)
+        view_menu.addAction(self.act_show_xref)
+        go_menu = bar.addMenu("&Go")
+        for action in (self.act_back, self.act_forward, None, self.act_prev_doc, self.act_next_doc, None,
+                       self.act_focus_list, self.act_search):
+            go_menu.addSeparator() if action is None else go_menu.addAction(action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.act_about)
+        help_menu.addAction(self.act_about_qt)
+
+        toolbar = QToolBar("Navigation")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setIconSize(QSize(18, 18))
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.act_back.setText("◀  Back")
+        self.act_forward.setText("Forward  ▶")
+        toolbar.addAction(self.act_back)
+        toolbar.addAction(self.act_forward)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        self.search_box = QLineEdit()
+        self.search_box.setObjectName("searchBox")
+        self.search_box.setAccessibleName("Search all documents")
+        self.search_box.setPlaceholderText("Search all documents   (Ctrl+K)")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMinimumWidth(220)
+        self.search_box.setMaximumWidth(520)
+        self.search_box.textChanged.connect(self._search_text_changed)
+        self.search_box.installEventFilter(self)
+        toolbar.addWidget(self.search_box)
+        spacer2 = QWidget()
+        spacer2.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer2)
+        zoom_out = QToolButton(text="A−")
+        zoom_out.setDefaultAction(self.act_zoom_out)
+        zoom_out.setText("A−")
+        zoom_in = QToolButton()
+        zoom_in.setDefaultAction(self.act_zoom_in)
+        zoom_in.setText("A+")
+        toolbar.addWidget(zoom_out)
+        toolbar.addWidget(zoom_in)
+        self.addToolBar(toolbar)
+        self.toolbar = toolbar
+
+    def _panel_toggle(self, text: str, widget: QWidget) -> QAction:
+        action = QAction(text, self, checkable=True)
+        action.setChecked(True)
+        action.toggled.connect(widget.setVisible)
+        return action
+
+    # -- appearance --------------------------------------------------------------------------------
+    def _system_dark(self) -> bool:
+        scheme = QGuiApplication.styleHints().colorScheme()
+        if scheme == Qt.ColorScheme.Dark:
+            return True
+        if scheme == Qt.ColorScheme.Light:
+            return False
+        return self.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+    def apply_scheme(self, dark: bool | None = None) -> None:
+        self.dark = self._system_dark() if dark is None else dark
+        self.pane.set_dark(self.dark)
+        self.legend.set_dark(self.dark)
+        self.xref.set_dark(self.dark)
+        pal = self.palette()
+        text = pal.color(QPalette.ColorRole.WindowText)
+        rule = QColor(text)
+        rule.setAlphaF(0.12)
+        sidebar = QColor("#26272B" if self.dark else "#F3F2EF")
+        self.setStyleSheet(
+            f"#sidebar, #sidebar QListView, #xrefPanel, #xrefPanel QListView {{ background: {sidebar.name()}; }}"
+            f"#legendRule {{ color: {rule.name(QColor.NameFormat.HexArgb)}; max-height: 1px; border: none;"
+            f" background: {rule.name(QColor.NameFormat.HexArgb)}; }}"
+            f"#entityLegend, #findBar {{ background: {palette.PAPER[self.dark]}; }}"
+            f"#searchBox {{ padding: 4px 10px; border-radius: 6px; }}"
+            f"QSplitter#mainSplitter::handle {{ background: {rule.name(QColor.NameFormat.HexArgb)}; width: 1px; }}")
+
+    # -- documents ---------------------------------------------------------------------------------
+    def reload_documents(self) -> None:
+        """Refresh the list from the index (in place: selection and scroll stay)."""
+        docs = list_documents(self.db)
+        gone = {d.id for d in self.doc_model.documents} - {d.id for d in docs}
+        self.doc_model.set_documents(docs)
+        self.doc_model.set_note_counts(self.note_counts())
+        if gone:
+            self.history.forget(gone)
+        self._update_doc_count()
+        if self.current is not None:
+            self._select_in_list(self.current.summary.id)
+
+    def refresh_note_counts(self) -> None:
+        self.doc_model.set_note_counts(self.note_counts())
+
+    def _update_doc_count(self) -> None:
+        total = self.doc_model.rowCount()
+        shown = self.doc_proxy.rowCount()
+        noun = "document" if total == 1 else "documents"
+        self.doc_count.setText(f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}")
+
+    def set_sort_mode(self, mode: str) -> None:
+        self.doc_proxy.set_mode(mode)
+        for action in self.sort_actions.actions():
+            action.setChecked(action.data() == self.doc_proxy.mode)
+        i = self.doc_sort.findData(self.doc_proxy.mode)
+        if i >= 0 and i != self.doc_sort.currentIndex():
+            self.doc_sort.setCurrentIndex(i)
+        if self.current is not None:
+            self._select_in_list(self.current.summary.id)
+
+    def _select_in_list(self, doc_id: int) -> None:
+        row = self.doc_model.row_of(doc_id)
+        if row is None:
+            return
+        index = self.doc_proxy.mapFromSource(self.doc_model.index(row))
+        if not index.isValid():
+            return
+        self._syncing_list = True
+        try:
+            self.doc_list.selectionModel().setCurrentIndex(
+                index, self.doc_list.selectionModel().SelectionFlag.ClearAndSelect)
+            self.doc_list.scrollTo(index)
+        finally:
+            self._syncing_list = False
+
+    def _list_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._syncing_list or not current.isValid():
+            return
+        doc_id = current.data(DocIdRole)
+        if self.current is None or self.current.summary.id != doc_id:
+            self.open_document(doc_id)
+
+    def step_document(self, step: int) -> None:
+        rows = self.doc_proxy.rowCount()
+        if not rows:
+            return
+        row = self.doc_list.currentIndex().row()
+        row = 0 if row < 0 else max(0, min(rows - 1, row + step))
+        self.doc_list.setCurrentIndex(self.doc_proxy.index(row, 0))
+
+    def current_location(self) -> Location | None:
+        if self.current is None:
+            return None
+        return Location(self.current.summary.id, self.pane.top_offset() or 0)
+
+    def open_document(self, doc_id: int, offset: int | None = None, highlight: list[tuple[int, int]] | None = None,
+                      flash: tuple[int, int] | None = None, record: bool = True, align_top: bool = False,
+                      reload: bool = False) -> bool:
+        """Show a document, optionally at an offset, with search matches and a flash."""
+        if record:
+            self.history.visit(self.current_location())
+        if reload or self.current is None or self.current.summary.id != doc_id:
+            try:
+                detail = get_document(self.db, doc_id)
+            except DocumentNotFound:
+                self.statusBar().showMessage("That document is no longer in the index.", 6000)
+                self._update_nav_actions()
+                return False
+            mentions = self.entities.document_mentions(doc_id)
+            self.pane.show_document(detail, mentions, self.entities.entity)
+            self.current = detail
+            self.setWindowTitle(f"{detail.summary.title or detail.summary.file_name} — Reader")
+            # Related documents fill in just after the text is on screen.
+            self._related_timer.start()
+            self._select_in_list(doc_id)
+            self.find_bar.refresh()
+        self.pane.set_layer("search", highlight or [], QColor(palette.FIND_ALL[self.dark]))
+        if offset is not None and offset >= 0:
+            self.pane.scroll_to_offset(offset, align_top=align_top)
+        if flash is not None:
+            self.pane.flash(*flash)
+        self._update_nav_actions()
+        self.documentOpened.emit(doc_id)
+        return True
+
+    def _open_reference(self, doc_id: int, start: int, end: int) -> None:
+        if start < 0:
+            self.open_document(doc_id)
+        else:
+            self.open_document(doc_id, offset=start, flash=(start, end))
+
+    # -- history -----------------------------------------------------------------------------------
+    def go_back(self) -> None:
+        target = self.history.back(self.current_location())
+        if target is not None:
+            self.open_document(target.doc_id, offset=target.offset, record=False, align_top=True)
+        self._update_nav_actions()
+
+    def go_forward(self) -> None:
+        target = self.history.forward(self.current_location())
+        if target is not None:
+            self.open_document(target.doc_id, offset=target.offset, record=False, align_top=True)
+        self._update_nav_actions()
+
+    def _update_nav_actions(self) -> None:
+        if hasattr(self, "act_back"):
+            self.act_back.setEnabled(self.history.can_go_back())
+            self.act_forward.setEnabled(self.history.can_go_forward())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.MouseButtonPress and isinstance(watched, QWidget) and watched.window() is self:
+            if event.button() == Qt.MouseButton.BackButton:
+                self.go_back()
+                return True
+            if event.button() == Qt.MouseButton.ForwardButton:
+                self.go_forward()
+                return True
+        if watched is getattr(self, "search_box", None) and kind == QEvent.Type.KeyPress:
+            return self._search_key(event)
+        return super().eventFilter(watched, event)
+
+    # -- entities and passages ---------------------------------------------------------------------
+    def show_entity(self, entity_id: str) -> None:
+        if not self.xref.show_entity(entity_id):
+            self.statusBar().showMessage("No details for that entity.", 4000)
+            return
+        if not self.xref.isVisible():
+            self.act_show_xref.setChecked(True)
+
+    def show_passage(self, doc_id: int, seq: int) -> None:
+        if self.current is None or self.current.summary.id != doc_id:
+            return
+        passage = next((p for p in self.current.passages if p.seq == seq), None)
+        if passage is None:
+            return
+        self.xref.show_passage(doc_id, seq, self.current.text[passage.start:passage.end])
+
+    def _group_toggled(self, key: str, on: bool) -> None:
+        self.pane.set_group_enabled(key, on)
+        action = self.group_actions.get(key)
+        if action is not None and action.isChecked() != on:
+            action.blockSignals(True)
+            action.setChecked(on)
+            action.blockSignals(False)
+
+    # -- search ------------------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    def _search_text_changed(self, text: str) -> None:
+        if text.strip():
+            self.sidebar.setCurrentIndex(SEARCH_PAGE)
+            self.results_summary.setText(f"Searching for “{text.strip()}”…")
+            self.search.request(text)
+        else:
+            self.search.cancel()
+            self._open_when_results = False
+            self.results_model.set_rows([])
+            self.sidebar.setCurrentIndex(DOCS_PAGE)
+            self.pane.set_layer("search", [])
+
+    def _show_results(self, query: str, result) -> None:
+        self._search_query = query
+        self.results_model.set_rows(result.hits)
+        count = len(result.hits)
+        more = "+" if result.more else ""
+        docs = len({h.doc_id for h in result.hits})
+        if count:
+            self.results_summary.setText(f"{count}{more} passage{'s' if count != 1 else ''} in {docs} "
+                                         f"document{'s' if docs != 1 else ''} for “{query.strip()}”")
+            self.results_view.setCurrentIndex(self.results_model.index(0))
+        else:
+            self.results_summary.setText(f"No results for “{query.strip()}”")
+        self.searchFinished.emit(query, count)
+        if self._open_when_results:
+            self._open_when_results = False
+            if count:
+                self._result_chosen(self.results_model.index(0))
+
+    def _search_key(self, event) -> bool:
+        key = event.key()
+        if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+            self.results_view.move_current(1 if key == Qt.Key.Key_Down else -1)
+            return True
+        if key in (Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
+            self.results_view.move_current(5 if key == Qt.Key.Key_PageDown else -5)
+            return True
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if not self.search_box.text().strip():
+                return True
+            if self.search.busy:
+                self._open_when_results = True
+                self.search.flush()
+            else:
+                index = self.results_view.currentIndex()
+                if not index.isValid() and self.results_model.rowCount():
+                    index = self.results_model.index(0)
+                if index.isValid():
+                    self._result_chosen(index)
+            return True
+        if key == Qt.Key.Key_Escape:
+            if self.search_box.text():
+                self.search_box.clear()
+            else:
+                self.pane.setFocus()
+            return True
+        return False
+
+    def _result_chosen(self, index: QModelIndex) -> None:
+        hit = index.data(PayloadRole)
+        if hit is None:
+            return
+        self.results_view.setCurrentIndex(index)
+        first = hit.matches[0] if hit.matches else (hit.start, hit.end)
+        self.open_document(hit.doc_id, offset=first[0], highlight=list(hit.matches), flash=first)
+
+    # -- indexing ----------------------------------------------------------------------------------
+    def start_indexing(self, check_first: bool = False) -> None:
+        if self.index_worker is not None and self.index_worker.isRunning():
+            return
+        worker = IndexWorker(self.context.index_path, self.context.sources, check_first=check_first, parent=self,
+                             data_dir=self.context.data_dir)
+        worker.progressed.connect(self._index_progress)
+        worker.started_indexing.connect(self._index_started)
+        worker.failed.connect(self._index_failed)
+        worker.finished.connect(self._index_finished)
+        self.index_worker = worker
+        self._index_started_at = time.perf_counter()
+        first_launch = self.doc_model.rowCount() == 0
+        if first_launch and not check_first:
+            self._show_index_dialog()
+            self.pane.show_message("Building the index of the bundled documents… "
+                                   "Documents appear on the left as they become ready.")
+        if not check_first:
+            self._index_started()
+        worker.start()
+
+    def _show_index_dialog(self) -> None:
+        dialog = QProgressDialog("Preparing…", "Cancel", 0, 0, self)
+        dialog.setObjectName("indexProgress")
+        dialog.setWindowTitle("Building the index")
+        dialog.setWindowModality(Qt.WindowModality.NonModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setMinimumWidth(420)
+        dialog.canceled.connect(self.cancel_indexing)
+        dialog.show()
+        self.index_dialog = dialog
+
+    def _index_started(self) -> None:
+        self.index_status.show()
+        self.act_cancel_index.setEnabled(True)
+        self.index_label.setText("Indexing…")
+        self.index_bar.setRange(0, 0)
+
+    def _index_progress(self, stage: str, done: int, total: int, current: str) -> None:
+        label = f"{stage.capitalize()}: {done}/{total} documents" if total else f"{stage.capitalize()}…"
+        self.index_label.setText(label)
+        if total:
+            self.index_bar.setRange(0, total)
+            self.index_bar.setValue(done)
+        if self.index_dialog is not None:
+            self.index_dialog.setLabelText(label + (f"\n{current}" if current else "\n"))
+            if total:
+                self.index_dialog.setRange(0, total)
+                self.index_dialog.setValue(done)
+        if done:
+            self._refresh_timer.start()
+
+    def _index_failed(self, message: str) -> None:
+        QMessageBox.warning(self, "Indexing failed", f"The index could not be updated:\n\n{message}\n\n"
+                            "The documents already indexed are still available.")
+
+    def _index_finished(self) -> None:
+        worker = self.index_worker
+        if worker is None or self._shut_down:
+            return
+        self.index_status.hide()
+        self.act_cancel_index.setEnabled(False)
+        if self.index_dialog is not None:
+            self.index_dialog.hide()
+            self.index_dialog.deleteLater()
+            self.index_dialog = None
+        report = worker.report
+        self.last_report = report
+        self._refresh_timer.stop()
+        self.index_worker = None
+        worker.deleteLater()
+        if report is not None or worker.error:
+            self.entities.clear_cache()
+            self.reload_documents()
+            if self.current is not None:
+                changed = report is not None and (report.updated or report.removed or report.added)
+                if changed:
+                    location = self.current_location()
+                    if self.doc_model.row_of(self.current.summary.id) is None:
+                        self.current = None
+                        self.pane.show_message("The document was removed from the index.")
+                    else:
+                        self.open_document(location.doc_id, location.offset, record=False, align_top=True,
+                                           reload=True)
+                    self.xref.refresh()
+        if report is not None:
+            elapsed = time.perf_counter() - self._index_started_at
+            total = self.doc_model.rowCount()
+            if report.cancelled:
+                message = f"Indexing cancelled: {total} documents ready."
+            else:
+                message = (f"Index updated in {elapsed:.1f} s: {len(report.added)} added, {len(report.updated)} "
+                           f"updated, {len(report.removed)} removed; {total} documents.")
+                if report.errors:
+                    message += f" {len(report.errors)} files could not be read."
+            self.statusBar().showMessage(message, 10000)
+        elif worker.skipped:
+            self.statusBar().showMessage(f"{self.doc_model.rowCount()} documents, index up to date.", 5000)
+        if self.current is None and self.doc_proxy.rowCount():
+            self.open_document(self.doc_proxy.index(0, 0).data(DocIdRole), record=False)
+        elif self.current is None:
+            self.pane.show_message("No documents in the index.")
+        if not self.entities.available:
+            self.legend.set_note("No entity data yet")
+        self.indexFinished.emit(report)
+
+    def cancel_indexing(self) -> None:
+        if self.index_worker is not None:
+            self.index_worker.cancel()
+            self.index_label.setText("Cancelling…")
+
+    @property
+    def indexing(self) -> bool:
+        return self.index_worker is not None
+
+    # -- settings ----------------------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        s = self.settings
+        geometry = s.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        state = s.value("window/state")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+        splitter = s.value("window/splitter")
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self.splitter.restoreState(splitter)
+        xref_split = s.value("window/xrefSplitter")
+        if isinstance(xref_split, QByteArray) and not xref_split.isEmpty():
+            self.xref.splitter.restoreState(xref_split)
+        try:
+            zoom = int(s.value("reading/zoom", 0))
+        except (TypeError, ValueError):
+            zoom = 0
+        self.pane.set_zoom(zoom)
+        groups = s.value("reading/groups")
+        if groups is not None:
+            keys = set(groups if isinstance(groups, list) else [g for g in str(groups).split(",") if g])
+            keys &= set(palette.GROUP_BY_KEY)
+            self.legend.set_enabled_groups(keys)
+            self.pane.set_enabled_groups(keys)
+            for key, action in self.group_actions.items():
+                action.setChecked(key in keys)
+        self.set_sort_mode(str(s.value("documents/sort", SORT_DATE_DESC)))
+        self.act_show_list.setChecked(s.value("window/showList", True) not in (False, "false"))
+        self.act_show_xref.setChecked(s.value("window/showXref", True) not in (False, "false"))
+
+    def _restore_session(self) -> None:
+        key = self.settings.value("session/docKey")
+        if not key:
+            return
+        row = self.db.execute("SELECT id FROM documents WHERE key = ?", [str(key)]).fetchone()
+        if row is None:
+            return
+        try:
+            offset = int(self.settings.value("session/offset", 0))
+        except (TypeError, ValueError):
+            offset = 0
+        if self.open_document(row[0], record=False):
+            self._pending_scroll = offset
+            self.pane.scroll_to_offset(offset, align_top=True)
+
+    def save_settings(self) -> None:
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("window/splitter", self.splitter.saveState())
+        s.setValue("window/xrefSplitter", self.xref.splitter.saveState())
+        s.setValue("window/showList", self.act_show_list.isChecked())
+        s.setValue("window/showXref", self.act_show_xref.isChecked())
+        s.setValue("reading/zoom", self.pane.zoom)
+        s.setValue("reading/groups", ",".join(sorted(self.legend.enabled_groups())) or "")
+        s.setValue("documents/sort", self.doc_proxy.mode)
+        if self.current is not None:
+            s.setValue("session/docKey", self.current.summary.key)
+            s.setValue("session/offset", self.pane.top_offset() or 0)
+        s.sync()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._pending_scroll is not None:
+            offset, self._pending_scroll = self._pending_scroll, None
+            # Once the window has its final size, the text its final layout.
+            QTimer.singleShot(0, lambda: self.pane.scroll_to_offset(offset, align_top=True))
+
+    # -- help, closing -----------------------------------------------------------------------------
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About Reader",
+                          f"<h3>Reader {reader.__version__}</h3>"
+                          "<p>A reading room for following a story across many articles.</p>"
+                          f"<p style='font-size:small'>{LICENCES}</p>")
+
+    def shutdown(self) -> None:
+        """Stop every thread this window started and close its connection (idempotent)."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        worker = self.index_worker
+        if worker is not None:
+            worker.cancel()
+            worker.wait()
+        self.search.shutdown()
+        self.db.conn.close()
+
+    def closeEvent(self, event) -> None:
+        self.save_settings()
+        self.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,74 @@
+"""Small view classes shared by the panels."""
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QListView
+
+from reader.ui.delegates import HtmlDelegate
+from reader.ui.models import KindRole
+
+
+class ResultList(QListView):
+    """A list whose rows are "chosen" by a click or Enter (once, whatever the style's
+    activation rules), with rich-text rows."""
+
+    chosen = Signal(QModelIndex)
+
+    def __init__(self, object_name: str, accessible_name: str, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setAccessibleName(accessible_name)
+        self.setItemDelegate(HtmlDelegate(self))
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setWordWrap(True)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setMouseTracking(True)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.chosen.emit(self.currentIndex())
+            return
+        super().keyPressEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton:
+            index = self.indexAt(event.position().toPoint())
+            if index.isValid():
+                self.chosen.emit(index)
+
+    def mouseMoveEvent(self, event) -> None:
+        super().mouseMoveEvent(event)
+        index = self.indexAt(event.position().toPoint())
+        self.viewport().setCursor(Qt.CursorShape.PointingHandCursor if index.isValid()
+                                  else Qt.CursorShape.ArrowCursor)
+
+    def move_current(self, step: int) -> None:
+        """Arrow keys forwarded from a search box."""
+        model = self.model()
+        if model is None or model.rowCount() == 0:
+            return
+        row = self.currentIndex().row() if self.currentIndex().isValid() else -1
+        row = max(0, min(model.rowCount() - 1, row + step))
+        while 0 <= row < model.rowCount() and model.index(row, 0).data(KindRole) == "header":
+            row += 1 if step >= 0 else -1
+        if 0 <= row < model.rowCount():
+            self.setCurrentIndex(model.index(row, 0))
+
+
+def section_label(text: str, object_name: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setProperty("role", "section")
+    if object_name:
+        label.setObjectName(object_name)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 0.85)
+    font.setWeight(font.Weight.Bold)
+    font.setCapitalization(font.Capitalization.AllUppercase)
+    font.setLetterSpacing(font.SpacingType.PercentageSpacing, 106)
+    label.setFont(font)
+    label.setContentsMargins(12, 10, 12, 4)
+    return label
