@@ -25,6 +25,7 @@ class Library:
         self.index_path = paths.index_path(self.data_dir)
         self._db: sqlite_utils.Database | None = None
         self._user: UserData | None = None
+        self.reanchored = None  # the annotations' ReanchorReport from the last update()
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -55,10 +56,17 @@ class Library:
                        corrections=self.corrections() if entities else (), alias_paths=self.alias_paths())
 
     def update(self, sources: Sequence[Path] | None = None, **kwargs) -> IndexReport:
-        """Index `sources`, or sync the bundled seeds when none are given."""
+        """Index `sources`, or sync the bundled seeds when none are given; then re-anchor the
+        user's annotations to the documents' current text (the report in `self.reanchored`)."""
         if sources:
-            return self.indexer(**kwargs).index(sources)
-        return self.indexer(**kwargs).index([paths.seeds_dir()], prune_missing=True)
+            report = self.indexer(**kwargs).index(sources)
+        else:
+            report = self.indexer(**kwargs).index([paths.seeds_dir()], prune_missing=True)
+        if not report.cancelled:  # a cancelled run has not seen every document: re-anchor next time
+            from reader.annotations.service import reanchor_after_index
+
+            self.reanchored = reanchor_after_index(self, kwargs.get("db"))
+        return report
 
     def close(self) -> None:
         if self._db is not None:
