@@ -62,6 +62,11 @@ def cmd_index(args: argparse.Namespace) -> int:
             print(f"  duplicate: {item.path}: {item.message}")
         for item in report.errors:
             print(f"  error: {item.path}: {item.message}")
+        notes = library.reanchored  # annotations found again in edited documents (None: no notes file)
+        if notes is not None and (notes.changed or notes.error):
+            print(f"notes: {notes.error}" if notes.error else
+                  f"notes: {len(notes.changed)} re-anchored; " + ", ".join(f"{n} {s}" for s, n in notes.counts.items())
+                  + (" (see `reader notes list`)" if notes.orphaned else ""))
     return 0
 
 
