@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:  # a type only: reads work on a plain sqlite3 connection too
+    import sqlite_utils
+
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,14 @@ import json
 import math
 from collections import defaultdict
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-import sqlite_utils
 
 from reader.queries.documents import _SUMMARY_COLUMNS, DocumentSummary, _summary
 from reader.store import sketch
+
+if TYPE_CHECKING:  # a type only: reads work on a plain sqlite3 connection too
+    import sqlite_utils
 
 KWIC_CONTEXT = 30         # characters either side of a mention
 MIN_TOGETHER = 2          # co-occurrence floor: PMI over single sightings is noise
@@ -265,11 +267,11 @@ def _shared_passages(db: sqlite_utils.Database, doc_id: int) -> dict[int, int]:
     return {d: len(found) for d, found in matched.items()}
 
 
-def _blob(blob: bytes | None) -> np.ndarray | None:
+def _blob(blob: bytes | None) -> tuple[int, ...] | None:
     return sketch.from_blob(blob) if blob else None
 
 
-def _candidates(db: sqlite_utils.Database, table: str, own: np.ndarray | None, doc_id: int) -> set[int]:
+def _candidates(db: sqlite_utils.Database, table: str, own: tuple[int, ...] | None, doc_id: int) -> set[int]:
     if own is None:
         return set()
     lookup = _selective(db, table, [int(h) for h in own[:sketch.LOOKUP]])
@@ -281,7 +283,7 @@ def _candidates(db: sqlite_utils.Database, table: str, own: np.ndarray | None, d
     return {r[0] for r in rows}
 
 
-def _similarity(own: np.ndarray | None, blob: bytes | None) -> float:
+def _similarity(own: tuple[int, ...] | None, blob: bytes | None) -> float:
     if own is None or blob is None:
         return 0.0
     return sketch.jaccard_estimate(own, sketch.from_blob(blob))

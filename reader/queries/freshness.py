@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-import sqlite_utils
+if TYPE_CHECKING:  # a type only: reads work on a plain sqlite3 connection too
+    import sqlite_utils
+
 
 # Suffixes worth indexing; files with others are ignored here (the indexer decides).
 LIKELY_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml"})

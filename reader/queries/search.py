@@ -15,10 +15,13 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
-import sqlite_utils
 
 from reader.store.fts import WORD_CLASS, fold, term_match_expression
+
+if TYPE_CHECKING:  # a type only: reads work on a plain sqlite3 connection too
+    import sqlite_utils
 
 SNIPPET_CONTEXT = 40      # characters either side of the first match
 MAX_TERM_TOKENS = 64      # longer terms narrow candidates by their start, then are checked in full

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from reader.store import schema
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 class IndexError_(Exception):
@@ -45,8 +47,16 @@ def _remove_index_files(path: Path) -> None:
         Path(str(path) + suffix).unlink(missing_ok=True)
 
 
-def open_index(path: Path) -> sqlite_utils.Database:
-    """Open (creating or rebuilding as needed) the index at `path`."""
+def open_index(path: Path) -> "sqlite_utils.Database":
+    """Open (creating or rebuilding as needed) the index at `path`, for the indexer and CLI."""
+    import sqlite_utils
+
+    return sqlite_utils.Database(connect_index(path))
+
+
+def connect_index(path: Path) -> sqlite3.Connection:
+    """The same as `open_index` as a plain connection: enough for the read queries, and it
+    spares a warm start the import of sqlite-utils and what it pulls in."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         conn = _connect(path)
@@ -71,4 +81,4 @@ def open_index(path: Path) -> sqlite_utils.Database:
         _remove_index_files(path)
         conn = _connect(path)
         schema.create(conn)
-    return sqlite_utils.Database(conn)
+    return conn

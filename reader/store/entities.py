@@ -118,12 +118,20 @@ def relink(db: sqlite_utils.Database, linker: "Linker", fingerprint: str) -> int
     """Link every mention in the corpus and rebuild the derived tables. Returns the entity count."""
     from reader.nlp.canonical import Mention
 
-    rows = db.execute(
-        "SELECT m.id, d.key, m.start, m.end, m.label, m.text, m.value, m.doc_id, m.passage_seq, m.counted "
-        "FROM mentions m JOIN documents d ON d.id = m.doc_id ORDER BY m.doc_id, m.start").fetchall()
-    mentions = [Mention(r[1], r[2], r[3], r[4], r[5]) for r in rows]
-    doc_dates = dict(db.execute("SELECT key, date FROM documents").fetchall())
+    keys, doc_dates = {}, {}
+    for doc_id, key, date in db.execute("SELECT id, key, date FROM documents"):
+        keys[doc_id] = key
+        doc_dates[key] = date
+    labels: dict[str, str] = {}
+    # Rows: (mention id, doc id, passage seq, counted); a corpus has hundreds of thousands,
+    # so document keys and labels are shared objects, not a copy per mention.
+    rows, mentions = [], []
+    for mention_id, doc_id, start, end, label, text, seq, counted in db.execute(
+            "SELECT id, doc_id, start, end, label, text, passage_seq, counted FROM mentions ORDER BY doc_id, start"):
+        rows.append((mention_id, doc_id, seq, counted))
+        mentions.append(Mention(keys[doc_id], start, end, labels.setdefault(label, label), text))
     entities, ids = linker.link(mentions, doc_dates=doc_dates)
+    del mentions
     with db.conn:
         db.conn.executemany("UPDATE mentions SET entity_id = ? WHERE id = ?", [(e, r[0]) for e, r in zip(ids, rows)])
         _rebuild_derived(db, entities, rows, ids)
@@ -136,16 +144,16 @@ def relink(db: sqlite_utils.Database, linker: "Linker", fingerprint: str) -> int
 def _rebuild_derived(db: sqlite_utils.Database, entities: list, rows: list[tuple], ids: list[str]) -> None:
     for table in ("entities", "entity_aliases", "doc_entities", "cooccurrences"):
         db.execute(f"DELETE FROM {table}")
-    counted = [(entity_id, r) for entity_id, r in zip(ids, rows) if r[9]]
+    counted = [(entity_id, r) for entity_id, r in zip(ids, rows) if r[3]]
     mention_count = Counter(entity_id for entity_id, _ in counted)
-    per_doc = Counter((r[7], entity_id) for entity_id, r in counted)
+    per_doc = Counter((r[1], entity_id) for entity_id, r in counted)
     passages_of: dict[str, set] = defaultdict(set)
     entities_in_passage: dict[tuple[int, int], set] = defaultdict(set)
     labels = {e.id: e.label for e in entities}
     for entity_id, r in counted:
-        passages_of[entity_id].add((r[7], r[8]))
+        passages_of[entity_id].add((r[1], r[2]))
         if labels.get(entity_id) not in VALUE_LABELS:
-            entities_in_passage[(r[7], r[8])].add(entity_id)
+            entities_in_passage[(r[1], r[2])].add(entity_id)
     known = set()
     entity_rows, alias_rows = [], []
     for e in entities:

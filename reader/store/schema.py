@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlite3
 
-VERSION = 1
+VERSION = 2  # 2: documents.author and .ruby
 
 _TABLES = """
 CREATE TABLE documents (

@@ -11,22 +11,30 @@ partition.
 from __future__ import annotations
 
 import hashlib
-from typing import Iterable
+import struct
+from functools import lru_cache
+from typing import TYPE_CHECKING, Iterable, Sequence
 
-import numpy as np
+if TYPE_CHECKING:  # NumPy is for building sketches; comparing them needs none
+    import numpy as np
 
 SHINGLE = 5
 K = 16            # sketch size stored per passage: estimates J within about ±0.12
 LOOKUP = 4        # smallest hashes indexed for finding candidates
 MIN_CHARS = 40    # shorter passages (titles, labels) are not compared
 
-_PRIME = np.uint64(0x100000001B3)
-_MIX1 = np.uint64(0xFF51AFD7ED558CCD)
-_MIX2 = np.uint64(0xC4CEB9FE1A85EC53)
+@lru_cache(maxsize=1)
+def _numpy():
+    import numpy
+
+    return numpy
 
 
-def _shingle_hashes(text: str) -> np.ndarray:
+def _shingle_hashes(text: str) -> "np.ndarray":
     """A 63-bit hash of every SHINGLE-character window of `text` (position i → window at i)."""
+    np = _numpy()
+    prime, mix1, mix2, shift = np.uint64(0x100000001B3), np.uint64(0xFF51AFD7ED558CCD), \
+        np.uint64(0xC4CEB9FE1A85EC53), np.uint64(33)
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     count = len(codes) - SHINGLE + 1
     if count <= 0:
@@ -34,18 +42,19 @@ def _shingle_hashes(text: str) -> np.ndarray:
     with np.errstate(over="ignore"):
         h = np.zeros(count, dtype=np.uint64)
         for offset in range(SHINGLE):
-            h = h * _PRIME + codes[offset:offset + count]
+            h = h * prime + codes[offset:offset + count]
         # A finaliser (MurmurHash3's) so the order of hashes is as good as random.
-        h ^= h >> np.uint64(33)
-        h *= _MIX1
-        h ^= h >> np.uint64(33)
-        h *= _MIX2
-        h ^= h >> np.uint64(33)
+        h ^= h >> shift
+        h *= mix1
+        h ^= h >> shift
+        h *= mix2
+        h ^= h >> shift
     return h >> np.uint64(1)  # fits SQLite's signed 64-bit integers
 
 
-def document_sketches(text: str, spans: list[tuple[int, int]]) -> list[np.ndarray | None]:
+def document_sketches(text: str, spans: list[tuple[int, int]]) -> list["np.ndarray | None"]:
     """For each (start, end) passage span: its sorted bottom-K hashes, or None if too short."""
+    np = _numpy()
     hashes = _shingle_hashes(text)
     sketches: list[np.ndarray | None] = []
     for start, end in spans:
@@ -59,29 +68,32 @@ def document_sketches(text: str, spans: list[tuple[int, int]]) -> list[np.ndarra
     return sketches
 
 
-def to_blob(sketch: np.ndarray) -> bytes:
+def to_blob(sketch: "np.ndarray") -> bytes:
     return sketch.astype("<i8").tobytes()
 
 
-def from_blob(blob: bytes) -> np.ndarray:
-    return np.frombuffer(blob, dtype="<i8")
+def from_blob(blob: bytes) -> tuple[int, ...]:
+    """A stored sketch as sorted ints (plain Python: queries compare a few dozen of them,
+    where NumPy's per-call cost would dominate)."""
+    return struct.unpack(f"<{len(blob) // 8}q", blob)
 
 
-def jaccard_estimate(a: np.ndarray, b: np.ndarray) -> float:
+def jaccard_estimate(a: Sequence[int], b: Sequence[int]) -> float:
     """Bottom-k estimate: of the k smallest hashes of A ∪ B, the share found in both."""
     k = min(K, len(a), len(b))
     if k == 0:
         return 0.0
-    union_bottom = np.union1d(a, b)[:k]
-    both = np.intersect1d(a, b, assume_unique=True)
-    return float(np.isin(union_bottom, both, assume_unique=True).sum()) / k
+    in_a, in_b = set(a), set(b)
+    union_bottom = sorted(in_a | in_b)[:k]
+    return sum(1 for h in union_bottom if h in in_a and h in in_b) / k
 
 
 MIN_WORDS = 6     # fewer content words say too little to call two passages paraphrases
 
 
-def word_sketch(words: Iterable[str]) -> np.ndarray | None:
+def word_sketch(words: Iterable[str]) -> "np.ndarray | None":
     """Bottom-K hashes of a passage's content words (stable across runs), or None if too few."""
+    np = _numpy()
     unique = set(words)
     if len(unique) < MIN_WORDS:
         return None

@@ -34,7 +34,7 @@ class AppContext:
         return QSettings(str(self.settings_path), QSettings.Format.IniFormat)
 
     def open_db(self):
-        """A new connection to the index (each thread opens its own)."""
-        from reader.store.db import open_index
+        """A new read connection to the index (each thread opens its own)."""
+        from reader.store.db import connect_index
 
-        return open_index(self.index_path)
+        return connect_index(self.index_path)

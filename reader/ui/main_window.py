@@ -823,7 +823,7 @@ class MainWindow(QMainWindow):
             worker.cancel()
             worker.wait()
         self.search.shutdown()
-        self.db.conn.close()
+        self.db.close()
 
     def closeEvent(self, event) -> None:
         self.save_settings()

@@ -50,52 +50,46 @@ class IndexWorker(QThread):
         self.progressed.emit(event.stage, event.done, event.total, event.current)
 
     def run(self) -> None:
-        db = None
+        conn = None
         try:
-            from reader.store.db import open_index
+            from reader.store.db import connect_index
 
-            db = open_index(self.index_path)
+            conn = connect_index(self.index_path)
             if self.check_first:
                 from reader.queries.freshness import sources_changed
 
-                if not sources_changed(db, self.sources):
+                if not sources_changed(conn, self.sources):
                     self.skipped = True
                     self.upToDate.emit()
                     return
             if self.cancel_token.cancelled:
                 return
             self.started_indexing.emit()
-            self.report = self._index(db)
+            self.report = self._index(conn)
             self.reported.emit(self.report)
         except Exception as error:  # shown to the user; the window keeps working on what is indexed
             log.exception("indexing failed")
             self.error = f"{type(error).__name__}: {error}"
             self.failed.emit(self.error)
         finally:
-            if db is not None:
-                db.conn.close()
+            if conn is not None:
+                conn.close()
 
+    def _index(self, conn):
+        """Through the user's Library, which applies their entity corrections and re-anchors
+        their annotations, as `reader index` does."""
+        import sqlite_utils
 
-    def _index(self, db):
-        """Through the user's Library when there is one (it applies the user's entity corrections
-        and re-anchors annotations, as `reader index` does), else the plain indexer."""
         from reader import paths
+        from reader.library import Library
 
+        library = Library(self.data_dir)
         try:
-            from reader.library import Library
-        except ImportError:
-            Library = None
-        if Library is not None and self.data_dir is not None:
-            library = Library(self.data_dir)
-            try:
-                default = [p.resolve() for p in self.sources] == [paths.seeds_dir().resolve()]
-                return library.update(None if default else self.sources, db=db, progress=self._progress,
-                                      cancel=self.cancel_token)
-            finally:
-                library.close()
-        from reader.store.indexer import Indexer
-
-        return Indexer(db, progress=self._progress, cancel=self.cancel_token).index(self.sources, prune_missing=True)
+            default = [p.resolve() for p in self.sources] == [paths.seeds_dir().resolve()]
+            return library.update(None if default else self.sources, db=sqlite_utils.Database(conn),
+                                  progress=self._progress, cancel=self.cancel_token)
+        finally:
+            library.close()
 
 
 class _SearchRunner(QObject):
@@ -117,9 +111,9 @@ class _SearchRunner(QObject):
         try:
             with self.lock:
                 if self.db is None:
-                    from reader.store.db import open_index
+                    from reader.store.db import connect_index
 
-                    self.db = open_index(self.index_path)
+                    self.db = connect_index(self.index_path)
                 from reader.queries.search import search
 
                 result = search(self.db, query, limit=limit)
@@ -131,7 +125,7 @@ class _SearchRunner(QObject):
     def close(self) -> None:
         with self.lock:
             if self.db is not None:
-                self.db.conn.close()
+                self.db.close()
                 self.db = None
 
 
