@@ -52,7 +52,11 @@ def crf_entities(doc, tok, fx, tagger):
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--minus", nargs="*", default=[])
+    ap.add_argument("--plus", nargs="*", default=[])
     ap.add_argument("--no-c", action="store_true")
+    ap.add_argument("--pipeline", action="store_true",
+                    help="also score the full Extractor (rules included) with the 90%% model")
+    ap.add_argument("--keep", type=Path, default=None, help="keep the 90%% model here")
     ap.add_argument("--iterations", type=int, default=PARAMS["max_iterations"])
     ap.add_argument("--c1", type=float, default=PARAMS["c1"])
     ap.add_argument("--c2", type=float, default=PARAMS["c2"])
@@ -60,7 +64,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     import pycrfsuite
 
-    groups = FeatureExtractor.ALL_GROUPS - set(args.minus)
+    groups = (FeatureExtractor.DEFAULT_GROUPS | set(args.plus)) - set(args.minus)
     if args.no_c:
         groups = groups - {"ctx"}
     tok = JaTokenizer(with_c=not args.no_c)
@@ -100,7 +104,20 @@ def main(argv=None) -> int:
             f = Scorer.prf(tp, fp, fn)[2]
             per = " ".join(f"{t[:3]}={Scorer.prf(sc.tp[t], sc.fp[t], sc.fn[t])[2]:.3f}" for t in NAME_TYPES)
             res.append(f"{name}: F1={f:.4f} ({per}) {chars / el:,.0f} c/s")
-    print(f"minus={args.minus} no_c={args.no_c} it={args.iterations} c1={args.c1} c2={args.c2} "
+        if args.pipeline:
+            from ner_score import ONTONOTES_TO_IREX
+
+            from reader.nlp import Extractor
+            ex = Extractor(path)
+            for name, docs in (("held", held), ("dev", dev)):
+                sc = Scorer()
+                for d in docs:
+                    sc.add(d, [(e.start, e.end, ONTONOTES_TO_IREX.get(e.label, e.label)) for e in ex.extract(d["text"])])
+                print(sc.table(f"full pipeline, {name}"))
+        if args.keep:
+            import shutil
+            shutil.copy(path, args.keep)
+    print(f"minus={args.minus} plus={args.plus} no_c={args.no_c} it={args.iterations} c1={args.c1} c2={args.c2} "
           f"minfreq={args.minfreq} model={size / 1e6:.2f}MB train={train_s:.0f}s | " + " | ".join(res), flush=True)
     return 0
 

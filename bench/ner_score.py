@@ -16,8 +16,10 @@ Scoring rules
 
 Speed: characters per second of ``Extractor.extract`` end to end (tokenise,
 features, CRF, rules) on the dev texts and on ~1 MB of Japanese Wikinews
-(../shared/bench/wikinews-ja), one process, model already loaded. Peak RSS is
-``resource.getrusage(RUSAGE_SELF).ru_maxrss`` at the end.
+(../shared/bench/wikinews-ja), one process (one core), model already loaded;
+for Wikinews the best of ``--repeat`` runs, by CPU time of the process and by
+wall time (the machine is shared, so CPU time is the steadier figure). Peak RSS
+is ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` at the end.
 
 This file only needs the standard library for its scoring helpers, so that
 bench/ner_ginza.py (run in GiNZA's own venv) can reuse them.
@@ -143,6 +145,7 @@ def main(argv=None) -> int:
     ap.add_argument("--split", default="dev", help="dev (default), train or all")
     ap.add_argument("--model", type=Path, default=None, help="CRF model file (default: the shipped one)")
     ap.add_argument("--bench-mb", type=float, default=1.0, help="MB of Wikinews text for the speed test (0: skip)")
+    ap.add_argument("--repeat", type=int, default=3, help="speed test runs (best is reported)")
     ap.add_argument("--skip-sub-morpheme", action="store_true")
     ap.add_argument("--errors", type=int, default=0, help="print this many errors")
     args = ap.parse_args(argv)
@@ -173,12 +176,16 @@ def main(argv=None) -> int:
     if args.bench_mb > 0:
         texts = wikinews_text(int(args.bench_mb * 1_000_000))
         n = sum(len(t) for t in texts)
-        t0 = time.perf_counter()
-        n_ent = 0
-        for t in texts:
-            n_ent += len(ex.extract(t))
-        s = time.perf_counter() - t0
-        print(f"wikinews-ja: {n:,} chars, {n_ent:,} entities, {n / s:,.0f} chars/s")
+        best_cpu = best_wall = 0.0
+        for _ in range(max(1, args.repeat)):
+            t0, c0 = time.perf_counter(), time.process_time()
+            n_ent = 0
+            for t in texts:
+                n_ent += len(ex.extract(t))
+            best_wall = max(best_wall, n / (time.perf_counter() - t0))
+            best_cpu = max(best_cpu, n / (time.process_time() - c0))
+        print(f"wikinews-ja: {n:,} chars, {n_ent:,} entities, {best_cpu:,.0f} chars/s of CPU time "
+              f"({best_wall:,.0f} wall), best of {max(1, args.repeat)}")
     print(f"peak RSS {peak_rss_mb():.0f} MB")
     if args.errors:
         for e in scorer.errors[: args.errors]:

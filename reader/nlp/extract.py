@@ -1,0 +1,261 @@
+"""Named-entity extraction for Japanese and English text (OntoNotes labels).
+
+Japanese: a CRF (python-crfsuite) over Sudachi tokens, trained on the WAC
+corpus (IREX types), followed by rules: numeric expressions, titles kept out
+of PERSON spans, person names recognised from a following title, NORP for
+nationality words, and IREX -> OntoNotes typing. English: capitalised-span
+rules with gazetteers (``reader.nlp.english``). Korean and other text: nothing.
+
+Importing this module is cheap: sudachipy and pycrfsuite are imported the
+first time an :class:`Extractor` needs them, and the loaded dictionary and
+model are shared by every Extractor in the process.
+"""
+from __future__ import annotations
+
+import bisect
+import os
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+LABELS: tuple[str, ...] = (
+    "PERSON", "NORP", "ORG", "GPE", "LOC", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART",
+    "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY",
+)
+
+MODEL_FILE = "ja_crf.crfsuite"          # in resources/ner/ (see resources/ner/LICENSE-WAC.md)
+MODEL_ENV = "READER_NER_MODEL"          # overrides the model path
+
+
+@dataclass(frozen=True)
+class EntitySpan:
+    start: int      # code-point offsets into the text passed in
+    end: int
+    label: str      # OntoNotes label, one of LABELS
+    text: str       # text[start:end]
+
+
+# ---------------------------------------------------------------------------
+# Language of a line, by script
+
+_KANA = re.compile("[\u3041-\u30ff\uff66-\uff9d]")
+_HANGUL = re.compile("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+_KANJI = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")
+_DIGIT = re.compile("[0-9０-９]")
+_LATIN = re.compile("[A-Za-z\uff21-\uff3a\uff41-\uff5a\u00c0-\u024f]")
+
+
+def line_language(s: str) -> str | None:
+    """'ja', 'en', 'ko' or None (nothing to read) for one line, by script."""
+    hangul = _HANGUL.search(s)
+    if _KANA.search(s):
+        if hangul is None:
+            return "ja"
+        ko = len(_HANGUL.findall(s))
+        return "ko" if ko >= len(_KANA.findall(s)) + len(_KANJI.findall(s)) else "ja"
+    ja = len(_KANJI.findall(s))
+    if hangul is not None and len(_HANGUL.findall(s)) >= ja:
+        return "ko"
+    latin = len(_LATIN.findall(s))
+    if ja and ja * 2 >= latin:
+        return "ja"
+    if latin:
+        return "en"
+    if ja or _DIGIT.search(s):
+        return "ja"         # numbers alone: the Japanese rules read them
+    return None
+
+
+# ---------------------------------------------------------------------------
+
+class _Resources:
+    """Sudachi + CRF + English extractor, loaded once per process."""
+
+    _lock = threading.Lock()
+    _loaded: dict[str, "_Resources"] = {}
+
+    def __init__(self, model_path: Path) -> None:
+        import pycrfsuite
+
+        from reader.nlp.english import EnglishExtractor
+        from reader.nlp.features import FeatureExtractor, JaTokenizer
+        from reader.nlp.japanese import JapaneseExtractor
+
+        self.tokenizer = JaTokenizer()
+        tagger = pycrfsuite.Tagger()
+        tagger.open(str(model_path))
+        self.japanese = JapaneseExtractor(self.tokenizer, FeatureExtractor(), tagger)
+        self.english = EnglishExtractor(self.tokenizer)
+        # Sudachi tokenizers and the crfsuite tagger are not thread-safe.
+        self.lock = threading.Lock()
+
+    @classmethod
+    def get(cls, model_path: Path) -> "_Resources":
+        key = str(model_path)
+        res = cls._loaded.get(key)
+        if res is None:
+            with cls._lock:
+                res = cls._loaded.get(key)
+                if res is None:
+                    if not model_path.is_file():
+                        raise FileNotFoundError(f"NER model not found: {model_path}")
+                    res = cls(model_path)
+                    cls._loaded[key] = res
+        return res
+
+
+class Extractor:
+    """Finds named entities. Cheap to construct; the dictionary and model load on first use."""
+
+    def __init__(self, model_path: str | os.PathLike | None = None) -> None:
+        if model_path is None:
+            model_path = os.environ.get(MODEL_ENV)
+        if not model_path:
+            from reader.paths import resource_path   # the repo, or the frozen bundle
+
+            model_path = resource_path("ner", MODEL_FILE)
+        self._model_path = Path(model_path)
+        self._res: _Resources | None = None
+
+    def load(self) -> None:
+        """Load the dictionary and model now (otherwise done by the first extract call)."""
+        if self._res is None:
+            self._res = _Resources.get(self._model_path)
+
+    # -- public API ---------------------------------------------------------
+
+    def extract(self, text: str, lang: str | None = None) -> list[EntitySpan]:
+        """Entities of ``text``, sorted and non-overlapping, offsets into ``text``.
+
+        ``lang`` None: each line is routed by its script (Japanese / English /
+        Korean). "ja": Japanese, except lines with no Japanese characters at all,
+        which are read as English. "en": English, except lines that contain
+        kana. "ko" / "other": nothing.
+        """
+        if lang in ("ko", "other") or not text:
+            return []
+        return self._document(text, [(0, len(text), lang)])
+
+    def extract_passages(self, text: str, spans: Iterable[tuple[int, int, str]]) -> list[EntitySpan]:
+        """Entities of the passages ``(start, end, lang)`` of one document, with document offsets.
+
+        Passages in Korean ("ko") or other languages ("other") are skipped."""
+        parts = [(max(0, s), min(e, len(text)), lang) for s, e, lang in sorted(spans)
+                 if lang not in ("ko", "other") and e > s]
+        if not parts:
+            return []
+        return self._document(text, parts)
+
+    # -- internals ----------------------------------------------------------
+
+    def _document(self, text: str, parts: list[tuple[int, int, str | None]]) -> list[EntitySpan]:
+        self.load()
+        res = self._res
+        assert res is not None
+        out: list[EntitySpan] = []
+        with res.lock:
+            res.english.begin_document()
+            for start, end, lang in parts:
+                out.extend(self._run(text, start, end, lang))
+        out.sort(key=lambda e: (e.start, e.end))
+        # passages should not overlap; if they do, keep the first of overlapping entities
+        cleaned: list[EntitySpan] = []
+        for e in out:
+            if cleaned and e.start < cleaned[-1].end:
+                continue
+            cleaned.append(e)
+        return propagate(text, cleaned, [(s, e) for s, e, _ in parts])
+
+    def _run(self, text: str, start: int, end: int, lang: str | None) -> list[EntitySpan]:
+        """Entities of text[start:end], line by line (caller holds the lock)."""
+        res = self._res
+        assert res is not None
+        out: list[EntitySpan] = []
+        pos = start
+        while pos < end:
+            nl = text.find("\n", pos, end)
+            line_end = end if nl < 0 else nl
+            if line_end > pos:
+                line = text[pos:line_end]
+                if not line.isspace():
+                    route = line_language(line)
+                    if lang == "en" and route == "ja" and not _KANA.search(line):
+                        route = "en"        # an English passage: kanji-only bits stay English
+                    if route == "ja":
+                        found = res.japanese.extract_line(line)
+                    elif route == "en":
+                        found = res.english.extract_line(line)
+                    else:
+                        found = []
+                    for a, b, label in found:
+                        out.append(EntitySpan(pos + a, pos + b, label, line[a:b]))
+            pos = line_end + 1
+        return out
+
+
+# ---------------------------------------------------------------------------
+# Document-level consistency
+
+_FOREIGN_NAME = re.compile(r"^[\u30a1-\u30fa\u30fc・A-Za-z.'’\- ]{3,}$")
+# after these a name is part of a compound word, not a person (キリスト教, ワロン語, ディーゼル機関)
+_COMPOUND_SUFFIX = "[語教人系派式学的化製産風版流族朝音機法]"
+_NAME_LABELS = frozenset(("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"))
+
+
+def propagate(text: str, ents: list[EntitySpan], ranges: list[tuple[int, int]]) -> list[EntitySpan]:
+    """Make one document consistent about its names.
+
+    - A surface tagged with several name labels takes the label it has most often
+      (ゼレンスキー once GPE, three times PERSON -> PERSON).
+    - A foreign person name (katakana or Latin, 3+ characters) found somewhere, and the
+      last part of a full name (スティーブ・ウィトコフ -> ウィトコフ), are also tagged
+      where they occur untagged as whole words.
+    """
+    if not ents:
+        return ents
+    votes: dict[str, dict[str, int]] = {}
+    for e in ents:
+        if e.label in _NAME_LABELS:
+            v = votes.setdefault(e.text, {})
+            v[e.label] = v.get(e.label, 0) + 1
+    best = {}
+    for surface, v in votes.items():
+        if len(v) > 1:
+            label, count = max(v.items(), key=lambda kv: (kv[1], kv[0] == "PERSON"))
+            if count * 2 > sum(v.values()):
+                best[surface] = label
+    if best:
+        ents = [EntitySpan(e.start, e.end, best[e.text], e.text)
+                if e.text in best and e.label in _NAME_LABELS else e for e in ents]
+
+    names = set()
+    for e in ents:
+        if e.label == "PERSON" and _FOREIGN_NAME.match(e.text) and best.get(e.text, "PERSON") == "PERSON":
+            names.add(e.text)
+            for sep in ("・", " "):
+                if sep in e.text:
+                    last = e.text.rsplit(sep, 1)[1]
+                    if len(last) >= 3 and last not in votes:
+                        names.add(last)
+    if not names:
+        return ents
+    pattern = re.compile(
+        "(?<![\u30a1-\u30fa\u30fc・A-Za-z])(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
+        + ")(?![\u30a1-\u30fa\u30fc・A-Za-z]|" + _COMPOUND_SUFFIX + ")")
+    taken = [(e.start, e.end) for e in ents]
+    starts = [t[0] for t in taken]
+    added = []
+    for a, b in ranges:
+        for m in pattern.finditer(text, a, b):
+            s, e = m.span()
+            k = bisect.bisect_right(starts, s)
+            if k > 0 and taken[k - 1][1] > s:
+                continue
+            if k < len(taken) and taken[k][0] < e:
+                continue
+            added.append(EntitySpan(s, e, "PERSON", m.group()))
+    if added:
+        ents = sorted(ents + added, key=lambda x: (x.start, x.end))
+    return ents
