@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
@@ -19,6 +19,9 @@ MIN_TOGETHER = 2          # co-occurrence floor: PMI over single sightings is no
 REPEAT = 0.5              # character-shingle Jaccard from which a passage repeats another
 PARAPHRASE = 0.4          # content-word Jaccard from which it says the same in other words
 MAX_BUCKET = 100          # sketch hashes shared by more passages are not used to find candidates
+COMMON_ENTITY_SHARE = 0.05  # entities in more of the corpus than this barely tell documents apart...
+COMMON_ENTITY_FLOOR = 20    # ...so related documents skip them, in corpora large enough to have such
+SHARED_LOOKUPS = 2        # of the LOOKUP smallest hashes, how many two similar passages share
 
 
 @dataclass(frozen=True)
@@ -209,8 +212,9 @@ def related_documents(db: sqlite_utils.Database, doc_id: int, limit: int = 10) -
         "SELECT other.doc_id, e.name, e.documents, mine.count, other.count "
         "FROM doc_entities mine JOIN doc_entities other ON other.entity_id = mine.entity_id "
         "JOIN entities e ON e.id = mine.entity_id "
-        "WHERE mine.doc_id = ? AND other.doc_id != ? AND e.hidden = 0 AND e.label NOT IN "
-        "('DATE', 'TIME', 'MONEY', 'PERCENT', 'QUANTITY')", [doc_id, doc_id]).fetchall()
+        "WHERE mine.doc_id = ? AND other.doc_id != ? AND e.hidden = 0 AND e.documents <= ? AND e.label NOT IN "
+        "('DATE', 'TIME', 'MONEY', 'PERCENT', 'QUANTITY')",
+        [doc_id, doc_id, max(COMMON_ENTITY_FLOOR, total * COMMON_ENTITY_SHARE)]).fetchall()
     scores: dict[int, float] = defaultdict(float)
     shared: dict[int, list[tuple[float, str]]] = defaultdict(list)
     for other, name, documents, mine_count, other_count in rows:
@@ -238,8 +242,12 @@ def _selective(db: sqlite_utils.Database, table: str, hashes: list[int]) -> list
 
 
 def _shared_passages(db: sqlite_utils.Database, doc_id: int) -> dict[int, int]:
-    """Per other document: how many of its passages repeat or paraphrase one of this document's."""
-    pairs: set[tuple[int, int]] = set()
+    """Per other document: how many of its passages repeat or paraphrase one of this document's.
+
+    A ranking signal, so it is estimated from the lookup hashes alone: two passages sharing
+    SHARED_LOOKUPS of their few smallest hashes are about as similar as REPEAT / PARAPHRASE
+    ask (similar_passages checks the full sketches when the user asks for the passages)."""
+    matched: dict[int, set[int]] = defaultdict(set)
     for table in ("passage_sketches", "passage_words"):
         own: dict[int, set[int]] = defaultdict(set)
         for h, pid in db.execute(f"SELECT s.hash, s.passage_id FROM {table} s JOIN passages p "
@@ -248,22 +256,15 @@ def _shared_passages(db: sqlite_utils.Database, doc_id: int) -> dict[int, int]:
         useful = _selective(db, table, list(own))
         if not useful:
             continue
-        for h, other in db.execute(
-                f"SELECT s.hash, s.passage_id FROM {table} s JOIN passages p ON p.id = s.passage_id "
+        shared: Counter = Counter()
+        for h, other, other_doc in db.execute(
+                f"SELECT s.hash, s.passage_id, p.doc_id FROM {table} s JOIN passages p ON p.id = s.passage_id "
                 f"WHERE s.hash IN ({','.join('?' * len(useful))}) AND p.doc_id != ?", [*useful, doc_id]):
-            pairs.update((mine, other) for mine in own[h])
-    if not pairs:
-        return {}
-    ids = sorted({p for pair in pairs for p in pair})
-    rows = {r[0]: r[1:] for r in db.execute(
-        f"SELECT id, doc_id, sketch, words FROM passages WHERE id IN ({','.join('?' * len(ids))})", ids)}
-    matched: dict[int, set[int]] = defaultdict(set)
-    for mine, theirs in pairs:
-        _, own_chars, own_words = rows[mine]
-        other_doc, chars, words = rows[theirs]
-        if (_similarity(_blob(own_chars), chars) >= REPEAT
-                or _similarity(_blob(own_words), words) >= PARAPHRASE):
-            matched[other_doc].add(theirs)
+            for mine in own[h]:
+                shared[(mine, other, other_doc)] += 1
+        for (_, other, other_doc), count in shared.items():
+            if count >= SHARED_LOOKUPS:
+                matched[other_doc].add(other)
     return {d: len(found) for d, found in matched.items()}
 
 
