@@ -37,7 +37,7 @@ def content_words(text: str, lang: str) -> set[str]:
         return {w.lower().removesuffix("'s") for w in _ENGLISH_WORD.findall(text)} - _ENGLISH_STOP
     if lang != "ja":
         return set()
-    tokenizer = sudachi.tokenizer("C")
+    tokenizer = sudachi.tokenizer("C", frozenset({"pos", "normalized_form"}))
     words: set[str] = set()
     for start in range(0, len(text), _MAX_CHUNK):
         for m in tokenizer.tokenize(text[start:start + _MAX_CHUNK]):

@@ -124,11 +124,13 @@ class JaTokenizer:
     """Sudachi (sudachidict_core) in modes A and C, aligned."""
 
     def __init__(self, with_c: bool = True) -> None:
-        from sudachipy import Dictionary, SplitMode  # lazy: heavy
+        from sudachipy import SplitMode  # lazy: heavy
+
+        from reader.nlp import sudachi
 
         self.with_c = with_c
 
-        self._dict = Dictionary(dict="core")
+        self._dict = sudachi.dictionary()  # shared: each Dictionary maps the 200 MB file again
         fields = {"pos"}
         self._ta = self._dict.tokenizer(mode="A", fields=fields)
         self._tc = self._dict.tokenizer(mode="C", fields={"pos", "split_a"})
