@@ -51,6 +51,7 @@ class ReadingPane(QTextBrowser):
     zoomChanged = Signal(int)
     documentShown = Signal(int)              # doc id
     groupCountsChanged = Signal(dict)        # group key -> mentions in this document
+    contextMenuAboutToShow = Signal(object, QPoint)  # the QMenu, the viewport point: add items (annotations)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,6 +78,9 @@ class ReadingPane(QTextBrowser):
         self.zoom = 0
         self.expanded_runs: set[int] = set()
         self.entity_lookup: Callable[[str], object | None] = lambda _id: None
+        # Extra highlights (annotations): callable(dark) -> [(doc start, doc end, QTextCharFormat)], painted
+        # after the entity formats, so where they overlap their background wins and the entity keeps its underline.
+        self.extra_formats: Callable[[bool], Iterable[tuple[int, int, QTextCharFormat]]] | None = None
         self._formatted_blocks: set[int] = set()
         self._layers: dict[str, list[QTextEdit.ExtraSelection]] = {}
         self._press_pos: QPoint | None = None
@@ -289,6 +293,7 @@ class ReadingPane(QTextBrowser):
         top_up()
         self._swap_document(doc)
         self._apply_entity_formats()
+        self._rebase_layers(doc)
         self._refresh_layers()
 
     def _swap_document(self, doc: QTextDocument) -> None:
@@ -333,6 +338,13 @@ class ReadingPane(QTextBrowser):
                 r.length = end - start
                 r.format = fmt
                 per_block.setdefault(index, []).append(r)
+        for start, end, fmt in (self.extra_formats(self.dark) if self.extra_formats is not None else ()):
+            for index, ps, pe in self.plan.pane_ranges(start, end):
+                r = QTextLayout.FormatRange()
+                r.start = ps - blocks[index].pane_start
+                r.length = pe - ps
+                r.format = fmt
+                per_block.setdefault(index, []).append(r)
         touched = self._formatted_blocks | set(per_block)
         if not touched:
             return
@@ -346,6 +358,10 @@ class ReadingPane(QTextBrowser):
         first, last = doc.findBlockByNumber(lo), doc.findBlockByNumber(hi)
         doc.markContentsDirty(first.position(), last.position() + last.length() - first.position())
         top_up()
+
+    def refresh_highlights(self) -> None:
+        """Repaint entity and extra (annotation) highlights without rebuilding the text."""
+        self._apply_entity_formats()
 
     def highlighted_count(self) -> int:
         """How many highlight ranges the pane currently paints (for tests and the legend)."""
@@ -529,6 +545,25 @@ class ReadingPane(QTextBrowser):
         self._refresh_layers()
         top_up()
 
+    def _rebase_layers(self, doc: QTextDocument) -> None:
+        """Move the layers' selections onto a re-rendered document (zoom, scheme: same text, same
+        positions); left on the old one, which is being deleted, they would crash the next repaint."""
+        for name, selections in self._layers.items():
+            rebased = []
+            for old in selections:
+                if old.cursor.isNull() or old.cursor.document() is doc:
+                    rebased.append(old)
+                    continue
+                sel = QTextEdit.ExtraSelection()
+                cursor = QTextCursor(doc)
+                cursor.setPosition(min(old.cursor.anchor(), doc.characterCount() - 1))
+                cursor.setPosition(min(old.cursor.position(), doc.characterCount() - 1),
+                                   QTextCursor.MoveMode.KeepAnchor)
+                sel.cursor = cursor
+                sel.format = old.format
+                rebased.append(sel)
+            self._layers[name] = rebased
+
     def _refresh_layers(self) -> None:
         merged = []
         for name in ("search", "find", "flash"):
@@ -653,6 +688,7 @@ class ReadingPane(QTextBrowser):
             menu.addSeparator()
             menu.addAction("Find similar passages elsewhere",
                            lambda: self.similarRequested.emit(self.detail.summary.id, seq))
+        self.contextMenuAboutToShow.emit(menu, event.pos())
         menu.exec(event.globalPos())
         menu.deleteLater()
 
