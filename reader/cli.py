@@ -50,8 +50,8 @@ def _open_index(args: argparse.Namespace):
 
 def cmd_index(args: argparse.Namespace) -> int:
     library = _library(args)
-    report = library.update([Path(p) for p in args.paths], progress=TerminalProgress(),
-                            entities=not args.no_entities)
+    run = library.import_sources if args.paths else library.update   # imported paths are remembered
+    report = run([Path(p) for p in args.paths], progress=TerminalProgress(), entities=not args.no_entities)
     if args.json:
         _print_json(report.to_json())
     else:

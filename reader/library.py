@@ -5,18 +5,39 @@ user's entity corrections and alias tables the same way.
 """
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import sqlite_utils
 
 from reader import paths
 from reader.progress import CancelToken, ProgressCallback, no_progress
+from reader.store import sources as library_sources
 from reader.store.db import open_index
 from reader.store.indexer import Indexer, IndexReport
-from reader.store.userdata import UserData
+from reader.store.userdata import UserData, UserDataError
+
+if TYPE_CHECKING:
+    from reader.annotations.model import Annotation
+
+log = logging.getLogger(__name__)
 
 USER_ALIAS_FILE = "aliases.tsv"   # same format as resources/aliases.tsv, see resources/ALIASES.md
+
+
+@dataclass(frozen=True)
+class RemovedDocument:
+    """What `Library.remove_document` did."""
+
+    doc_id: int
+    key: str
+    path: str
+    title: str
+    notes_deleted: int   # annotations deleted with the document
+    notes_kept: int      # annotations kept: orphaned (or re-attached to a document of the same file name)
 
 
 class Library:
@@ -56,16 +77,120 @@ class Library:
                        corrections=self.corrections() if entities else (), alias_paths=self.alias_paths())
 
     def update(self, sources: Sequence[Path] | None = None, **kwargs) -> IndexReport:
-        """Index `sources`, or sync the bundled seeds when none are given; then re-anchor the
-        user's annotations to the documents' current text (the report in `self.reanchored`)."""
+        """Index `sources`, or sync the library when none are given (the bundled seeds and the
+        files and folders the user imported, see `_sync`); then re-anchor the user's annotations
+        to the documents' current text (the report in `self.reanchored`)."""
         if sources:
             report = self.indexer(**kwargs).index(sources)
         else:
-            report = self.indexer(**kwargs).index([paths.seeds_dir()], prune_missing=True)
+            report = self._sync(**kwargs)
         if not report.cancelled:  # a cancelled run has not seen every document: re-anchor next time
             from reader.annotations.service import reanchor_after_index
 
             self.reanchored = reanchor_after_index(self, kwargs.get("db"))
+        return report
+
+    # -- the library's sources: imports, removals ----------------------------------------------
+    def sources(self) -> library_sources.LibrarySources:
+        """The files and folders the user imported, and the documents they removed."""
+        if self._user is not None:
+            return library_sources.read(self._user.conn)
+        return library_sources.read_from(self.data_dir)
+
+    def _sync(self, **kwargs) -> IndexReport:
+        """The seeds folder (documents whose file is gone are pruned) and the imported files and
+        folders (never pruned: a document stays when its file is moved away or its drive is not
+        mounted); files of documents the user removed are passed over while unchanged."""
+        known = self.sources()
+        indexer = self.indexer(**kwargs)
+        indexer.passed_over = known.passed_over()
+        seeds = paths.seeds_dir()
+        imported = [p for p in known.imported if p.exists()]
+        report = indexer.sync([seeds, *imported], prune_roots=[seeds])
+        self._remember_refused(indexer.db, report)
+        if known.removed:
+            library_sources.settle_removed(self.user.conn, known.removed)
+        return report
+
+    def import_sources(self, sources: Sequence[Path], **kwargs) -> IndexReport:
+        """What File ▸ Import and `reader index PATH` do: index files and folders (as `update`),
+        then remember them as part of the library, so every later sync (the window's start-up)
+        looks at them again, and forget earlier removals of their files (they are back).
+
+        A cancelled import remembers only the files it finished, not the folders: the rest is
+        not imported behind the user's back at the next start."""
+        sources = [Path(s) for s in sources]
+        report = self.update(sources, **kwargs)
+        self._remember_refused(kwargs.get("db") or self.db, report)
+        try:
+            conn = self.user.conn
+            if report.cancelled:
+                finished = [*report.added, *report.updated]
+                library_sources.remember_imported(conn, [Path(p) for p in finished])
+                library_sources.forget_removed(conn, files=finished)
+            else:
+                existing = [s for s in sources if s.exists()]
+                library_sources.remember_imported(conn, existing)
+                library_sources.forget_removed(conn, under=existing)
+        except UserDataError as error:   # the documents are indexed; only the memory of them is missing
+            log.warning("could not remember the imported sources: %s", error)
+        return report
+
+    @staticmethod
+    def _remember_refused(db, report: IndexReport) -> None:
+        conn = getattr(db, "conn", db)
+        library_sources.remember_rejected(conn, [e.path for e in (*report.errors, *report.duplicates)])
+
+    def document_notes(self, doc_id: int, db: sqlite_utils.Database | None = None) -> list["Annotation"]:
+        """The annotations attached to a document (those removing it with its notes would delete)."""
+        row = (db or self.db).execute("SELECT key FROM documents WHERE id = ?", [doc_id]).fetchone()
+        if row is None or not paths.user_data_path(self.data_dir).exists():
+            return []
+        return [a for a in self.user.annotations([row[0]]) if a.doc_key == row[0]]
+
+    def remove_document(self, doc_id: int, delete_annotations: bool,
+                        db: sqlite_utils.Database | None = None) -> RemovedDocument:
+        """Take a document out of the library (the file itself is left alone).
+
+        It is deleted from the index in one transaction and remembered as removed (by path and
+        file hash), so a later sync of its folder does not add it again while the file is
+        unchanged; importing it explicitly brings it back. Its annotations are deleted with it
+        when `delete_annotations`, else kept: re-anchoring then orphans them (listed apart,
+        found again if the document returns). The entity totals are relinked by the next index
+        run or `relink_entities`. `db`: a connection of the caller's thread (the window's job)."""
+        from reader.queries.documents import DocumentNotFound
+        from reader.store.indexer import _delete_document
+
+        db = db or self.db
+        row = db.execute("SELECT key, path, file_sha, file_size, file_mtime, title FROM documents WHERE id = ?",
+                         [doc_id]).fetchone()
+        if row is None:
+            raise DocumentNotFound(f"No document with id {doc_id}.")
+        key, path, file_sha, size, mtime, title = row
+        notes = self.document_notes(doc_id, db)
+        library_sources.remember_removed(self.user.conn, library_sources.RemovedFile(
+            path, file_sha, key, size, mtime, title, datetime.now(timezone.utc).isoformat(timespec="seconds")))
+        with db.conn:
+            _delete_document(db, doc_id)
+            db.execute("DELETE FROM state WHERE key = 'linked'")   # entity totals count it: relink
+        deleted = 0
+        if delete_annotations and notes:
+            with self.user._transaction() as conn:
+                conn.executemany("DELETE FROM annotations WHERE uuid = ? AND doc_key = ?",
+                                 [(a.uuid, key) for a in notes])
+            deleted = len(notes)
+        if len(notes) > deleted:
+            from reader.annotations.service import reanchor_all
+
+            self.reanchored = reanchor_all(db=db, user=self.user)
+        return RemovedDocument(doc_id, key, path, title, deleted, len(notes) - deleted)
+
+    def relink_entities(self, **kwargs) -> IndexReport:
+        """Relink the corpus's entities if a change (a removal) left them stale; nothing to extract."""
+        indexer = self.indexer(**kwargs)
+        report = IndexReport()
+        if indexer.db.execute("SELECT 1 FROM mentions LIMIT 1").fetchone() is not None:
+            indexer._link_entities(report)   # a no-op when the linked fingerprint is current
         return report
 
     def close(self) -> None:

@@ -84,6 +84,16 @@ def list_documents(db: sqlite_utils.Database) -> list[DocumentSummary]:
     return [_summary(r) for r in rows]
 
 
+def document_summaries(db: sqlite_utils.Database, ids: list[int]) -> list[DocumentSummary]:
+    """The summaries of these documents (those still in the index), in the order of `list_documents`."""
+    if not ids:
+        return []
+    rows = db.execute(
+        f"SELECT {_SUMMARY_COLUMNS} FROM documents WHERE id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY date IS NULL, date DESC, title", [json.dumps(list(ids))]).fetchall()
+    return [_summary(r) for r in rows]
+
+
 def resolve_document(db: sqlite_utils.Database, ref: str | int) -> int:
     """A document id from an id, a content-hash prefix (≥ 6 hex digits) or a file name."""
     ref = str(ref).strip()

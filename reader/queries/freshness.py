@@ -56,3 +56,36 @@ def sources_changed(db: sqlite_utils.Database, roots: Iterable[Path],
         if path not in files and any(p.is_relative_to(r) for r in resolved):
             return True
     return False
+
+
+def library_changed(db: sqlite_utils.Database, sources: Iterable[Path], data_dir: Path | None = None) -> bool:
+    """Whether a sync of the library (`Library.update()`) has anything to do, without reading files.
+
+    `sources` (the seeds folder) are checked as `sources_changed` does: a new or changed file,
+    or an indexed one gone from under them. The files and folders the user imported
+    (remembered in the user data in `data_dir`) are checked for new or changed files only:
+    nothing is pruned under them, and one that is missing (a drive not mounted) is skipped.
+    Files of documents the user removed, and files refused when last seen (errors,
+    duplicates), count as unchanged while their size and time are.
+    """
+    from reader.store import sources as library_sources
+
+    roots = [Path(r) for r in sources]
+    if any(not r.exists() for r in roots):
+        return True  # a missing source: let the indexer report it
+    library = library_sources.read_from(data_dir)
+    files = library_sources.source_files(roots)
+    imported = library_sources.source_files([p for p in library.imported if p.exists()])
+    settled = {path: (size, mtime) for path, size, mtime in
+               db.execute("SELECT path, file_size, file_mtime FROM documents")}
+    passed = dict(library_sources.read_rejected(db))
+    passed.update((r.path, (r.file_size, r.file_mtime)) for r in library.removed)
+    for path, stat in (*files.items(), *imported.items()):
+        known = settled.get(path) or passed.get(path)
+        if known is None or known[0] != stat.st_size or known[1] != stat.st_mtime:
+            return True
+    resolved = [r.resolve() for r in roots if r.is_dir()]
+    for path in settled:
+        if path not in files and any(Path(path).is_relative_to(r) for r in resolved):
+            return True
+    return False

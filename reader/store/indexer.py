@@ -260,6 +260,35 @@ class _BatchedWrites:
 
 
 POOL_MIN_FILES = 200    # below this, starting worker processes costs more than it saves
+# Above this many mentions, entities are linked in a child process: linking 10,000 documents
+# (~370,000 mentions) takes ~450 MB for some seconds, which then goes back to the system
+# rather than staying with the process that asked (the window).
+LINK_IN_CHILD_MENTIONS = 100_000
+
+
+def _database_file(db: sqlite_utils.Database) -> str | None:
+    for _seq, name, file in db.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return file or None
+    return None
+
+
+def _relink_child(path: str, alias_paths: list, corrections: list, fingerprint: str, sender) -> None:
+    """In a child process: link every mention of the index at `path`; sends ("ok", entities)."""
+    try:
+        from reader.nlp.canonical import Linker
+        from reader.store.db import open_index
+
+        db = open_index(Path(path))
+        try:
+            linker = Linker(alias_paths=alias_paths or None, corrections=corrections)
+            sender.send(("ok", entity_store.relink(db, linker, fingerprint)))
+        finally:
+            db.conn.close()
+    except BaseException as error:   # reported by the parent
+        sender.send(("error", f"{type(error).__name__}: {error}"))
+    finally:
+        sender.close()
 
 
 @contextmanager
@@ -307,11 +336,21 @@ class Indexer:
         self.corrections = list(corrections)
         self.alias_paths = list(alias_paths)
         self._writes = _BatchedWrites(db.conn)
+        # Files to pass over while their bytes are unchanged (path -> SHA-256 of the bytes): the
+        # documents the user removed from the library (Library.update sets it; see reader.store.sources).
+        self.passed_over: dict[str, str] = {}
 
     def index(self, paths: Iterable[Path], prune_missing: bool = False) -> IndexReport:
         """Index files and folders. With `prune_missing`, documents whose file under one of
         `paths` no longer exists are removed (the default library stays in sync with its folder)."""
         paths = [Path(p) for p in paths]
+        return self.sync(paths, prune_roots=paths if prune_missing else ())
+
+    def sync(self, paths: Iterable[Path], prune_roots: Iterable[Path] = ()) -> IndexReport:
+        """Index files and folders; documents whose file no longer exists are removed only under
+        the folders in `prune_roots` (the seeds), never under the others (the user's imports)."""
+        paths = [Path(p) for p in paths]
+        prune_roots = [Path(p) for p in prune_roots]
         report = IndexReport()
         self.progress(Progress("scanning", 0, 0))
         files = collect_files(paths, report.errors)
@@ -321,8 +360,8 @@ class Indexer:
             self._index_files(files, known, report)
         finally:
             self._writes.flush()
-        if prune_missing and not report.cancelled:
-            self._prune(paths, known, report)
+        if prune_roots and not report.cancelled:
+            self._prune(prune_roots, known, report)
         if self.entities and not report.cancelled:
             self.update_entities(report)
         return report
@@ -353,15 +392,54 @@ class Indexer:
 
     def _link_entities(self, report: IndexReport) -> None:
         fingerprint = entity_store.corrections_fingerprint(self.corrections, self.alias_paths)
-        changed = report.extracted or report.removed or report.updated
+        # Added documents count: their mentions were found while analysing them (not `extracted`).
+        changed = report.extracted or report.removed or report.updated or report.added
         if not changed and entity_store.linked_fingerprint(self.db) == fingerprint:
             return
-        from reader.nlp.canonical import Linker
-
         self.progress(Progress("linking", 0, 1))
-        linker = Linker(alias_paths=self.alias_paths or None, corrections=self.corrections)
-        report.entities = entity_store.relink(self.db, linker, fingerprint)
+        path = _database_file(self.db)
+        if path and self.db.execute("SELECT count(*) FROM mentions").fetchone()[0] >= LINK_IN_CHILD_MENTIONS:
+            entities = self._relink_in_child(path, fingerprint)
+            if entities is None:
+                report.cancelled = True
+                return
+            report.entities = entities
+        else:
+            from reader.nlp.canonical import Linker
+
+            linker = Linker(alias_paths=self.alias_paths or None, corrections=self.corrections)
+            report.entities = entity_store.relink(self.db, linker, fingerprint)
         self.progress(Progress("linking", 1, 1))
+
+    def _relink_in_child(self, path: str, fingerprint: str) -> int | None:
+        """Link the corpus in a child process (see LINK_IN_CHILD_MENTIONS); None if cancelled
+        (the child is stopped; its one transaction was not committed, so nothing changed)."""
+        context = multiprocessing.get_context("spawn")
+        receiver, sender = context.Pipe(duplex=False)
+        child = context.Process(target=_relink_child, name="reader-link", daemon=True,
+                                args=(path, list(self.alias_paths), list(self.corrections), fingerprint, sender))
+        child.start()
+        sender.close()
+        try:
+            while not receiver.poll(0.1):
+                if self.cancel.cancelled:
+                    return None
+                if not child.is_alive() and not receiver.poll(0):
+                    raise RuntimeError(f"Linking the entities stopped unexpectedly (exit code {child.exitcode}).")
+            try:
+                status, value = receiver.recv()
+            except EOFError:   # the child ended without a word (killed, or could not start)
+                child.join()
+                raise RuntimeError(f"Linking the entities stopped unexpectedly (exit code {child.exitcode}).") \
+                    from None
+            if status != "ok":
+                raise RuntimeError(f"Linking the entities failed: {value}")
+            return value
+        finally:
+            receiver.close()
+            if child.is_alive() and self.cancel.cancelled:
+                child.terminate()
+            child.join()
 
     def _index_files(self, files: list[Path], known: dict, report: IndexReport) -> None:
         """Read files in order; analyse the changed ones (in worker processes when many); store them."""
@@ -408,6 +486,8 @@ class Indexer:
             report.errors.append(FileError(str(path), f"Cannot read the file: {error.strerror or error}."))
             return None
         file_sha = _file_sha(data)
+        if not known and self.passed_over.get(str(path)) == file_sha:
+            return None   # removed by the user, and unchanged since
         if known and known[4] == file_sha:
             with self._writes.document():
                 self.db.execute("UPDATE documents SET file_mtime = ? WHERE id = ?", [stat.st_mtime, known[1]])

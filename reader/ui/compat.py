@@ -11,6 +11,7 @@ loops that make many Qt calls.
 """
 from __future__ import annotations
 
+import atexit
 import ctypes
 import sys
 
@@ -24,6 +25,8 @@ class NoneRefGuard:
         self.repaid = 0
         self.active = sys.version_info < (3, 12) and self._binding_leaks()
         self.baseline = sys.getrefcount(None) if self.active else 0
+        if self.active:
+            atexit.register(self.endow)
 
     @staticmethod
     def _binding_leaks() -> bool:
@@ -35,6 +38,16 @@ class NoneRefGuard:
             probe.setAlpha(255)  # a void method
         lost = before - sys.getrefcount(None)
         return lost >= 32
+
+    def endow(self) -> None:
+        """At exit. While live objects hold references to None its count stays above the baseline, so
+        `top_up` never sees the references the binding dropped meanwhile; once the interpreter frees those
+        objects the count could reach zero. Give None (and True and False: the binding also drops a
+        reference to the bool some methods return, e.g. blockSignals) at least as many references again
+        as it has now: these objects are never freed anyway."""
+        for singleton in (None, True, False):
+            for _ in range(sys.getrefcount(singleton) + 10_000):
+                _incref(singleton)
 
     def top_up(self) -> int:
         """Restore `None`'s reference count to the baseline; returns how many were added."""
@@ -57,8 +70,54 @@ def none_guard() -> NoneRefGuard:
     global _GUARD
     if _GUARD is None:
         _GUARD = NoneRefGuard()
+        repair_signal_emit()
     return _GUARD
 
 
 def top_up() -> None:
     none_guard().top_up()
+
+
+# PySide6 6.12.0 on Python 3.11 also drops a reference to `True` on every `SignalInstance.emit`
+# (emit returns True without giving it a reference of its own), from any thread, built-in
+# signals included: some hundreds of emits (an import reporting progress per file, a session of
+# searches) and the interpreter aborts with "Fatal Python error: bool_dealloc". Detected at run
+# time; when present, `emit` is wrapped to give back exactly the reference it took.
+_EMIT_REPAIRED = False
+
+
+def _emit_leaks() -> bool:
+    from PySide6.QtCore import QObject, Signal
+
+    class _Probe(QObject):
+        probed = Signal()
+
+    probe = _Probe()
+    before = sys.getrefcount(True)
+    for _ in range(64):
+        probe.probed.emit()
+    lost = before - sys.getrefcount(True)
+    for _ in range(max(0, lost)):
+        _incref(True)      # what the probe cost
+    return lost >= 32
+
+
+def repair_signal_emit() -> bool:
+    """Wrap `SignalInstance.emit` if it leaks (once per process); True when wrapped."""
+    global _EMIT_REPAIRED
+    if _EMIT_REPAIRED or sys.version_info >= (3, 12):
+        return _EMIT_REPAIRED
+    if not _emit_leaks():
+        return False
+    from PySide6.QtCore import SignalInstance
+
+    leaky_emit = SignalInstance.emit
+
+    def emit(self, *args):
+        result = leaky_emit(self, *args)
+        _incref(result)    # the reference the binding dropped
+        return result
+
+    SignalInstance.emit = emit
+    _EMIT_REPAIRED = True
+    return True

@@ -175,6 +175,7 @@ class HtmlDelegate(QStyledItemDelegate):
         self.initStyleOption(option, index)
         doc = self._document(option, index, self._width(option), False)
         pad = PAD_Y if index.data(KindRole) != "header" else PAD_Y + 2
+        top_up()   # a list lays out every row at once: thousands of calls for a frequent entity
         return QSize(int(self._width(option)), int(doc.size().height()) + 2 * pad)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:

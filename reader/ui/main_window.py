@@ -13,12 +13,14 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFram
 import reader
 from reader.queries.documents import DocumentNotFound, get_document, list_documents
 from reader.ui import palette
+from reader.ui.annotations import AnnotationsController
 from reader.ui.compat import none_guard
 from reader.ui.context import AppContext
 from reader.ui.delegates import DocumentDelegate
 from reader.ui.entities import EntityData
 from reader.ui.history import History
 from reader.ui.legend import EntityLegend
+from reader.ui.library_actions import LibraryActions
 from reader.ui.models import (SORT_MODES, DocIdRole, DocumentFilterProxy, DocumentListModel, PayloadRole, RowsModel,
                               SORT_DATE_DESC, search_hit_html)
 from reader.ui.reading import FindBar, Location, ReadingPane
@@ -78,6 +80,8 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_actions()
         self._build_menus_and_toolbar()
+        self.library_actions = LibraryActions(self)   # import, remove, drag and drop (File menu, list)
+        self.notes = AnnotationsController(self)      # highlights, notes panel, undo, export (reader.ui.annotations)
         self.search = SearchController(context.index_path, parent=self)
         self.search.results.connect(self._show_results)
         self.search.failed.connect(lambda q, msg: self.statusBar().showMessage(f"Search failed: {msg}", 8000))
@@ -823,6 +827,7 @@ class MainWindow(QMainWindow):
             worker.cancel()
             worker.wait()
         self.search.shutdown()
+        self.notes.shutdown()
         self.db.close()
 
     def closeEvent(self, event) -> None:

@@ -114,6 +114,24 @@ class DocumentListModel(QAbstractListModel):
         row = self._row_of.get(doc_id)
         return None if row is None else self.documents[row]
 
+    def apply_changes(self, added: list, removed_ids: set[int]) -> None:
+        """Remove and append rows without comparing the others (a refresh while importing into a
+        large library: the index's ids tell what changed, only new summaries are read)."""
+        rows = sorted((self._row_of[i] for i in removed_ids if i in self._row_of), reverse=True)
+        for row in rows:   # last first, so the rows before stay put (as in set_documents)
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self.documents[row]
+            self.endRemoveRows()
+        if rows:
+            self._row_of = {d.id: i for i, d in enumerate(self.documents)}
+        fresh = [d for d in added if d.id not in self._row_of]
+        if fresh:
+            first = len(self.documents)
+            self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+            self.documents.extend(fresh)
+            self._row_of.update((d.id, first + n) for n, d in enumerate(fresh))
+            self.endInsertRows()
+
 
 SORT_DATE_DESC = "date-desc"
 SORT_DATE_ASC = "date-asc"

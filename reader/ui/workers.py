@@ -46,7 +46,14 @@ class IndexWorker(QThread):
     def cancel(self) -> None:
         self.cancel_token.cancel()
 
+    PROGRESS_INTERVAL = 0.05    # seconds: at most ~20 updates a second, plus each stage's first and last
+
     def _progress(self, event: Progress) -> None:
+        now = time.monotonic()
+        if (event.stage == getattr(self, "_last_stage", None) and event.done != event.total
+                and now - self._last_emit < self.PROGRESS_INTERVAL):
+            return   # a sync of thousands of unchanged files must not flood the window's event queue
+        self._last_stage, self._last_emit = event.stage, now
         self.progressed.emit(event.stage, event.done, event.total, event.current)
 
     def run(self) -> None:
@@ -56,9 +63,9 @@ class IndexWorker(QThread):
 
             conn = connect_index(self.index_path)
             if self.check_first:
-                from reader.queries.freshness import sources_changed
+                from reader.queries.freshness import library_changed
 
-                if not sources_changed(conn, self.sources):
+                if not library_changed(conn, self.sources, self.data_dir):  # seeds, imports, removals
                     self.skipped = True
                     self.upToDate.emit()
                     return
