@@ -136,3 +136,11 @@ def test_hide_and_rename(tmp_path, seeds_copy):
     shown = {e.name for e in list_entities(library.db)}
     assert "Moscow (city)" in shown
     assert not any(e.id == get_entity(library.db, "China").id for e in list_entities(library.db))
+
+
+def test_mentions_can_be_limited_to_the_first_documents(seeds_index):
+    putin = get_entity(seeds_index, "プーチン")
+    everything = entity_mentions(seeds_index, putin.id)
+    first_two = entity_mentions(seeds_index, putin.id, max_documents=2)
+    assert [g.document.id for g in first_two] == [g.document.id for g in everything[:2]]
+    assert first_two[0].mentions == everything[0].mentions

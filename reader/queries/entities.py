@@ -161,15 +161,22 @@ def _by_date(docs: dict[int, DocumentSummary]) -> list[int]:
     return sorted(docs, key=lambda d: (docs[d].date is None, docs[d].date or "", docs[d].title))
 
 
-def entity_mentions(db: sqlite_utils.Database, entity_id: str) -> list[DocumentMentions]:
-    """Every counted mention of an entity with its context, grouped by document, documents by date."""
+def entity_mentions(db: sqlite_utils.Database, entity_id: str,
+                    max_documents: int | None = None) -> list[DocumentMentions]:
+    """Every counted mention of an entity with its context, grouped by document, documents by
+    date; with `max_documents`, only that many documents (the earliest), for a quick first view."""
+    doc_filter, params = "", [entity_id]
+    if max_documents is not None:
+        doc_filter = (" AND m.doc_id IN (SELECT de.doc_id FROM doc_entities de JOIN documents dd ON dd.id = de.doc_id"
+                      " WHERE de.entity_id = ? ORDER BY dd.date IS NULL, dd.date, dd.title LIMIT ?)")
+        params += [entity_id, max_documents]
     rows = db.execute(
         "SELECT m.doc_id, m.start, m.end, "
         f"substr(d.text, max(1, m.start + 1 - {KWIC_CONTEXT}), min(m.start, {KWIC_CONTEXT})), "
         "substr(d.text, m.start + 1, m.end - m.start), "
         f"substr(d.text, m.end + 1, {KWIC_CONTEXT}) "
         "FROM mentions m JOIN documents d ON d.id = m.doc_id "
-        "WHERE m.entity_id = ? AND m.counted = 1 ORDER BY m.doc_id, m.start", [entity_id]).fetchall()
+        f"WHERE m.entity_id = ? AND m.counted = 1{doc_filter} ORDER BY m.doc_id, m.start", params).fetchall()
     grouped: dict[int, list[KwicMention]] = defaultdict(list)
     for doc_id, start, end, left, match, right in rows:
         grouped[doc_id].append(KwicMention(doc_id, start, end, _one_line(left), match, _one_line(right)))

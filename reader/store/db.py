@@ -7,6 +7,7 @@ refused rather than downgraded: the user may go back to that version.
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,11 +29,27 @@ class IndexLockedError(IndexError_):
     pass
 
 
+def enable_wal(conn: sqlite3.Connection, patience: float = 30.0) -> None:
+    """Set WAL mode, waiting out another process that is creating or switching the same file:
+    changing the journal mode takes an exclusive lock and does not wait on the busy timeout."""
+    deadline = time.monotonic() + patience
+    delay = 0.01
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     # The UI reads on its thread while a worker writes on another; each has its own
     # connection, and WAL lets readers go on during a write.
     conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
-    conn.execute("PRAGMA journal_mode=WAL")
+    enable_wal(conn)
     conn.execute("PRAGMA synchronous=NORMAL")  # a lost last transaction is rebuilt from sources
     conn.execute("PRAGMA foreign_keys=ON")
     return conn

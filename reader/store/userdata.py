@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from reader.annotations.model import Annotation, AnnotationError, AnnotationNotFound, parse_time
+from reader.store.db import enable_wal
 
 VERSION = 2
 
@@ -84,9 +85,15 @@ class UserData:
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
-            self.conn.execute("PRAGMA journal_mode=WAL")
+            enable_wal(self.conn)
             self.conn.execute("PRAGMA synchronous=FULL")
             version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+            raise UserDataError(
+                f"Your notes file {path} is kept busy by another program; close it (or the other "
+                f"Reader) and try again. Nothing was changed.") from error
         except sqlite3.DatabaseError as error:
             raise UserDataError(
                 f"Your notes file {path} cannot be read ({error}). It has not been changed; "

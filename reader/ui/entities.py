@@ -63,8 +63,8 @@ class EntityData:
             self._summaries[entity_id] = summary
         return self._summaries[entity_id]
 
-    def entity_mentions(self, entity_id: str) -> list:
-        return self._call("entity_mentions", entity_id, default=[]) or []
+    def entity_mentions(self, entity_id: str, max_documents: int | None = None) -> list:
+        return self._call("entity_mentions", entity_id, max_documents=max_documents, default=[]) or []
 
     def cooccurring(self, entity_id: str, limit: int = 20) -> list:
         return self._call("cooccurring", entity_id, limit=limit, default=[]) or []

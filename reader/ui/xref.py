@@ -12,6 +12,7 @@ from reader.ui.models import (PayloadRole, KindRole, RowsModel, cooccurrence_htm
                               related_document_html, similar_passage_html)
 from reader.ui.views import ResultList, section_label
 
+MAX_MENTION_DOCUMENTS = 100  # documents listed under an entity's card at first
 EMPTY, ENTITY, PASSAGE = 0, 1, 2
 
 
@@ -173,14 +174,17 @@ class XrefPanel(QWidget):
             f"<div style='margin-top:6px'><b>{summary.mentions:,}</b> mention{'s' if summary.mentions != 1 else ''} in "
             f"<b>{summary.documents:,}</b> document{'s' if summary.documents != 1 else ''}</div>")
         rows, kinds = [], []
-        for group_item in self.entities.entity_mentions(entity_id):
+        # Laying out thousands of mention rows takes seconds; the first documents answer "where".
+        for group_item in self.entities.entity_mentions(entity_id, max_documents=MAX_MENTION_DOCUMENTS):
             rows.append(group_item.document)
             kinds.append("header")
             for mention in group_item.mentions:
                 rows.append(mention)
                 kinds.append("mention")
         self.mentions_model.set_rows(rows, kinds)
-        self.mentions_label.setText(f"Mentions in {sum(k == 'header' for k in kinds)} documents")
+        shown = sum(k == 'header' for k in kinds)
+        self.mentions_label.setText(f"Mentions in {shown} documents" if shown >= summary.documents
+                                    else f"Mentions in the first {shown} of {summary.documents:,} documents")
         cooc = self.entities.cooccurring(entity_id)
         self.cooc_model.set_rows(cooc)
         self.cooc_label.setText("Appears with" if cooc else "Appears with — nothing yet")
