@@ -404,8 +404,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help()
-        return 0
+        from reader.ui.app import run  # Qt only here: the other commands never import it
+
+        return run([], args.data_dir)
     from reader.ingest.model import IngestError
     from reader.queries.documents import DocumentNotFound
     from reader.queries.entities import EntityNotFound

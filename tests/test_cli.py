@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -85,6 +86,33 @@ def test_version():
     assert reader("--version").stdout.startswith("Reader ")
 
 
-def test_no_arguments_prints_help_without_a_display():
-    # Until the window lands, no arguments prints help.
-    assert "usage: reader" in reader().stdout
+def test_help_lists_the_commands():
+    out = reader("--help").stdout
+    assert "usage: reader" in out and "search" in out and "export" in out
+
+
+def test_no_arguments_opens_the_window(tmp_path):
+    """`reader` alone starts the window; offscreen, it comes up and is closed by a timer."""
+    code = (
+        "import sys, threading\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "import reader.ui.app as app\n"
+        "real = app.create_application\n"
+        "def create(argv):\n"
+        "    qapp = real(argv)\n"
+        "    def close():\n"
+        "        names = [w.objectName() for w in qapp.topLevelWidgets() if w.isVisible()]\n"
+        "        print('windows:', names)\n"
+        "        qapp.quit()\n"
+        "    QTimer.singleShot(1500, close)\n"
+        "    return qapp\n"
+        "app.create_application = create\n"
+        "from reader.cli import main\n"
+        "sys.exit(main(['--data-dir', sys.argv[1]]))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "data")], cwd=REPO, capture_output=True,
+                            text=True, timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stderr
+    windows = next(line for line in result.stdout.splitlines() if line.startswith("windows:"))
+    assert "mainWindow" in windows
