@@ -181,7 +181,8 @@ def test_import_files_and_drag_and_drop(qtbot, warm_window, tmp_path, monkeypatc
     mime.setUrls([QUrl.fromLocalFile(str(dropped))])
     target = window.pane.viewport()
     point = QPointF(target.rect().center())
-    enter = QDragEnterEvent(point, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+    # QDragEnterEvent takes a QPoint (as in C++) before PySide6 6.12, QDropEvent a QPointF.
+    enter = QDragEnterEvent(point.toPoint(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                             Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(window, enter)
     assert enter.isAccepted()
@@ -193,7 +194,7 @@ def test_import_files_and_drag_and_drop(qtbot, warm_window, tmp_path, monkeypatc
     # A drag of something that is not a file is not taken.
     text_only = QMimeData()
     text_only.setText("just words")
-    enter = QDragEnterEvent(QPointF(10, 10), Qt.DropAction.CopyAction, text_only, Qt.MouseButton.LeftButton,
+    enter = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, text_only, Qt.MouseButton.LeftButton,
                             Qt.KeyboardModifier.NoModifier)
     enter.ignore()
     QApplication.sendEvent(window, enter)
