@@ -1,6 +1,8 @@
 """Item delegates: document cards, and rich-text rows for results and cross-references."""
 from __future__ import annotations
 
+from typing import Callable
+
 from PySide6.QtCore import QModelIndex, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (QAbstractTextDocumentLayout, QColor, QFont, QFontMetricsF, QPainter, QPalette, QTextDocument,
                            QTextLayout, QTextOption)
@@ -141,6 +143,26 @@ def stylesheet(pal: QPalette, selected: bool) -> str:
     return "\n".join(css)
 
 
+def cached_document(cache: dict, option: QStyleOptionViewItem, index: QModelIndex, width: float, selected: bool,
+                    style: Callable[[QPalette, bool], str], make: Callable[[], QTextDocument] = QTextDocument,
+                    ) -> QTextDocument:
+    """A row's rich text laid out at `width`, kept: painting and sizing ask for it many times."""
+    markup = index.data(HtmlRole) or ""
+    key = (markup, int(width), selected, option.palette.color(QPalette.ColorRole.Base).name())
+    doc = cache.get(key)
+    if doc is None:
+        if len(cache) > 400:
+            cache.clear()
+        doc = make()
+        doc.setDocumentMargin(0)
+        doc.setDefaultFont(option.font)
+        doc.setDefaultStyleSheet(style(option.palette, selected))
+        doc.setHtml(markup)
+        doc.setTextWidth(width)
+        cache[key] = doc
+    return doc
+
+
 class HtmlDelegate(QStyledItemDelegate):
     """Rows rendered from `HtmlRole` rich text; "header" rows get a quiet band."""
 
@@ -149,20 +171,7 @@ class HtmlDelegate(QStyledItemDelegate):
         self._cache: dict[tuple, QTextDocument] = {}
 
     def _document(self, option: QStyleOptionViewItem, index: QModelIndex, width: float, selected: bool) -> QTextDocument:
-        markup = index.data(HtmlRole) or ""
-        key = (markup, int(width), selected, option.palette.color(QPalette.ColorRole.Base).name())
-        doc = self._cache.get(key)
-        if doc is None:
-            if len(self._cache) > 400:
-                self._cache.clear()
-            doc = QTextDocument()
-            doc.setDocumentMargin(0)
-            doc.setDefaultFont(option.font)
-            doc.setDefaultStyleSheet(stylesheet(option.palette, selected))
-            doc.setHtml(markup)
-            doc.setTextWidth(width)
-            self._cache[key] = doc
-        return doc
+        return cached_document(self._cache, option, index, width, selected, stylesheet)
 
     def _width(self, option: QStyleOptionViewItem) -> float:
         widget = option.widget

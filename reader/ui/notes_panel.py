@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFrame, QHBoxLayout, QLa
 
 from reader.annotations.model import ANCHORED, CHANGED, COLOURS, MOVED, ORPHANED, Annotation, parse_time
 from reader.ui.compat import top_up
-from reader.ui.delegates import _draw_background, is_dark, muted
+from reader.ui.delegates import _draw_background, cached_document, is_dark, muted
 from reader.ui.models import HtmlRole, PayloadRole
 from reader.ui.views import ResultList
 
@@ -307,20 +307,7 @@ class NoteCardDelegate(QStyledItemDelegate):
 
     def _document(self, option: QStyleOptionViewItem, index: QModelIndex, width: float,
                   selected: bool) -> QTextDocument:
-        markup = index.data(HtmlRole) or ""
-        key = (markup, int(width), selected, option.palette.color(QPalette.ColorRole.Base).name())
-        doc = self._cache.get(key)
-        if doc is None:
-            if len(self._cache) > 400:
-                self._cache.clear()
-            doc = _SafeDocument()
-            doc.setDocumentMargin(0)
-            doc.setDefaultFont(option.font)
-            doc.setDefaultStyleSheet(card_stylesheet(option.palette, selected))
-            doc.setHtml(markup)
-            doc.setTextWidth(width)
-            self._cache[key] = doc
-        return doc
+        return cached_document(self._cache, option, index, width, selected, card_stylesheet, _SafeDocument)
 
     def _width(self, option: QStyleOptionViewItem) -> float:
         widget = option.widget
