@@ -7,7 +7,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-import reader
 from reader.ui.compat import none_guard
 from reader.ui.context import AppContext
 from reader.ui.fonts import ensure_japanese_font, reading_families
@@ -22,7 +21,6 @@ def create_application(argv: list[str]) -> QApplication:
         app = QApplication(["reader", *argv])
     app.setApplicationName("Reader")
     app.setApplicationDisplayName("Reader")
-    app.setApplicationVersion(reader.__version__)
     app.setOrganizationName("Reader")
     ensure_japanese_font()
     font = QFont(app.font())
