@@ -144,3 +144,15 @@ def test_mentions_can_be_limited_to_the_first_documents(seeds_index):
     first_two = entity_mentions(seeds_index, putin.id, max_documents=2)
     assert [g.document.id for g in first_two] == [g.document.id for g in everything[:2]]
     assert first_two[0].mentions == everything[0].mentions
+
+
+def test_shared_passage_counts_agree_with_the_similar_passages_view(seeds_index):
+    """Related documents count exactly the passages the passage view would show as repeats or paraphrases."""
+    for doc in list_documents(seeds_index):
+        expected: dict[int, set[int]] = {}
+        for passage in get_document(seeds_index, doc.id).passages:
+            for match in similar_passages(seeds_index, doc.id, passage.seq, limit=1000):
+                expected.setdefault(match.document.id, set()).add(match.passage_seq)
+        counted = {r.document.id: r.shared_passages for r in related_documents(seeds_index, doc.id, limit=100)}
+        for other, count in counted.items():
+            assert count == len(expected.get(other, ())), (doc.file_name, other)

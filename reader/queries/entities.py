@@ -251,10 +251,9 @@ def _selective(db: sqlite_utils.Database, table: str, hashes: list[int]) -> list
 def _shared_passages(db: sqlite_utils.Database, doc_id: int) -> dict[int, int]:
     """Per other document: how many of its passages repeat or paraphrase one of this document's.
 
-    A ranking signal, so it is estimated from the lookup hashes alone: two passages sharing
-    SHARED_LOOKUPS of their few smallest hashes are about as similar as REPEAT / PARAPHRASE
-    ask (similar_passages checks the full sketches when the user asks for the passages)."""
-    matched: dict[int, set[int]] = defaultdict(set)
+    Pairs sharing SHARED_LOOKUPS of their few smallest hashes are candidates; their full
+    sketches then decide, as in similar_passages (common words can share small hashes)."""
+    candidates: set[tuple[int, int]] = set()
     for table in ("passage_sketches", "passage_words"):
         own: dict[int, set[int]] = defaultdict(set)
         for h, pid in db.execute(f"SELECT s.hash, s.passage_id FROM {table} s JOIN passages p "
@@ -264,14 +263,24 @@ def _shared_passages(db: sqlite_utils.Database, doc_id: int) -> dict[int, int]:
         if not useful:
             continue
         shared: Counter = Counter()
-        for h, other, other_doc in db.execute(
-                f"SELECT s.hash, s.passage_id, p.doc_id FROM {table} s JOIN passages p ON p.id = s.passage_id "
+        for h, other in db.execute(
+                f"SELECT s.hash, s.passage_id FROM {table} s JOIN passages p ON p.id = s.passage_id "
                 f"WHERE s.hash IN ({','.join('?' * len(useful))}) AND p.doc_id != ?", [*useful, doc_id]):
             for mine in own[h]:
-                shared[(mine, other, other_doc)] += 1
-        for (_, other, other_doc), count in shared.items():
-            if count >= SHARED_LOOKUPS:
-                matched[other_doc].add(other)
+                shared[(mine, other)] += 1
+        candidates.update(pair for pair, count in shared.items() if count >= SHARED_LOOKUPS)
+    if not candidates:
+        return {}
+    ids = sorted({p for pair in candidates for p in pair})
+    rows = {r[0]: r[1:] for r in db.execute(
+        f"SELECT id, doc_id, sketch, words FROM passages WHERE id IN ({','.join('?' * len(ids))})", ids)}
+    matched: dict[int, set[int]] = defaultdict(set)
+    for mine, theirs in candidates:
+        _, own_chars, own_words = rows[mine]
+        other_doc, chars, words = rows[theirs]
+        if (_similarity(_blob(own_chars), chars) >= REPEAT
+                or _similarity(_blob(own_words), words) >= PARAPHRASE):
+            matched[other_doc].add(theirs)
     return {d: len(found) for d, found in matched.items()}
 
 
