@@ -315,6 +315,11 @@ def build_parser() -> argparse.ArgumentParser:
                                      "across many articles. With no command, opens the window.",
                                      parents=[common])
     parser.add_argument("--version", action="version", version=f"Reader {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation end to end (index the bundled documents in a temporary "
+                             "folder, open the window, search, annotate, export; offscreen if there is no "
+                             "display) and exit")
+    parser.add_argument("--measure-startup", action="store_true", help=argparse.SUPPRESS)  # bench/bench_bundle.py
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
@@ -404,6 +409,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
+        if args.self_test or args.measure_startup:
+            from reader import selftest
+
+            return selftest.main(args.data_dir) if args.self_test else selftest.measure_startup(args.data_dir)
         from reader.ui.app import run  # Qt only here: the other commands never import it
 
         return run([], args.data_dir)
