@@ -13,7 +13,8 @@ with_tests=0
 apt_packages=(python3-venv libgl1 libegl1 libfontconfig1 libglib2.0-0 libdbus-1-3 libxkbcommon0
   libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
   libxcb-shape0 libxcb-randr0 libxcb-xinerama0 libxcb-xfixes0 fonts-noto-cjk)
-[ $with_tests = 1 ] && apt_packages+=(xvfb xauth)
+# Tests also build the frozen app (PyInstaller needs binutils) and run it under Xvfb.
+[ $with_tests = 1 ] && apt_packages+=(xvfb xauth binutils)
 
 missing=()
 for pkg in "${apt_packages[@]}"; do
