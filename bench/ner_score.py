@@ -2,6 +2,9 @@
 
     python bench/ner_score.py [--data PATH] [--split dev] [--bench-mb 1.0]
 
+Scores the dictionary reader.nlp.sudachi selects (``READER_SUDACHI_DICT=core|small``)
+with the model given by ``--model`` / ``READER_NER_MODEL``; both must match.
+
 Scoring rules
 - Exact match of span and type (micro F1 per type; "PER/LOC/ORG" = micro F1 over
   PERSON, LOCATION and ORGANIZATION together).
@@ -171,7 +174,10 @@ def main(argv=None) -> int:
     for d, p in zip(docs, preds):
         scorer.add(d, p)
 
-    print(scorer.table(f"reader.nlp.Extractor on WAC {args.split} ({len(docs)} docs, {chars} chars)"))
+    from reader.nlp import sudachi
+
+    print(scorer.table(f"reader.nlp.Extractor on WAC {args.split} ({len(docs)} docs, {chars} chars; "
+                       f"sudachidict_{sudachi.dict_name()}, model {ex._model_path})"))
     print(f"model load {load_s:.2f}s; {args.split}: {chars / dev_s:,.0f} chars/s")
     if args.bench_mb > 0:
         texts = wikinews_text(int(args.bench_mb * 1_000_000))

@@ -2,6 +2,9 @@
 
     python bench/train_ner.py [--data PATH] [--out resources/ner/ja_crf.crfsuite]
 
+The tokens come from the dictionary reader.nlp.sudachi selects (its ``DICT``,
+or ``READER_SUDACHI_DICT=core|small``); the model only fits that dictionary.
+
 Deterministic: documents are read in file order, crfsuite's L-BFGS has no
 randomness, so the same data and parameters give the same model file.
 The data (ku-nlp/WikipediaAnnotatedCorpus, CC BY-SA 4.0) is read from the
@@ -102,7 +105,10 @@ def main(argv=None) -> int:
     params.update({"c1": args.c1, "c2": args.c2, "max_iterations": args.iterations,
                    "feature.minfreq": args.minfreq})
     trainer.set_params(params)
-    print(f"{n_seq} sequences, features in {time.time() - t0:.1f}s; training {params}", flush=True)
+    from reader.nlp import sudachi
+
+    print(f"{n_seq} sequences over sudachidict_{sudachi.dict_name()} ({sudachi.DICT_ENV}), "
+          f"features in {time.time() - t0:.1f}s; training {params}", flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     trainer.train(str(args.out))
     last = trainer.logparser.last_iteration

@@ -104,15 +104,15 @@ class SelfTest:
         import gettext
 
         import pycountry
-        from sudachipy import Dictionary
+        from reader.nlp import sudachi
 
-        tokenizer = Dictionary(dict="core").tokenizer()
+        tokenizer = sudachi.dictionary().tokenizer()
         words = [m.surface() for m in tokenizer.tokenize("ロシアとウクライナの停戦交渉")]
         check("停戦" in words and "ウクライナ" in words, f"Sudachi split the test sentence as {words}")
         japan = pycountry.countries.get(alpha_2="JP")
         ja = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ja"]).gettext(japan.name)
         check(ja == "日本", f"pycountry's Japanese name for Japan is {ja!r}")
-        return f"Sudachi core: {' | '.join(words)}; pycountry ja: Japan → {ja}"
+        return f"Sudachi {sudachi.dict_name()}: {' | '.join(words)}; pycountry ja: Japan → {ja}"
 
     def step_index(self) -> str:
         from reader.library import Library

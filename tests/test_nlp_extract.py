@@ -1,6 +1,7 @@
 """Entity extraction (reader.nlp): the real extractor on the seed articles and on
-small texts. Needs sudachipy, sudachidict_core and python-crfsuite (installed with
-the project) and the model in resources/ner/."""
+small texts. Needs sudachipy, the Sudachi dictionary reader.nlp.sudachi selects
+(sudachidict_core by default) and python-crfsuite (installed with the project)
+and the model in resources/ner/, which must match that dictionary."""
 from __future__ import annotations
 
 import json
@@ -253,3 +254,15 @@ print(json.dumps({{'chars': len(text), 'entities': len(spans), 'ok': ok, 'rss_mb
     assert res["ok"]
     assert res["entities"] > 100
     assert res["rss_mb"] <= 400, res
+
+
+def test_dictionary_choice_is_one_setting(monkeypatch):
+    from reader.nlp import sudachi
+
+    monkeypatch.delenv(sudachi.DICT_ENV, raising=False)
+    assert sudachi.dict_name() == sudachi.DICT in sudachi.DICTS
+    monkeypatch.setenv(sudachi.DICT_ENV, " Small ")
+    assert sudachi.dict_name() == "small"
+    monkeypatch.setenv(sudachi.DICT_ENV, "full")
+    with pytest.raises(ValueError):
+        sudachi.dict_name()

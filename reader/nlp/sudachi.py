@@ -3,20 +3,39 @@
 The dictionary is a 200 MB memory-mapped file: each `Dictionary` object maps it
 again, and every mapping's touched pages count in the process's memory, so the
 extractor, the paraphrase sketches and the linker share this one.
+
+Which system dictionary (``sudachidict_core`` or ``sudachidict_small``) is
+chosen here and nowhere else: ``DICT``, overridden by the environment variable
+``READER_SUDACHI_DICT`` (``core`` or ``small``). The NER model in
+resources/ner/ is trained over one dictionary's tokens and must match it
+(bench/train_ner.py tokenises through this module, so it follows the setting).
 """
 from __future__ import annotations
 
+import os
 import threading
 from functools import lru_cache
 
+DICT = "core"                       # the shipped dictionary: "core" or "small"
+DICT_ENV = "READER_SUDACHI_DICT"    # overrides DICT (for training/scoring the other one)
+DICTS = ("core", "small")
+
 _lock = threading.Lock()
+
+
+def dict_name() -> str:
+    """The system dictionary in use: ``core`` or ``small``."""
+    name = os.environ.get(DICT_ENV, "").strip().lower() or DICT
+    if name not in DICTS:
+        raise ValueError(f"{DICT_ENV}={name!r}: expected one of {', '.join(DICTS)}")
+    return name
 
 
 @lru_cache(maxsize=1)
 def _dictionary():
     from sudachipy import Dictionary  # heavy: only when text is analysed
 
-    return Dictionary(dict="core")
+    return Dictionary(dict=dict_name())
 
 
 def dictionary():
