@@ -306,6 +306,13 @@ def cmd_notes(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", help=f"where the index and your notes live (default: ${paths.DATA_DIR_ENV} "
@@ -335,12 +342,12 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("doc", help="document id, file name or content-hash prefix")
     search = add("search", cmd_search, "search all documents")
     search.add_argument("query", help='words (all must occur); "quoted phrase" kept together')
-    search.add_argument("--limit", type=int, default=20, help="at most this many results (default 20)")
+    search.add_argument("--limit", type=_positive, default=20, help="at most this many results (default 20)")
     entities = add("entities", cmd_entities, "list canonical entities (people, places, organisations, dates...)")
     entities.add_argument("--type", help="only this type, e.g. PERSON, GPE, ORG, DATE")
     xref = add("xref", cmd_xref, "where an entity appears, what it appears with, related documents")
     xref.add_argument("entity", help="entity id or any name it is written as")
-    xref.add_argument("--limit", type=int, default=10)
+    xref.add_argument("--limit", type=_positive, default=10)
     extract = add("extract", cmd_extract, "the entities in any text file, without indexing it")
     extract.add_argument("file")
     entity = add("entity", cmd_entity, "correct an entity; kept with your data across re-indexing")

@@ -159,7 +159,7 @@ class Library:
         found again if the document returns). The entity totals are relinked by the next index
         run or `relink_entities`. `db`: a connection of the caller's thread (the window's job)."""
         from reader.queries.documents import DocumentNotFound
-        from reader.store.indexer import _delete_document
+        from reader.store.indexer import delete_document
 
         db = db or self.db
         row = db.execute("SELECT key, path, file_sha, file_size, file_mtime, title FROM documents WHERE id = ?",
@@ -171,8 +171,7 @@ class Library:
         library_sources.remember_removed(self.user.conn, library_sources.RemovedFile(
             path, file_sha, key, size, mtime, title, datetime.now(timezone.utc).isoformat(timespec="seconds")))
         with db.conn:
-            _delete_document(db, doc_id)
-            db.execute("DELETE FROM state WHERE key = 'linked'")   # entity totals count it: relink
+            delete_document(db, doc_id)   # also marks the corpus for relinking
         deleted = 0
         if delete_annotations and notes:
             with self.user._transaction() as conn:

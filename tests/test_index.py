@@ -138,3 +138,51 @@ def test_progress_reports_and_cancel_keeps_finished_documents(tmp_path, seeds_co
     assert [e.total for e in events if e.stage == "indexing"][0] == 5
     report = Indexer(db, entities=False).index([seeds_copy])
     assert len(report.added) == 3 and report.unchanged == 2
+
+
+def test_two_processes_opening_a_new_index_at_once_share_one_file(tmp_path):
+    """Neither deletes the file the other is building (they used to, losing writes)."""
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    path = tmp_path / "index.sqlite"
+    go = tmp_path / "go"
+    code = (
+        "import sys, time, pathlib\n"
+        "from reader.store.db import open_index\n"
+        "while not pathlib.Path(sys.argv[2]).exists(): time.sleep(0.001)\n"
+        "db = open_index(pathlib.Path(sys.argv[1]))\n"
+        "with db.conn:\n"
+        "    db.execute(\"INSERT INTO state (key, value) VALUES (?, 'x')\", [sys.argv[3]])\n"
+    )
+    for _ in range(5):
+        for suffix in ("", "-wal", "-shm"):
+            (tmp_path / f"index.sqlite{suffix}").unlink(missing_ok=True)
+        go.unlink(missing_ok=True)
+        procs = [subprocess.Popen([sys.executable, "-c", code, str(path), str(go), name], cwd=REPO,
+                                  stderr=subprocess.PIPE) for name in ("a", "b")]
+        go.touch()
+        for proc in procs:
+            _, err = proc.communicate(timeout=60)
+            assert proc.returncode == 0, err.decode()
+        keys = {r[0] for r in sqlite3.connect(path).execute("SELECT key FROM state")}
+        assert keys == {"a", "b"}
+
+
+def test_a_cancelled_run_is_linked_by_the_next_one(tmp_path, seeds_copy):
+    from reader.progress import CancelToken
+
+    cancel = CancelToken()
+
+    def progress(event):
+        if event.stage == "indexing" and event.done == 3:
+            cancel.cancel()
+
+    db = open_index(tmp_path / "i.sqlite")
+    assert Indexer(db, progress=progress, cancel=cancel).index([seeds_copy]).cancelled
+    Indexer(db).index([seeds_copy])
+    unlinked = db.execute("SELECT count(*) FROM mentions WHERE entity_id IS NULL").fetchone()[0]
+    assert unlinked == 0
+    assert db.execute("SELECT count(DISTINCT doc_id) FROM doc_entities").fetchone()[0] == 5

@@ -128,3 +128,30 @@ def test_limit_and_more(seeds_index):
     assert len(first.hits) == 3 and first.more
     assert [h.passage_seq for h in first.hits] == [h.passage_seq for h in everything[:3]]
     assert len(everything) > 3
+
+
+def test_folding_does_not_depend_on_other_characters_in_the_passage(tmp_path):
+    """A passage with İ (whose lower case is two characters) folds like any other."""
+    from reader.store.db import open_index
+    from reader.store.indexer import Indexer
+
+    (tmp_path / "a.txt").write_text("Talks in İstanbul: ＡＢＣ and ①.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Talks in Ankara: ＡＢＣ and ①.\n", encoding="utf-8")
+    db = open_index(tmp_path / "index.sqlite")
+    Indexer(db, entities=False).index([tmp_path])
+    for query in ["abc", "ＡＢＣ", "①", "talks"]:
+        assert len(search(db, query).hits) == 2, query
+
+
+def test_sound_marks_in_a_query_do_not_hide_results(tmp_path):
+    """FTS5 drops ゛ ゜ ゠ as separators; a query holding one must still find the passage."""
+    from reader.store.db import open_index
+    from reader.store.indexer import Indexer
+
+    (tmp_path / "a.txt").write_text("停戦の記号゛と゠がある。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("停戦だけの段落。\n", encoding="utf-8")
+    db = open_index(tmp_path / "index.sqlite")
+    Indexer(db, entities=False).index([tmp_path])
+    for query in ["停戦 ゛", "停戦 ゠", "号゛と"]:
+        hits = search(db, query).hits
+        assert [h.file_name for h in hits] == ["a.txt"], query

@@ -111,6 +111,10 @@ class SimilarPassage:
 _ENTITY_COLUMNS = "id, name, label, aliases, mentions, documents"
 
 
+# A list of any length as one parameter: SQLite builds may cap bound variables at 32,766.
+_JSON_LIST = "(SELECT value FROM json_each(?))"
+
+
 class EntityNotFound(LookupError):
     pass
 
@@ -152,9 +156,8 @@ def document_mentions(db: sqlite_utils.Database, doc_id: int) -> list[MentionInf
 def _documents(db: sqlite_utils.Database, ids: list[int]) -> dict[int, DocumentSummary]:
     if not ids:
         return {}
-    marks = ",".join("?" * len(ids))
     return {r[0]: _summary(r) for r in db.execute(
-        f"SELECT {_SUMMARY_COLUMNS} FROM documents WHERE id IN ({marks})", ids)}
+        f"SELECT {_SUMMARY_COLUMNS} FROM documents WHERE id IN {_JSON_LIST}", [json.dumps(ids)])}
 
 
 def _by_date(docs: dict[int, DocumentSummary]) -> list[int]:
@@ -243,8 +246,8 @@ def _selective(db: sqlite_utils.Database, table: str, hashes: list[int]) -> list
     if not hashes:
         return []
     counts = dict(db.execute(
-        f"SELECT hash, count(*) FROM {table} WHERE hash IN ({','.join('?' * len(hashes))}) GROUP BY hash",
-        hashes).fetchall())
+        f"SELECT hash, count(*) FROM {table} WHERE hash IN {_JSON_LIST} GROUP BY hash",
+        [json.dumps(hashes)]).fetchall())
     return [h for h in hashes if counts.get(h, 0) <= MAX_BUCKET]
 
 
@@ -265,7 +268,7 @@ def _shared_passages(db: sqlite_utils.Database, doc_id: int) -> dict[int, int]:
         shared: Counter = Counter()
         for h, other in db.execute(
                 f"SELECT s.hash, s.passage_id FROM {table} s JOIN passages p ON p.id = s.passage_id "
-                f"WHERE s.hash IN ({','.join('?' * len(useful))}) AND p.doc_id != ?", [*useful, doc_id]):
+                f"WHERE s.hash IN {_JSON_LIST} AND p.doc_id != ?", [json.dumps(useful), doc_id]):
             for mine in own[h]:
                 shared[(mine, other)] += 1
         candidates.update(pair for pair, count in shared.items() if count >= SHARED_LOOKUPS)
@@ -273,7 +276,7 @@ def _shared_passages(db: sqlite_utils.Database, doc_id: int) -> dict[int, int]:
         return {}
     ids = sorted({p for pair in candidates for p in pair})
     rows = {r[0]: r[1:] for r in db.execute(
-        f"SELECT id, doc_id, sketch, words FROM passages WHERE id IN ({','.join('?' * len(ids))})", ids)}
+        f"SELECT id, doc_id, sketch, words FROM passages WHERE id IN {_JSON_LIST}", [json.dumps(ids)])}
     matched: dict[int, set[int]] = defaultdict(set)
     for mine, theirs in candidates:
         _, own_chars, own_words = rows[mine]
@@ -296,7 +299,7 @@ def _candidates(db: sqlite_utils.Database, table: str, own: tuple[int, ...] | No
         return set()
     rows = db.execute(
         f"SELECT DISTINCT s.passage_id FROM {table} s JOIN passages p ON p.id = s.passage_id "
-        f"WHERE s.hash IN ({','.join('?' * len(lookup))}) AND p.doc_id != ?", [*lookup, doc_id])
+        f"WHERE s.hash IN {_JSON_LIST} AND p.doc_id != ?", [json.dumps(lookup), doc_id])
     return {r[0] for r in rows}
 
 
@@ -319,7 +322,7 @@ def similar_passages(db: sqlite_utils.Database, doc_id: int, passage_seq: int, l
     scored = []
     for pid, other_doc, seq, start, end, char_blob, word_blob in db.execute(
             "SELECT id, doc_id, seq, start, end, sketch, words FROM passages "
-            f"WHERE id IN ({','.join('?' * len(ids))})", sorted(ids)):
+            f"WHERE id IN {_JSON_LIST}", [json.dumps(sorted(ids))]):
         repeat = _similarity(chars, char_blob)
         paraphrase = _similarity(words, word_blob)
         if repeat >= REPEAT:

@@ -8,7 +8,6 @@ is incremental, sorts it out).
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
@@ -16,53 +15,11 @@ if TYPE_CHECKING:  # a type only: reads work on a plain sqlite3 connection too
     import sqlite_utils
 
 
-# Suffixes worth indexing; files with others are ignored here (the indexer decides).
-LIKELY_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml"})
-
-
-def _source_files(roots: Iterable[Path], suffixes: frozenset[str]) -> dict[str, os.stat_result] | None:
-    found: dict[str, os.stat_result] = {}
-    for root in roots:
-        root = Path(root)
-        if root.is_file():
-            found[str(root.resolve())] = root.stat()
-        elif root.is_dir():
-            for folder, _dirs, names in os.walk(root):
-                for name in names:
-                    path = Path(folder, name)
-                    if path.suffix.lower() in suffixes and path.is_file():
-                        found[str(path.resolve())] = path.stat()
-        else:
-            return None  # a missing source: let the indexer report it
-    return found
-
-
-def sources_changed(db: sqlite_utils.Database, roots: Iterable[Path],
-                    suffixes: frozenset[str] = LIKELY_SUFFIXES) -> bool:
-    """True when a file under `roots` is new or changed, or an indexed one under them is gone."""
-    roots = [Path(r) for r in roots]
-    files = _source_files(roots, suffixes)
-    if files is None:
-        return True
-    indexed = {path: (size, mtime) for path, size, mtime in
-               db.execute("SELECT path, file_size, file_mtime FROM documents")}
-    for path, stat in files.items():
-        known = indexed.get(path)
-        if known is None or known[0] != stat.st_size or known[1] != stat.st_mtime:
-            return True
-    resolved = [r.resolve() for r in roots if r.is_dir()]
-    for path in indexed:
-        p = Path(path)
-        if path not in files and any(p.is_relative_to(r) for r in resolved):
-            return True
-    return False
-
-
 def library_changed(db: sqlite_utils.Database, sources: Iterable[Path], data_dir: Path | None = None) -> bool:
     """Whether a sync of the library (`Library.update()`) has anything to do, without reading files.
 
-    `sources` (the seeds folder) are checked as `sources_changed` does: a new or changed file,
-    or an indexed one gone from under them. The files and folders the user imported
+    `sources` (the seeds folder) are checked for a new or changed file, or an indexed one gone
+    from under them. The files and folders the user imported
     (remembered in the user data in `data_dir`) are checked for new or changed files only:
     nothing is pruned under them, and one that is missing (a drive not mounted) is skipped.
     Files of documents the user removed, and files refused when last seen (errors,

@@ -49,9 +49,13 @@ def _connect(path: Path) -> sqlite3.Connection:
     # The UI reads on its thread while a worker writes on another; each has its own
     # connection, and WAL lets readers go on during a write.
     conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
-    enable_wal(conn)
-    conn.execute("PRAGMA synchronous=NORMAL")  # a lost last transaction is rebuilt from sources
-    conn.execute("PRAGMA foreign_keys=ON")
+    try:
+        enable_wal(conn)
+        conn.execute("PRAGMA synchronous=NORMAL")  # a lost last transaction is rebuilt from sources
+        conn.execute("PRAGMA foreign_keys=ON")
+    except sqlite3.Error:
+        conn.close()
+        raise
     return conn
 
 
@@ -75,13 +79,15 @@ def connect_index(path: Path) -> sqlite3.Connection:
     """The same as `open_index` as a plain connection: enough for the read queries, and it
     spares a warm start the import of sqlite-utils and what it pulls in."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    conn = None
     try:
         conn = _connect(path)
         version = _version_of(conn)
     except sqlite3.DatabaseError as error:
         if "locked" in str(error):
             raise IndexLockedError(f"The index {path} is locked by another program; close it and try again.") from error
-        # Not a database, or damaged: it is only a cache, start afresh.
+        # Not a database at all: it is only a cache, start afresh.
+        _close_quietly(conn)  # an open handle would block the delete on Windows
         _remove_index_files(path)
         conn = _connect(path)
         version = 0
@@ -93,9 +99,31 @@ def connect_index(path: Path) -> sqlite3.Connection:
             f"to rebuild the index with this version (your notes are kept elsewhere)."
         )
     if version < schema.VERSION:
-        # Older, or not ours (version 0): the index is a cache, so start afresh.
-        conn.close()
-        _remove_index_files(path)
-        conn = _connect(path)
-        schema.create(conn)
+        _rebuild(conn)
     return conn
+
+
+def _rebuild(conn: sqlite3.Connection) -> None:
+    """Empty an older (or new) index and create the current schema, in one exclusive
+    transaction inside the file: another Reader opening it at the same moment waits, then
+    finds it done, instead of deleting files the other has open."""
+    conn.execute("PRAGMA foreign_keys=OFF")  # no effect inside a transaction
+    conn.execute("BEGIN EXCLUSIVE")
+    try:
+        if _version_of(conn) < schema.VERSION:
+            schema.drop_all(conn)
+            schema.create(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    finally:
+        conn.execute("PRAGMA foreign_keys=ON")
+
+
+def _close_quietly(conn: sqlite3.Connection | None) -> None:
+    if conn is not None:
+        try:
+            conn.close()
+        except sqlite3.Error:
+            pass

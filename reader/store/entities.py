@@ -84,6 +84,7 @@ def write_mentions(db: sqlite_utils.Database, doc_id: int, rows: list[tuple], wo
         [(int(h), pid) for pid, blob in zip(passage_ids, words) if blob is not None
          for h in sketch.from_blob(blob)[:sketch.LOOKUP]])
     db.execute("UPDATE documents SET extracted = 1 WHERE id = ?", [doc_id])
+    mark_unlinked(db)
 
 
 def extract_document(db: sqlite_utils.Database, doc_id: int, extractor) -> None:
@@ -107,6 +108,12 @@ def corrections_fingerprint(corrections: list["Correction"], alias_paths: list) 
         "aliases": [[str(p), Path(p).stat().st_mtime if Path(p).exists() else None] for p in alias_paths],
     }
     return hashlib.sha256(json.dumps(state, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def mark_unlinked(db: sqlite_utils.Database) -> None:
+    """The corpus changed (in the caller's transaction): linking must run again, even if this
+    run is cancelled or crashes before it gets there."""
+    db.execute("DELETE FROM state WHERE key = 'linked'")
 
 
 def linked_fingerprint(db: sqlite_utils.Database) -> str | None:

@@ -21,14 +21,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Han, kana (incl. half-width), the prolonged sound mark, iteration marks, Hangul.
+# Not the sound marks (U+3099-309C, ﾞﾟ) or ゠: FTS5's tokenizer takes them for separators, and
+# a query token it drops would match nothing.
 CJK_CLASS = (
-    "\u3005\u3006\u3007\u303b\u3041-\u309f\u30a0-\u30fa\u30fc-\u30ff\u31f0-\u31ff"
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+    "\u3005\u3006\u3007\u303b\u3041-\u3098\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff\u31f0-\u31ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9d"
     "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af\U00020000-\U0003134f"
 )
 WORD_CLASS = rf"[^\W_{CJK_CLASS}]"  # letters and digits of non-CJK scripts, matched as words
 _RUN = re.compile(rf"([{CJK_CLASS}]+)|({WORD_CLASS}+)")
-_CJK_CHAR = re.compile(rf"[{CJK_CLASS}]")
 
 
 @lru_cache(maxsize=65536)
@@ -52,7 +53,8 @@ def fold(text: str) -> str:
     lowered = folded.lower()
     if len(lowered) == len(text):
         return lowered
-    return "".join(map(_fold_char, text))  # a character whose lower case is longer (İ)
+    # A character whose lower case is longer (İ): the same folding, one character at a time.
+    return "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in folded)
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,3 @@ def term_match_expression(term: str, max_tokens: int = 64) -> str | None:
         return None
     return " AND ".join(parts)
 
-
-def has_cjk(text: str) -> bool:
-    return _CJK_CHAR.search(text) is not None

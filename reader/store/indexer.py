@@ -132,7 +132,7 @@ def _file_sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _delete_document(db: sqlite_utils.Database, doc_id: int) -> None:
+def delete_document(db: sqlite_utils.Database, doc_id: int) -> None:
     """Remove a document and its FTS rows (contentless FTS needs the original tokens)."""
     text = db.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()[0]
     for pid, start, end in db.execute("SELECT id, start, end FROM passages WHERE doc_id = ? "
@@ -140,6 +140,7 @@ def _delete_document(db: sqlite_utils.Database, doc_id: int) -> None:
         db.execute("INSERT INTO passages_fts(passages_fts, rowid, tokens) VALUES ('delete', ?, ?)",
                    [pid, document_tokens(text[start:end])])
     db.execute("DELETE FROM documents WHERE id = ?", [doc_id])
+    entity_store.mark_unlinked(db)
 
 
 @dataclass
@@ -222,6 +223,7 @@ def _insert_document(db: sqlite_utils.Database, prepared: PreparedDocument, file
     )
     if prepared.mentions is not None:
         entity_store.write_mentions(db, doc_id, prepared.mentions, prepared.words)
+    entity_store.mark_unlinked(db)
     return doc_id
 
 
@@ -241,7 +243,7 @@ class _BatchedWrites:
     @contextmanager
     def document(self) -> Iterator[None]:
         if not self.conn.in_transaction:
-            self.conn.execute("BEGIN")
+            self.conn.execute("BEGIN IMMEDIATE")  # take the write lock before reading what to write
             self.started = time.monotonic()
         self.conn.execute("SAVEPOINT document")
         try:
@@ -392,9 +394,9 @@ class Indexer:
 
     def _link_entities(self, report: IndexReport) -> None:
         fingerprint = entity_store.corrections_fingerprint(self.corrections, self.alias_paths)
-        # Added documents count: their mentions were found while analysing them (not `extracted`).
-        changed = report.extracted or report.removed or report.updated or report.added
-        if not changed and entity_store.linked_fingerprint(self.db) == fingerprint:
+        # Any change to the documents cleared the stored fingerprint (mark_unlinked), in its own
+        # transaction, so a cancelled or crashed run is relinked next time.
+        if entity_store.linked_fingerprint(self.db) == fingerprint:
             return
         self.progress(Progress("linking", 0, 1))
         path = _database_file(self.db)
@@ -497,14 +499,20 @@ class Indexer:
 
     def _store(self, prepared: PreparedDocument, item: FileToIndex, report: IndexReport) -> None:
         doc, known = prepared.doc, item.known
-        twin = self.db.execute("SELECT path FROM documents WHERE key = ?", [doc.key]).fetchone()
-        if twin and (not known or twin[0] != doc.path):
-            report.duplicates.append(FileError(doc.path, f"Same text as {twin[0]}; not indexed twice."))
+        try:
+            with self._writes.document():
+                # Checked inside the write transaction: another Reader may have just added it.
+                twin = self.db.execute("SELECT path FROM documents WHERE key = ?", [doc.key]).fetchone()
+                if twin and (not known or twin[0] != doc.path):
+                    report.duplicates.append(FileError(doc.path, f"Same text as {twin[0]}; not indexed twice."))
+                    return
+                if known:
+                    delete_document(self.db, known[1])
+                _insert_document(self.db, prepared, item.file_sha, item.stat)
+        except sqlite3.IntegrityError:
+            report.errors.append(FileError(doc.path, "Another Reader indexed this file at the same moment; "
+                                                     "it is in the library."))
             return
-        with self._writes.document():
-            if known:
-                _delete_document(self.db, known[1])
-            _insert_document(self.db, prepared, item.file_sha, item.stat)
         (report.updated if known else report.added).append(doc.path)
 
     def _prune(self, roots: list[Path], known: dict, report: IndexReport) -> None:
@@ -514,5 +522,5 @@ class Indexer:
             under_root = any(path.is_relative_to(root) for root in resolved_roots)
             if under_root and not path.exists():
                 with self.db.conn:
-                    _delete_document(self.db, row[1])
+                    delete_document(self.db, row[1])
                 report.removed.append(path_str)

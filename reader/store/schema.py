@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import sqlite3
 
-VERSION = 2  # 2: documents.author and .ruby
+VERSION = 3  # 2: documents.author and .ruby; 3: search folding, document ids never reused
 
 _TABLES = """
 CREATE TABLE documents (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- a removed document's id is not given to another
     key TEXT NOT NULL UNIQUE,          -- SHA-256 of the decoded text
     path TEXT NOT NULL UNIQUE,
     file_name TEXT NOT NULL,
@@ -111,6 +111,19 @@ CREATE VIRTUAL TABLE passages_fts USING fts5(tokens, content='', tokenize='unico
 
 
 def create(conn: sqlite3.Connection) -> None:
-    with conn:
-        conn.executescript(_TABLES)
-        conn.execute(f"PRAGMA user_version = {VERSION}")
+    """Create the tables, inside the caller's transaction (so two processes can't both do it)."""
+    for statement in _TABLES.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {VERSION}")
+
+
+def drop_all(conn: sqlite3.Connection) -> None:
+    """Remove every table and index, inside the caller's transaction (foreign keys off)."""
+    virtual = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'")]
+    for name in virtual:  # takes its shadow tables with it
+        conn.execute(f'DROP TABLE "{name}"')
+    for name, in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                              "AND name NOT LIKE 'sqlite_%'").fetchall():
+        conn.execute(f'DROP TABLE "{name}"')

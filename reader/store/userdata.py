@@ -255,7 +255,8 @@ class _Transaction:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # SQLite may have rolled back already (e.g. disk full)
+                self.conn.execute("ROLLBACK")
             return
         try:
             self.conn.execute("COMMIT")
