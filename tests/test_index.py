@@ -186,3 +186,15 @@ def test_a_cancelled_run_is_linked_by_the_next_one(tmp_path, seeds_copy):
     unlinked = db.execute("SELECT count(*) FROM mentions WHERE entity_id IS NULL").fetchone()[0]
     assert unlinked == 0
     assert db.execute("SELECT count(DISTINCT doc_id) FROM doc_entities").fetchone()[0] == 5
+
+
+def test_a_file_edited_into_a_copy_of_another_leaves_no_stale_version(tmp_path):
+    (tmp_path / "a.txt").write_text("東京で会議が開かれた。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("大阪で別の会議が開かれた。\n", encoding="utf-8")
+    path = tmp_path / "i.sqlite"
+    _index(path, [tmp_path])
+    (tmp_path / "a.txt").write_text("大阪で別の会議が開かれた。\n", encoding="utf-8")
+    report = _index(path, [tmp_path])
+    assert [d.path for d in report.duplicates] == [str(tmp_path / "a.txt")]
+    assert report.removed == [str(tmp_path / "a.txt")]
+    assert [d.file_name for d in list_documents(open_index(path))] == ["b.txt"]

@@ -504,6 +504,9 @@ class Indexer:
                 # Checked inside the write transaction: another Reader may have just added it.
                 twin = self.db.execute("SELECT path FROM documents WHERE key = ?", [doc.key]).fetchone()
                 if twin and (not known or twin[0] != doc.path):
+                    if known:  # the file now holds another document's text: its old version goes
+                        delete_document(self.db, known[1])
+                        report.removed.append(doc.path)
                     report.duplicates.append(FileError(doc.path, f"Same text as {twin[0]}; not indexed twice."))
                     return
                 if known:
