@@ -306,6 +306,23 @@ def cmd_notes(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_remove(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from reader.queries.documents import resolve_document
+
+    library = _library(args)
+    removed = library.remove_document(resolve_document(library.db, args.doc), delete_annotations=args.delete_notes)
+    library.relink_entities(progress=TerminalProgress())
+    if args.json:
+        _print_json(asdict(removed))
+    else:
+        notes = (f"{removed.notes_deleted} notes deleted" if args.delete_notes
+                 else f"{removed.notes_kept} notes kept as orphans")
+        print(f"Removed {removed.title} ({removed.path}) from the library; {notes}. The file itself is untouched.")
+    return 0
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -343,6 +360,11 @@ def build_parser() -> argparse.ArgumentParser:
     search = add("search", cmd_search, "search all documents")
     search.add_argument("query", help='words (all must occur); "quoted phrase" kept together')
     search.add_argument("--limit", type=_positive, default=20, help="at most this many results (default 20)")
+    remove = add("remove", cmd_remove, "take a document out of the library (the file is left alone); "
+                                       "a later sync of its folder does not add it back")
+    remove.add_argument("doc", help="document id, file name or content-hash prefix")
+    remove.add_argument("--delete-notes", action="store_true",
+                        help="also delete its annotations (by default they are kept, as orphans)")
     entities = add("entities", cmd_entities, "list canonical entities (people, places, organisations, dates...)")
     entities.add_argument("--type", help="only this type, e.g. PERSON, GPE, ORG, DATE")
     xref = add("xref", cmd_xref, "where an entity appears, what it appears with, related documents")

@@ -116,3 +116,17 @@ def test_no_arguments_opens_the_window(tmp_path):
     assert result.returncode == 0, result.stderr
     windows = next(line for line in result.stdout.splitlines() if line.startswith("windows:"))
     assert "mainWindow" in windows
+
+
+def test_remove_keeps_the_file_and_its_notes(tmp_path):
+    reader("index")
+    seed = sorted(SEEDS.iterdir())[0]
+    reader("notes", "add", seed.name, "0", "5", "--note", "keep me")
+    removed = reader_json("remove", seed.name)
+    assert removed["notes_kept"] == 1 and removed["notes_deleted"] == 0
+    assert seed.exists()
+    assert seed.name not in {d["file_name"] for d in reader_json("docs")}
+    assert reader_json("index")["added"] == []     # a sync does not bring it back
+    notes = reader_json("notes", "list")
+    assert [n["status"] for n in notes] == ["orphaned"]
+    assert reader("remove", "no-such-doc", check=False).returncode == 1

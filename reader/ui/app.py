@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtGui import QFont, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from reader.paths import resource_path
 from reader.ui.compat import none_guard
 from reader.ui.context import AppContext
 from reader.ui.fonts import ensure_japanese_font, reading_families
@@ -22,6 +23,11 @@ def create_application(argv: list[str]) -> QApplication:
     app.setApplicationName("Reader")
     app.setApplicationDisplayName("Reader")
     app.setOrganizationName("Reader")
+    app.setDesktopFileName("reader")  # matches packaging/linux/reader.desktop (Wayland needs it)
+    icon = resource_path("icons", "reader.svg")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    _install_qt_translation(app)
     ensure_japanese_font()
     font = QFont(app.font())
     families = reading_families()
@@ -29,6 +35,14 @@ def create_application(argv: list[str]) -> QApplication:
     font.setFamilies([*font.families(), *[f for f in families if f not in font.families()]])
     app.setFont(font)
     return app
+
+
+def _install_qt_translation(app: QApplication) -> None:
+    """Qt's own strings (standard buttons, file dialogs) in the user's language, e.g. Japanese."""
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(QLocale.system(), "qtbase", "_", folder):
+        app.installTranslator(translator)
 
 
 def run(argv: list[str], data_dir: str | None) -> int:
