@@ -44,3 +44,13 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"shared corpus not available: {path}")
     return path
+
+
+@pytest.fixture
+def library(seeds_index, tmp_path):
+    """A Library over a copy of the seeds index in a fresh data dir (for the annotation tests)."""
+    from annotations_support import make_library
+
+    library = make_library(seeds_index, tmp_path / "data")
+    yield library
+    library.close()

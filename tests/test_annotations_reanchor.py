@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import os
 
-import pytest
-from annotations_support import document, make_library
+from annotations_support import document
 
 from reader.annotations.service import Annotations, reanchor_all
 from reader.library import Library
@@ -25,13 +24,6 @@ def span(text: str, needle: str, occurrence: int = 0) -> tuple[int, int]:
 def touch(path) -> None:
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
-
-
-@pytest.fixture
-def library(seeds_index, tmp_path):
-    library = make_library(seeds_index, tmp_path / "data")
-    yield library
-    library.close()
 
 
 def test_rebuilding_the_index_leaves_every_annotation_anchored(library, seeds_index):

@@ -5,7 +5,7 @@ import sqlite3
 import time
 
 import pytest
-from annotations_support import document, make_library
+from annotations_support import document
 
 from reader.annotations import AnnotationError, AnnotationNotFound
 from reader.annotations.service import Annotations
@@ -13,13 +13,6 @@ from reader.store.userdata import UserData, UserDataError
 
 SEED = "000_60ad3fcb420e1d94.txt"
 OTHER = "004_7ebdf0c8330a0b12.txt"
-
-
-@pytest.fixture
-def library(seeds_index, tmp_path):
-    library = make_library(seeds_index, tmp_path / "data")
-    yield library
-    library.close()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import unicodedata
 
 import markdown
 import pytest
-from annotations_support import copy_index, document, make_library
+from annotations_support import copy_index, document
 from conftest import REPO
 
 from reader.annotations import markdown_export
@@ -57,13 +57,6 @@ def add_orphan(library):
                                file_name="deleted-article.txt")
     notes.user.set_anchors([orphan])
     return orphan
-
-
-@pytest.fixture
-def library(seeds_index, tmp_path):
-    library = make_library(seeds_index, tmp_path / "data")
-    yield library
-    library.close()
 
 
 def front_matter(text: str) -> dict:

@@ -15,13 +15,6 @@ WITKOFF = "004_7ebdf0c8330a0b12.txt"
 
 
 @pytest.fixture
-def library(seeds_index, tmp_path):
-    library = make_library(seeds_index, tmp_path / "data")
-    yield library
-    library.close()
-
-
-@pytest.fixture
 def empty(seeds_index, tmp_path):
     """Another profile over the same seeds, with no notes yet."""
     library = make_library(seeds_index, tmp_path / "empty")

@@ -208,8 +208,6 @@ def test_none_refcount_guard_survives_many_void_calls(qapp):
     """PySide6 6.12 on Python 3.11 drops a reference to None per void call; the guard repays it."""
     import sys
 
-    from PySide6.QtGui import QColor
-
     from reader.ui.compat import none_guard
 
     guard = none_guard()

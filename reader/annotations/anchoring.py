@@ -331,7 +331,6 @@ def similarity(expected: str, found: str) -> float:
 def _approximate_matches(text: str, pattern: str, max_errors: int,
                          regions: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
     """(start, end, errors) of the best approximate occurrences of `pattern` in the regions."""
-    m = len(pattern)
     found = []
     for region_start, region_end in regions:
         scores = _scores(pattern, text[region_start:region_end], anchored=False)
