@@ -206,29 +206,30 @@ def measure_window(data: Path, import_count: int, remove: bool) -> dict:
         jobs = window.library_actions.jobs
         jobs.show_reports = False
         refreshes = []
-        original_refresh = jobs.refresh_list
+        original_refresh = window.refresh_list
 
         def timed_refresh():
             t = time.perf_counter()
             original_refresh()
             refreshes.append((time.perf_counter() - t) * 1000)
 
-        jobs._refresh.timeout.disconnect()
-        jobs._refresh.timeout.connect(timed_refresh)
+        window._list_timer.timeout.disconnect()
+        window._list_timer.timeout.connect(timed_refresh)
         ticks = []
         ticker = QTimer(interval=20)
         ticker.timeout.connect(lambda: ticks.append(time.perf_counter()))
         finished = []
         jobs.jobFinished.connect(lambda kind, report: finished.append(report) if kind == "import" else None)
         finish_ms = []
-        original_finish = window._index_finished
+        original_changed = window._library_changed
 
-        def timed_finish():
+        def timed_changed(changes):
             t = time.perf_counter()
-            original_finish()
+            original_changed(changes)
             finish_ms.append((time.perf_counter() - t) * 1000)
 
-        window._index_finished = timed_finish
+        window.jobs.changed.disconnect(window._library_changed)
+        window.jobs.changed.connect(timed_changed)
         before = window.doc_model.rowCount()
         t = time.perf_counter()
         ticker.start()
@@ -243,7 +244,8 @@ def measure_window(data: Path, import_count: int, remove: bool) -> dict:
              listed=window.doc_model.rowCount() - before, refreshes=len(refreshes),
              refresh_ms_median=round(statistics.median(refreshes)) if refreshes else None,
              longest_pause_ms=round(max(gaps) * 1000), end_of_job_ms=round(finish_ms[0]) if finish_ms else None)
-        window._index_finished = original_finish
+        window.jobs.changed.disconnect(timed_changed)
+        window.jobs.changed.connect(original_changed)
         shutil.rmtree(folder, ignore_errors=True)
 
     if remove:

@@ -137,9 +137,8 @@ class Library:
         return report
 
     @staticmethod
-    def _remember_refused(db, report: IndexReport) -> None:
-        conn = getattr(db, "conn", db)
-        library_sources.remember_rejected(conn, [e.path for e in (*report.errors, *report.duplicates)])
+    def _remember_refused(db: sqlite_utils.Database, report: IndexReport) -> None:
+        library_sources.remember_rejected(db.conn, [e.path for e in (*report.errors, *report.duplicates)])
 
     def document_notes(self, doc_id: int, db: sqlite_utils.Database | None = None) -> list["Annotation"]:
         """The annotations attached to a document (those removing it with its notes would delete)."""
@@ -174,10 +173,7 @@ class Library:
             delete_document(db, doc_id)   # also marks the corpus for relinking
         deleted = 0
         if delete_annotations and notes:
-            with self.user._transaction() as conn:
-                conn.executemany("DELETE FROM annotations WHERE uuid = ? AND doc_key = ?",
-                                 [(a.uuid, key) for a in notes])
-            deleted = len(notes)
+            deleted = self.user.delete_annotations([a.uuid for a in notes], key)
         if len(notes) > deleted:
             from reader.annotations.service import reanchor_all
 
@@ -189,7 +185,7 @@ class Library:
         indexer = self.indexer(**kwargs)
         report = IndexReport()
         if indexer.db.execute("SELECT 1 FROM mentions LIMIT 1").fetchone() is not None:
-            indexer._link_entities(report)   # a no-op when the linked fingerprint is current
+            indexer.link_entities(report)   # a no-op when the linked fingerprint is current
         return report
 
     def close(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
+import sqlite3
 import time
 from pathlib import Path
 
@@ -272,6 +273,56 @@ def test_an_import_asked_for_during_indexing_waits_its_turn(qtbot, warm_window, 
         jobs.import_paths([doc])
         assert jobs.pending
     assert finished.args[1].added == [str(doc.resolve())]
+
+
+def test_update_index_during_an_import_is_queued_and_runs_after_it(qtbot, warm_window, tmp_path):
+    window = warm_window
+    folder = good_and_bad_folder(tmp_path)
+    window.library_actions.jobs.show_reports = False
+    window.library_actions.import_paths([folder])
+    assert window.jobs.current.kind == "import"
+    window.act_update_index.trigger()            # F5 during the import: queued, not dropped
+    window.act_update_index.trigger()            # and again: the same one sync
+    assert len(window.jobs.queued("sync")) == 1
+    assert "queued" in window.statusBar().currentMessage()
+    with qtbot.waitSignal(window.indexFinished, timeout=INDEX_TIMEOUT_MS) as finished:
+        pass
+    assert finished.args[0] is not None and "Index updated" in window.statusBar().currentMessage()
+    wait_jobs_idle(qtbot, window)
+    assert {"new_0.txt", "new_1.txt", "new_2.txt"} <= {d.file_name for d in window.doc_model.documents}
+
+
+def test_closing_during_a_long_import_stops_it_visibly_without_a_dialog(qtbot, make_window, seeds_index, tmp_path,
+                                                                       monkeypatch):
+    source = shared_path("bench", "wikinews-ja")
+    folder = tmp_path / "wikinews"
+    folder.mkdir()
+    for path in sorted(source.glob("*.txt"))[:300]:
+        shutil.copy(path, folder / path.name)
+    copy_index(seeds_index, data_dir())
+    window = make_window()
+    dialogs = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args, **kwargs: dialogs.append(args))
+    before = window.doc_model.rowCount()
+    window.library_actions.import_paths([folder])
+    qtbot.waitUntil(lambda: window.doc_model.rowCount() >= before + 5, timeout=120_000)
+    shown, ticks = [], []
+    timer = QTimer(interval=20)
+    timer.timeout.connect(lambda: (ticks.append(1), shown.append(window.status_area.label.text())))
+    timer.start()
+    window.close()
+    timer.stop()
+    assert ticks, "the window kept painting while the import stopped"
+    assert any(text.startswith(("Finishing", "Stopping")) for text in shown)
+    assert not window.jobs.busy and dialogs == []
+    qtbot.wait(50)                                 # nothing arrives after the window is gone
+    assert dialogs == []
+    stored = sqlite3.connect(str(data_dir() / "index.sqlite"))
+    try:
+        imported = stored.execute("SELECT count(*) FROM documents WHERE path LIKE ?", [f"{folder}%"]).fetchone()[0]
+    finally:
+        stored.close()
+    assert 5 <= imported < 300                      # cancelled; what was finished is kept
 
 
 def test_the_list_keeps_its_place_and_the_open_document_follows_a_reimport(qtbot, warm_window, tmp_path):

@@ -56,7 +56,7 @@ def make_window(qtbot):
     for window in windows:
         window.close()
     for window in windows:
-        assert window.index_worker is None or not window.index_worker.isRunning()
+        assert window.jobs.current is None and not window.jobs.busy
         assert not window.search.thread.isRunning()
 
 

@@ -10,7 +10,7 @@ import pytest
 from test_ui_support import (click_document, copy_index, data_dir, doc_id_by_file, make_window,  # noqa: F401
                              pane_slice, type_text, wait_idle, warm_window)
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QThread
 from PySide6.QtWidgets import QApplication, QLineEdit, QListView, QTextEdit, QWidget
 
 REPO = Path(__file__).resolve().parents[1]
@@ -25,7 +25,7 @@ def test_first_launch_builds_the_index_with_progress_and_fills_the_list(qtbot, m
     assert dialog is not None and dialog.isVisible() and dialog.objectName() == "indexProgress"
     assert window.index_status.isVisible()
     seen_progress = []
-    window.index_worker.progressed.connect(lambda stage, done, total, current: seen_progress.append((done, total)))
+    window.jobs.progressed.connect(lambda _job, event: seen_progress.append((event.done, event.total)))
     with qtbot.waitSignal(window.indexFinished, timeout=60_000) as finished:
         pass
     report = finished.args[0]
@@ -359,6 +359,6 @@ def test_closing_leaves_no_threads_running(qtbot, warm_window):
     window.search.flush()
     window.start_indexing()
     window.close()
-    assert window.index_worker is None or not window.index_worker.isRunning()
+    assert window.jobs.current is None and not any(t.isRunning() for t in window.findChildren(QThread))
     assert not window.search.thread.isRunning()
     QApplication.processEvents()

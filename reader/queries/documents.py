@@ -131,3 +131,20 @@ def get_document(db: sqlite_utils.Database, doc_id: int) -> DocumentDetail:
 
 def document_count(db: sqlite_utils.Database) -> int:
     return db.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+
+def document_ids(db: sqlite_utils.Database) -> set[int]:
+    """The ids of every document in the index (cheap: the list compares them while importing)."""
+    return {row[0] for row in db.execute("SELECT id FROM documents")}
+
+
+def document_id_by_key(db: sqlite_utils.Database, key: str) -> int | None:
+    """The document with this content hash, if it is in the index."""
+    row = db.execute("SELECT id FROM documents WHERE key = ?", [key]).fetchone()
+    return row[0] if row is not None else None
+
+
+def document_id_by_path(db: sqlite_utils.Database, path: str) -> int | None:
+    """The document read from this file (a re-imported file gets a new id), if it is in the index."""
+    row = db.execute("SELECT id FROM documents WHERE path = ?", [path]).fetchone()
+    return row[0] if row is not None else None

@@ -47,8 +47,9 @@ def enable_wal(conn: sqlite3.Connection, patience: float = 30.0) -> None:
 
 def _connect(path: Path) -> sqlite3.Connection:
     # The UI reads on its thread while a worker writes on another; each has its own
-    # connection, and WAL lets readers go on during a write.
-    conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
+    # connection, used only in the thread that opened it (SQLite's check stays on), and WAL
+    # lets readers go on during a write.
+    conn = sqlite3.connect(str(path), timeout=30)
     try:
         enable_wal(conn)
         conn.execute("PRAGMA synchronous=NORMAL")  # a lost last transaction is rebuilt from sources

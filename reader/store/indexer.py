@@ -376,6 +376,13 @@ class Indexer:
             self._link_entities(report)
         return report
 
+    def link_entities(self, report: IndexReport | None = None) -> IndexReport:
+        """Relink the corpus's entities if a change (a removal, new corrections) left them stale;
+        a no-op when the linked fingerprint is current."""
+        report = report or IndexReport()
+        self._link_entities(report)
+        return report
+
     def _extract_entities(self, report: IndexReport) -> None:
         pending = [row[0] for row in self.db.execute("SELECT id FROM documents WHERE extracted = 0 ORDER BY id")]
         if not pending:

@@ -80,11 +80,15 @@ class StoredCorrection:
 
 
 class UserData:
-    def __init__(self, path: Path) -> None:
+    BUSY_TIMEOUT = 30.0   # seconds a write waits for another process's lock
+
+    def __init__(self, path: Path, busy_timeout: float = BUSY_TIMEOUT) -> None:
+        """`busy_timeout`: how long to wait for another process's lock; the window passes a short
+        one, so a note typed never blocks it for long (it says the file is busy instead)."""
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+            self.conn = sqlite3.connect(str(path), timeout=busy_timeout, isolation_level=None)
             enable_wal(self.conn)
             self.conn.execute("PRAGMA synchronous=FULL")
             version = self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -200,6 +204,12 @@ class UserData:
                 raise AnnotationNotFound(f"No annotation {uuid}.")
             self.conn.execute("DELETE FROM annotations WHERE uuid = ?", [uuid])
         return current
+
+    def delete_annotations(self, uuids: Sequence[str], doc_key: str) -> int:
+        """Delete these annotations of the document `doc_key` in one transaction; returns how many."""
+        with self._transaction():
+            return sum(self.conn.execute("DELETE FROM annotations WHERE uuid = ? AND doc_key = ?",
+                                         [uuid, doc_key]).rowcount for uuid in uuids)
 
     def set_anchors(self, anchored: Sequence[Annotation]) -> int:
         """Store where annotations are now (document, status, offsets, history), all in one

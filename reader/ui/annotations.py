@@ -36,6 +36,16 @@ from reader.ui.notes_panel import (COLOUR_LABELS, NotesPanel, colour_icon, edge_
 log = logging.getLogger(__name__)
 
 SELECTION_TOOLBAR_DELAY_MS = 160
+# A note is written on the UI thread: another process holding the notes file's lock may delay it
+# this long at most; then the change is refused with a message (and undone), never a frozen window.
+NOTES_BUSY_TIMEOUT_S = 2.0
+
+
+def change_failed_message(error: Exception) -> str:
+    if isinstance(error, sqlite3.OperationalError) and ("locked" in str(error) or "busy" in str(error)):
+        return ("Notes: the notes file is busy (another Reader is writing to it); the change was not saved. "
+                "Try again in a moment.")
+    return f"Notes: {error}"
 
 
 # -- undo commands -----------------------------------------------------------------------------------
@@ -379,7 +389,7 @@ class AnnotationsController(QObject):
             from reader.store.userdata import UserData, UserDataError
 
             try:
-                self._user = UserData(self.path)
+                self._user = UserData(self.path, busy_timeout=NOTES_BUSY_TIMEOUT_S)
             except UserDataError as error:
                 self.error = str(error)
                 self.panel.set_unavailable(self.error)
@@ -400,7 +410,7 @@ class AnnotationsController(QObject):
             ok = True
         except (AnnotationError, sqlite3.Error) as error:
             log.warning("annotation change failed: %s", error)
-            self.window.statusBar().showMessage(f"Notes: {error}", 8000)
+            self.window.statusBar().showMessage(change_failed_message(error), 8000)
             ok = False
             if command is not None:
                 command.setObsolete(True)   # the stack drops it: nothing to undo
@@ -1015,7 +1025,7 @@ class AnnotationsController(QObject):
         pane.installEventFilter(self)
         window.installEventFilter(self)
         window.documentOpened.connect(self._document_opened)
-        window.indexFinished.connect(lambda _report: self.refresh(force=True))
+        window.jobs.changed.connect(self._library_changed)
         pane.entityActivated.connect(lambda _id: self._show_xref())
         pane.similarRequested.connect(lambda _doc, _seq: self._show_xref())
         self.toolbar.note_button.clicked.connect(self._toolbar_note)
@@ -1047,6 +1057,11 @@ class AnnotationsController(QObject):
         app = QApplication.instance()
         if app is not None:
             app.applicationStateChanged.connect(self._application_state)
+
+    def _library_changed(self, changes) -> None:
+        """Documents came or went, or annotations were re-anchored: read them again."""
+        if changes.documents or changes.annotations:
+            self.refresh(force=True)
 
     def _end_session(self) -> None:
         self._session += 1

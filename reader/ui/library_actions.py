@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from reader import paths
+from reader.queries.documents import document_summaries
 from reader.ui.importing import IMPORT, LibraryJobs
 from reader.ui.models import DocIdRole
 
@@ -213,11 +214,11 @@ class LibraryActions(QObject):
         doc_id = doc_id if doc_id is not None else self.selected_document()
         if doc_id is None:
             return False
-        row = window.db.execute("SELECT key, title, file_name FROM documents WHERE id = ?", [doc_id]).fetchone()
-        if row is None:
+        found = document_summaries(window.db, [doc_id])
+        if not found:
             window.statusBar().showMessage("That document is no longer in the library.", 5000)
             return False
-        key, title, file_name = row
+        key, title, file_name = found[0].key, found[0].title, found[0].file_name
         try:
             notes = self.notes_on(key)
         except Exception as error:   # the notes file cannot be read: say so, remove nothing

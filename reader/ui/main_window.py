@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import time
+from functools import partial
 
 from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QGuiApplication, QKeySequence, QPalette
@@ -11,7 +12,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFram
                                QSplitter, QStackedWidget, QToolBar, QToolButton, QVBoxLayout, QWidget)
 
 import reader
-from reader.queries.documents import DocumentNotFound, get_document, list_documents
+from reader.queries.documents import (DocumentNotFound, document_id_by_key, document_id_by_path, document_ids,
+                                      document_summaries, get_document, list_documents)
 from reader.ui import palette
 from reader.ui.annotations import AnnotationsController
 from reader.ui.compat import none_guard
@@ -25,7 +27,12 @@ from reader.ui.models import (SORT_MODES, DocIdRole, DocumentFilterProxy, Docume
                               SORT_DATE_DESC, search_hit_html)
 from reader.ui.reading import FindBar, Location, ReadingPane
 from reader.ui.views import ResultList, section_label
-from reader.ui.workers import IndexWorker, SearchController
+from reader.ui import operations
+from reader.ui.compat import top_up
+from reader.ui.doclist import ListPlace
+from reader.ui.jobs import Changes, Job, JobRunner
+from reader.ui.status import StatusArea, stage_text
+from reader.ui.workers import SearchController
 from reader.ui.xref import XrefPanel
 
 log = logging.getLogger(__name__)
@@ -54,6 +61,8 @@ class MainWindow(QMainWindow):
     indexFinished = Signal(object)       # IndexReport, or None when nothing had to be done
     searchFinished = Signal(str, int)    # query, result count
 
+    LIST_REFRESH_MS = 400                # the list refresh while a job adds documents (longer on a big library)
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.none_guard = none_guard()     # PySide6 6.12 + Python 3.11 work-around (see reader.ui.compat)
@@ -63,7 +72,7 @@ class MainWindow(QMainWindow):
         self.entities = EntityData(self.db)
         self.history = History()
         self.current = None                  # DocumentDetail
-        self.index_worker: IndexWorker | None = None
+        self.jobs = JobRunner(self)            # the one queue of background work (reader.ui.jobs)
         self.index_dialog: QProgressDialog | None = None
         self.last_report = None
         self.note_counts = lambda: {}        # hook: annotations will supply notes per document id
@@ -92,8 +101,12 @@ class MainWindow(QMainWindow):
         self._related_timer = QTimer(self, singleShot=True, interval=0)
         self._related_timer.timeout.connect(
             lambda: self.xref.set_document(self.current.summary.id if self.current is not None else None))
-        self._refresh_timer = QTimer(self, singleShot=True, interval=150)
-        self._refresh_timer.timeout.connect(self.reload_documents)
+        self._list_timer = QTimer(self, singleShot=True, interval=self.LIST_REFRESH_MS)
+        self._list_timer.timeout.connect(self.refresh_list)
+        self.jobs.started.connect(lambda _job: self.act_cancel_index.setEnabled(True))
+        self.jobs.progressed.connect(self._job_progressed)
+        self.jobs.finished.connect(self._job_finished)
+        self.jobs.changed.connect(self._library_changed)
         style_hints = QGuiApplication.styleHints()
         style_hints.colorSchemeChanged.connect(lambda _scheme: self.apply_scheme())
         app = QApplication.instance()
@@ -215,23 +228,12 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([300, 760, 360])
         self.setCentralWidget(self.splitter)
 
-        # Status bar: indexing progress
-        self.index_status = QWidget()
-        status_layout = QHBoxLayout(self.index_status)
-        status_layout.setContentsMargins(0, 0, 6, 0)
-        self.index_label = QLabel("")
-        self.index_bar = QProgressBar()
-        self.index_bar.setObjectName("indexProgressBar")
-        self.index_bar.setMaximumWidth(160)
-        self.index_bar.setTextVisible(False)
-        self.index_cancel = QToolButton(text="Cancel")
-        self.index_cancel.setObjectName("indexCancel")
-        self.index_cancel.clicked.connect(self.cancel_indexing)
-        status_layout.addWidget(self.index_label)
-        status_layout.addWidget(self.index_bar)
-        status_layout.addWidget(self.index_cancel)
-        self.index_status.hide()
-        self.statusBar().addPermanentWidget(self.index_status)
+        # Status bar: the background jobs' progress, with Cancel
+        self.status_area = StatusArea(self.jobs)
+        self.status_area.cancelRequested.connect(self.cancel_indexing)
+        self.index_status, self.index_label = self.status_area, self.status_area.label
+        self.index_bar, self.index_cancel = self.status_area.bar, self.status_area.cancel
+        self.statusBar().addPermanentWidget(self.status_area)
         self.statusBar().setSizeGripEnabled(True)
         self.resize(1360, 860)
 
@@ -620,26 +622,26 @@ class MainWindow(QMainWindow):
         first = hit.matches[0] if hit.matches else (hit.start, hit.end)
         self.open_document(hit.doc_id, offset=first[0], highlight=list(hit.matches), flash=first)
 
-    # -- indexing ----------------------------------------------------------------------------------
+    # -- indexing: jobs on the window's runner (reader.ui.jobs) -------------------------------------
     def start_indexing(self, check_first: bool = False) -> None:
-        if self.index_worker is not None and self.index_worker.isRunning():
+        """Update Index (F5) and the start-up sync. Asked for while a job runs, it waits its turn;
+        asked for again while it waits, the two are one sync."""
+        first_launch = self.doc_model.rowCount() == 0 and not check_first
+        job = Job("sync", "Indexing…",
+                  partial(operations.sync_library, data_dir=self.context.data_dir, sources=list(self.context.sources),
+                          check_first=check_first, started_at=time.perf_counter()),
+                  success=self._sync_finished, failure=self._job_failed,
+                  changes=lambda result: operations.report_changes(result.report), merge_key="sync")
+        if self.jobs.busy:
+            queued = self.jobs.submit(job)
+            if queued is not None:
+                self.statusBar().showMessage("Index update queued: it starts when the current job ends.", 5000)
             return
-        worker = IndexWorker(self.context.index_path, self.context.sources, check_first=check_first, parent=self,
-                             data_dir=self.context.data_dir)
-        worker.progressed.connect(self._index_progress)
-        worker.started_indexing.connect(self._index_started)
-        worker.failed.connect(self._index_failed)
-        worker.finished.connect(self._index_finished)
-        self.index_worker = worker
-        self._index_started_at = time.perf_counter()
-        first_launch = self.doc_model.rowCount() == 0
-        if first_launch and not check_first:
+        if first_launch:
             self._show_index_dialog()
             self.pane.show_message("Building the index of the bundled documents… "
                                    "Documents appear on the left as they become ready.")
-        if not check_first:
-            self._index_started()
-        worker.start()
+        self.jobs.submit(job)
 
     def _show_index_dialog(self) -> None:
         dialog = QProgressDialog("Preparing…", "Cancel", 0, 0, self)
@@ -654,88 +656,129 @@ class MainWindow(QMainWindow):
         dialog.show()
         self.index_dialog = dialog
 
-    def _index_started(self) -> None:
-        self.index_status.show()
-        self.act_cancel_index.setEnabled(True)
-        self.index_label.setText("Indexing…")
-        self.index_bar.setRange(0, 0)
-
-    def _index_progress(self, stage: str, done: int, total: int, current: str) -> None:
-        label = f"{stage.capitalize()}: {done}/{total} documents" if total else f"{stage.capitalize()}…"
-        self.index_label.setText(label)
-        if total:
-            self.index_bar.setRange(0, total)
-            self.index_bar.setValue(done)
-        if self.index_dialog is not None:
-            self.index_dialog.setLabelText(label + (f"\n{current}" if current else "\n"))
-            if total:
-                self.index_dialog.setRange(0, total)
-                self.index_dialog.setValue(done)
-        if done:
-            self._refresh_timer.start()
-
-    def _index_failed(self, message: str) -> None:
-        QMessageBox.warning(self, "Indexing failed", f"The index could not be updated:\n\n{message}\n\n"
-                            "The documents already indexed are still available.")
-
-    def _index_finished(self) -> None:
-        worker = self.index_worker
-        if worker is None or self._shut_down:
-            return
-        self.index_status.hide()
-        self.act_cancel_index.setEnabled(False)
+    def _close_index_dialog(self) -> None:
         if self.index_dialog is not None:
             self.index_dialog.hide()
             self.index_dialog.deleteLater()
             self.index_dialog = None
-        report = worker.report
-        self.last_report = report
-        self._refresh_timer.stop()
-        self.index_worker = None
-        worker.deleteLater()
-        if report is not None or worker.error:
-            self.entities.clear_cache()
-            self.reload_documents()
-            if self.current is not None:
-                changed = report is not None and (report.updated or report.removed or report.added)
-                if changed:
-                    location = self.current_location()
-                    if self.doc_model.row_of(self.current.summary.id) is None:
-                        self.current = None
-                        self.pane.show_message("The document was removed from the index.")
-                    else:
-                        self.open_document(location.doc_id, location.offset, record=False, align_top=True,
-                                           reload=True)
-                    self.xref.refresh()
-        if report is not None:
-            elapsed = time.perf_counter() - self._index_started_at
-            total = self.doc_model.rowCount()
-            if report.cancelled:
-                message = f"Indexing cancelled: {total} documents ready."
-            else:
-                message = (f"Index updated in {elapsed:.1f} s: {len(report.added)} added, {len(report.updated)} "
-                           f"updated, {len(report.removed)} removed; {total} documents.")
-                if report.errors:
-                    message += f" {len(report.errors)} files could not be read."
-            self.statusBar().showMessage(message, 10000)
-        elif worker.skipped:
-            self.statusBar().showMessage(f"{self.doc_model.rowCount()} documents, index up to date.", 5000)
+
+    def _job_progressed(self, job: Job, event) -> None:
+        if self.index_dialog is not None and job.kind == "sync":
+            label = stage_text(event)
+            self.index_dialog.setLabelText(label + (f"\n{event.current}" if event.current else "\n"))
+            if event.total:
+                self.index_dialog.setRange(0, event.total)
+                self.index_dialog.setValue(event.done)
+        if event.done and event.stage == "indexing" and not self._list_timer.isActive():
+            self._list_timer.start()   # documents appear in the list as they are committed
+
+    def _job_failed(self, message: str) -> None:
+        QMessageBox.warning(self, "Indexing failed", f"The index could not be updated:\n\n{message}\n\n"
+                            "The documents already indexed are still available.")
+
+    def _job_finished(self, _job: Job) -> None:
+        self._list_timer.stop()
+        self._close_index_dialog()
+        if not self.jobs.busy:
+            self.act_cancel_index.setEnabled(False)
         if self.current is None and self.doc_proxy.rowCount():
             self.open_document(self.doc_proxy.index(0, 0).data(DocIdRole), record=False)
         elif self.current is None:
             self.pane.show_message("No documents in the index.")
         if not self.entities.available:
             self.legend.set_note("No entity data yet")
+
+    def _sync_finished(self, result: operations.SyncResult) -> None:
+        report = result.report
+        self.last_report = report
+        total = self.doc_model.rowCount()
+        if report is None:
+            self.statusBar().showMessage(f"{total} documents, index up to date.", 5000)
+        elif report.cancelled:
+            self.statusBar().showMessage(f"Indexing cancelled: {total} documents ready.", 10000)
+        else:
+            elapsed = time.perf_counter() - result.started_at
+            message = (f"Index updated in {elapsed:.1f} s: {len(report.added)} added, {len(report.updated)} "
+                       f"updated, {len(report.removed)} removed; {total} documents.")
+            if report.errors:
+                message += f" {len(report.errors)} files could not be read."
+            self.statusBar().showMessage(message, 10000)
         self.indexFinished.emit(report)
 
+    def _library_changed(self, changes: Changes) -> None:
+        """After a job: the list, the document shown and the cross-references follow what changed."""
+        if changes.entities or changes.documents:
+            self.entities.clear_cache()
+        if changes.documents:
+            place = ListPlace.save(self)
+            if self.current is not None and self.current.summary.id in changes.removed:
+                self._leave_removed_document(self.current.summary.id)
+            self._follow_replaced_document()
+            self.reload_documents()
+            if self.current is not None:
+                if self.doc_model.row_of(self.current.summary.id) is None:
+                    self.current = None
+                    self.pane.show_message("The document was removed from the index.")
+                else:
+                    location = self.current_location()
+                    self.open_document(location.doc_id, location.offset, record=False, align_top=True, reload=True)
+            place.restore()
+        if changes.entities or changes.documents:
+            self.xref.refresh()
+
+    def _leave_removed_document(self, doc_id: int) -> None:
+        """The document shown was removed: show its neighbour in the list (the next one, else the one before)."""
+        row = self.doc_model.row_of(doc_id)
+        proxy_row = self.doc_proxy.mapFromSource(self.doc_model.index(row)).row() if row is not None else -1
+        for candidate in (proxy_row + 1, proxy_row - 1):
+            if proxy_row >= 0 and 0 <= candidate < self.doc_proxy.rowCount():
+                self.open_document(self.doc_proxy.index(candidate, 0).data(DocIdRole), record=False)
+                return
+
+    def _follow_replaced_document(self) -> None:
+        """The document shown was re-imported (a new version has a new id): show the new version
+        at the same place, rather than "removed from the index"."""
+        current = self.current
+        if current is None or current.summary.id in document_ids(self.db):
+            return
+        new_id = document_id_by_path(self.db, current.summary.path)
+        if new_id is not None:
+            location = self.current_location()
+            self.open_document(new_id, location.offset if location else None, record=False, align_top=True)
+
+    def refresh_list(self) -> None:
+        """Bring the document list up to date while a job writes: rows of documents committed since
+        are added, rows of replaced ones removed; the rows the user is looking at stay put.
+        (Cheap on a large library: only ids are compared, only new summaries read.)"""
+        started = time.perf_counter()
+        indexed = document_ids(self.db)
+        listed = {d.id for d in self.doc_model.documents}
+        new, gone = indexed - listed, listed - indexed
+        if new or gone:
+            place = ListPlace.save(self)
+            self._syncing_list = True   # a row going away must not open its neighbour
+            try:
+                self.doc_model.apply_changes(document_summaries(self.db, sorted(new)), gone)
+            finally:
+                self._syncing_list = False
+            if gone:
+                self.history.forget(gone)
+            self._update_doc_count()
+            place.restore()
+        top_up()
+        took_ms = (time.perf_counter() - started) * 1000
+        # Never spend more than a fifth of the time refreshing, on any library size.
+        self._list_timer.setInterval(max(self.LIST_REFRESH_MS, int(took_ms * 5)))
+
     def cancel_indexing(self) -> None:
-        if self.index_worker is not None:
-            self.index_worker.cancel()
-            self.index_label.setText("Cancelling…")
+        if self.jobs.current is not None:
+            self.jobs.cancel()
+            self.status_area.set_text("Cancelling…")
 
     @property
     def indexing(self) -> bool:
-        return self.index_worker is not None
+        """A job runs or waits (index, import, removal, relink)."""
+        return self.jobs.busy
 
     # -- settings ----------------------------------------------------------------------------------
     def _restore_settings(self) -> None:
@@ -773,14 +816,14 @@ class MainWindow(QMainWindow):
         key = self.settings.value("session/docKey")
         if not key:
             return
-        row = self.db.execute("SELECT id FROM documents WHERE key = ?", [str(key)]).fetchone()
-        if row is None:
+        doc_id = document_id_by_key(self.db, str(key))
+        if doc_id is None:
             return
         try:
             offset = int(self.settings.value("session/offset", 0))
         except (TypeError, ValueError):
             offset = 0
-        if self.open_document(row[0], record=False):
+        if self.open_document(doc_id, record=False):
             self._pending_scroll = offset
             self.pane.scroll_to_offset(offset, align_top=True)
 
@@ -815,20 +858,26 @@ class MainWindow(QMainWindow):
                           f"<p style='font-size:small'>{LICENCES}</p>")
 
     def shutdown(self) -> None:
-        """Stop every thread this window started and close its connection (idempotent)."""
+        """Stop every thread this window started and close its connection (idempotent). A running
+        job gets a short grace, then is cancelled; the wait is shown and the window keeps painting."""
         if self._shut_down:
             return
         self._shut_down = True
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
-        worker = self.index_worker
-        if worker is not None:
-            worker.cancel()
-            worker.wait()
+        self._list_timer.stop()
+        self._close_index_dialog()
+        self.jobs.shutdown(waiting=self._closing_message)
         self.search.shutdown()
         self.notes.shutdown()
         self.db.close()
+
+    def _closing_message(self, text: str) -> None:
+        self.status_area.set_text(text)
+        self.status_area.show()
+        self.statusBar().showMessage(text)
+        self.setEnabled(False)   # nothing more to ask for while it stops
 
     def closeEvent(self, event) -> None:
         self.save_settings()

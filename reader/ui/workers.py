@@ -1,8 +1,9 @@
-"""Work off the UI thread: building the index, and corpus search as you type.
+"""Corpus search as you type, off the UI thread.
 
-Each worker opens its own SQLite connection on the index (WAL lets the UI thread
-read meanwhile). Owners must call `shutdown()` (the main window does on close),
-so no thread outlives its window.
+Searches are read-only and superseded as the user types, so they do not queue behind the
+library's jobs (reader.ui.jobs): they run in a thread of their own, on a connection opened and
+closed in that thread (WAL lets it read while a job writes). The owner must call `shutdown()`
+(the main window does on close), so no thread outlives its window.
 """
 from __future__ import annotations
 
@@ -11,92 +12,10 @@ import threading
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Signal, Slot
 
-from reader.progress import CancelToken, Progress
 
 log = logging.getLogger(__name__)
-
-
-class IndexWorker(QThread):
-    """Runs `Indexer.index` over the sources in a thread, reporting progress.
-
-    With `check_first`, it first compares the sources with the index (no file is
-    read, no NLP imported) and stops at once when nothing changed.
-    """
-
-    progressed = Signal(str, int, int, str)   # stage, done, total, current file
-    upToDate = Signal()                       # check_first found nothing to do
-    started_indexing = Signal()               # there is work: the indexer runs
-    reported = Signal(object)                 # the IndexReport
-    failed = Signal(str)
-
-    def __init__(self, index_path: Path, sources: list[Path], check_first: bool = False, parent=None,
-                 data_dir: Path | None = None) -> None:
-        super().__init__(parent)
-        self.index_path = index_path
-        self.data_dir = data_dir
-        self.sources = list(sources)
-        self.check_first = check_first
-        self.cancel_token = CancelToken()
-        self.report = None
-        self.error: str | None = None
-        self.skipped = False
-
-    def cancel(self) -> None:
-        self.cancel_token.cancel()
-
-    PROGRESS_INTERVAL = 0.05    # seconds: at most ~20 updates a second, plus each stage's first and last
-
-    def _progress(self, event: Progress) -> None:
-        now = time.monotonic()
-        if (event.stage == getattr(self, "_last_stage", None) and event.done != event.total
-                and now - self._last_emit < self.PROGRESS_INTERVAL):
-            return   # a sync of thousands of unchanged files must not flood the window's event queue
-        self._last_stage, self._last_emit = event.stage, now
-        self.progressed.emit(event.stage, event.done, event.total, event.current)
-
-    def run(self) -> None:
-        conn = None
-        try:
-            from reader.store.db import connect_index
-
-            conn = connect_index(self.index_path)
-            if self.check_first:
-                from reader.queries.freshness import library_changed
-
-                if not library_changed(conn, self.sources, self.data_dir):  # seeds, imports, removals
-                    self.skipped = True
-                    self.upToDate.emit()
-                    return
-            if self.cancel_token.cancelled:
-                return
-            self.started_indexing.emit()
-            self.report = self._index(conn)
-            self.reported.emit(self.report)
-        except Exception as error:  # shown to the user; the window keeps working on what is indexed
-            log.exception("indexing failed")
-            self.error = f"{type(error).__name__}: {error}"
-            self.failed.emit(self.error)
-        finally:
-            if conn is not None:
-                conn.close()
-
-    def _index(self, conn):
-        """Through the user's Library, which applies their entity corrections and re-anchors
-        their annotations, as `reader index` does."""
-        import sqlite_utils
-
-        from reader import paths
-        from reader.library import Library
-
-        library = Library(self.data_dir)
-        try:
-            default = [p.resolve() for p in self.sources] == [paths.seeds_dir().resolve()]
-            return library.update(None if default else self.sources, db=sqlite_utils.Database(conn),
-                                  progress=self._progress, cancel=self.cancel_token)
-        finally:
-            library.close()
 
 
 class _SearchRunner(QObject):
@@ -129,7 +48,9 @@ class _SearchRunner(QObject):
             result = error
         self.finished.emit(generation, result)
 
+    @Slot()
     def close(self) -> None:
+        """In the search thread (the connection's own: SQLite checks it)."""
         with self.lock:
             if self.db is not None:
                 self.db.close()
@@ -210,6 +131,7 @@ class SearchController(QObject):
     def shutdown(self) -> None:
         self.timer.stop()
         self.runner.latest = -1
+        if self.thread.isRunning():
+            QMetaObject.invokeMethod(self.runner, "close", Qt.ConnectionType.BlockingQueuedConnection)
         self.thread.quit()
         self.thread.wait()
-        self.runner.close()
