@@ -41,8 +41,8 @@ def seeds_copy(tmp_path) -> Path:
 
 def shared_path(*parts: str) -> Path:
     path = SHARED.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"shared corpus not available: {path}")
+    if not path.exists():   # missing test data is a failure, never a silent skip
+        pytest.fail(f"shared test corpus missing: {path} (the checkout's ../shared)")
     return path
 
 

@@ -7,7 +7,6 @@ import threading
 
 import pytest
 
-pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import QThread, QTimer  # noqa: E402
 

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("PySide6")
 
 from PySide6.QtGui import QColor, QFontDatabase  # noqa: E402
 

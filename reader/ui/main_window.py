@@ -69,7 +69,7 @@ class MainWindow(QMainWindow):
         self.context = context
         self.db = context.open_db()          # NewerIndexError propagates to the caller (a dialog)
         self.settings = context.settings()
-        self.entities = EntityData(self.db)
+        self.entities = EntityData(self.db, on_error=lambda message: self.statusBar().showMessage(message, 10000))
         self.history = History()
         self.current = None                  # DocumentDetail
         self.jobs = JobRunner(self)            # the one queue of background work (reader.ui.jobs)
@@ -119,8 +119,6 @@ class MainWindow(QMainWindow):
         self._restore_session()
         if context.index_on_start:
             self.start_indexing(check_first=self.doc_model.rowCount() > 0)
-        if not self.entities.available:
-            self.legend.set_note("No entity data yet")
 
     # -- construction ------------------------------------------------------------------------------
     def _build_widgets(self) -> None:
@@ -685,8 +683,6 @@ class MainWindow(QMainWindow):
             self.open_document(self.doc_proxy.index(0, 0).data(DocIdRole), record=False)
         elif self.current is None:
             self.pane.show_message("No documents in the index.")
-        if not self.entities.available:
-            self.legend.set_note("No entity data yet")
 
     def _sync_finished(self, result: operations.SyncResult) -> None:
         report = result.report

@@ -138,14 +138,10 @@ class XrefPanel(QWidget):
     def show_empty(self) -> None:
         self.entity = None
         self.passage = None
-        if self.entities.available:
-            text = ("<p><b>Cross-references</b></p><p>Click a highlighted name, place or date in the text "
-                    "to see it across all documents: its mentions in context, who and what appears "
-                    "with it, and related documents.</p><p>Click elsewhere in a passage to find where "
-                    "it is repeated or paraphrased.</p>")
-        else:
-            text = ("<p><b>Cross-references</b></p><p>This index has no entity data yet, so names are "
-                    "not highlighted. Related documents appear once entities are extracted.</p>")
+        text = ("<p><b>Cross-references</b></p><p>Click a highlighted name, place or date in the text "
+                "to see it across all documents: its mentions in context, who and what appears "
+                "with it, and related documents.</p><p>Click elsewhere in a passage to find where "
+                "it is repeated or paraphrased.</p>")
         self.hint.setText(text)
         self.stack.setCurrentIndex(EMPTY)
 
@@ -201,10 +197,8 @@ class XrefPanel(QWidget):
         self.similar_model.set_rows(similar)
         if similar:
             self.similar_label.setText(f"Repeated or paraphrased elsewhere ({len(similar)})")
-        elif self.entities.available:
-            self.similar_label.setText("Not repeated or paraphrased elsewhere")
         else:
-            self.similar_label.setText("Similar passages need entity data")
+            self.similar_label.setText("Not repeated or paraphrased elsewhere")
         self.stack.setCurrentIndex(PASSAGE)
 
     def set_document(self, doc_id: int | None) -> None:
@@ -216,10 +210,8 @@ class XrefPanel(QWidget):
         else:
             if doc_id is None:
                 text = "Open a document to see the documents related to it."
-            elif self.entities.available:
-                text = "No related documents found."
             else:
-                text = "Related documents need entity data."
+                text = "No related documents found."
             self.related_empty.setText(text)
             self.related_empty.show()
 
