@@ -118,7 +118,7 @@ def test_highlight_write_a_note_reopen_delete_and_undo(qtbot, make_window, seeds
     start3, end3 = select(qtbot, window, QUOTE_3)
     qtbot.keyClick(window.pane, Qt.Key.Key_N)
     editor = notes.editor
-    assert notes.tabs.currentWidget() is notes.panel and notes.panel.isVisible()
+    assert window.side_tabs.currentWidget() is notes.panel and notes.panel.isVisible()
     qtbot.waitUntil(editor.text.hasFocus, timeout=2000)
     third = next(a for a in stored(window) if a.exact == QUOTE_3)
     assert third.colour == "green" and editor.annotation.uuid == third.uuid
@@ -276,7 +276,7 @@ def test_click_hover_and_context_menu_on_a_highlight(qtbot, warm_window):
     uuid = notes.highlight("pink")
     notes.set_note(uuid, "See the *Jeddah* readout")
     notes.set_active(None)
-    notes.tabs.setCurrentWidget(window.xref)
+    window.side_tabs.setCurrentWidget(window.xref)
     pane.scroll_to_offset(start)
     qtbot.wait(20)
     middle = start + (end - start) // 2 + 2          # past the entity (米国) at the start of the quote
@@ -290,7 +290,7 @@ def test_click_hover_and_context_menu_on_a_highlight(qtbot, warm_window):
     # Click: selected in the panel (its tab comes forward), outlined, the toolbar offers its colours.
     qtbot.mouseClick(pane.viewport(), Qt.MouseButton.LeftButton, pos=point)
     qtbot.waitUntil(lambda: notes.active == uuid, timeout=2000)
-    assert notes.panel.current_uuid() == uuid and notes.tabs.currentWidget() is notes.panel
+    assert notes.panel.current_uuid() == uuid and window.side_tabs.currentWidget() is notes.panel
     assert notes.toolbar.isVisible() and notes.toolbar.editing == uuid
     notes.overlay.grab()                              # paints: a ✎ badge in the margin for the note
     assert [u for _rect, u in notes.overlay.badges] == [uuid]
@@ -568,18 +568,18 @@ def test_the_menus_hold_the_annotation_commands(warm_window):
     assert "Notes" in texts(menus["View"])
     notes = window.notes
     notes.act_show_notes.setChecked(False)
-    assert not notes.tabs.isTabVisible(notes.tabs.indexOf(notes.panel))
+    assert not window.side_tabs.isTabVisible(window.side_tabs.indexOf(notes.panel))
     window.act_show_xref.setChecked(False)
-    assert not notes.tabs.isVisible()
+    assert not window.side_tabs.isVisible()
     notes.act_show_notes.setChecked(True)
-    assert notes.tabs.isVisible() and notes.tabs.currentWidget() is notes.panel
+    assert window.side_tabs.isVisible() and window.side_tabs.currentWidget() is notes.panel
     window.act_show_xref.setChecked(True)
-    assert notes.tabs.currentWidget() is window.xref
+    assert window.side_tabs.currentWidget() is window.xref
     # Clicking an entity brings the cross-references forward.
     notes.show_panel()
     if window.pane.mentions:
         window.pane.entityActivated.emit(window.pane.mentions[0].entity_id)
-        assert notes.tabs.currentWidget() is window.xref
+        assert window.side_tabs.currentWidget() is window.xref
 
 
 def test_a_notes_file_from_a_newer_reader_is_left_alone(qtbot, make_window, seeds_index):

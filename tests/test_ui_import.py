@@ -433,7 +433,7 @@ def test_remove_from_the_context_menu_deleting_the_notes_or_cancel(qtbot, warm_w
     view.scrollTo(row)
     point = view.visualRect(row).center()
     view.customContextMenuRequested.emit(point)
-    menu = window.library_actions.list_menu
+    menu = window.list_menu
     assert menu is not None and view.currentIndex().data(Qt.ItemDataRole.UserRole + 1) == doc_id
     remove = next(a for a in menu.actions() if a.text().replace("&", "") == "Remove from Library…")
     menu.close()

@@ -31,6 +31,7 @@ from reader import paths
 from reader.annotations.model import COLOURS, DEFAULT_COLOUR, Annotation, AnnotationError
 from reader.ui import palette
 from reader.ui.compat import top_up
+from reader.ui.jobs import Changes
 from reader.ui.notes_panel import (COLOUR_LABELS, NotesPanel, colour_icon, edge_colour, fill_colour, render_note)
 
 log = logging.getLogger(__name__)
@@ -363,7 +364,9 @@ class AnnotationsController(QObject):
         self.undo_stack = QUndoStack(self)
         self.panel = NotesPanel()
         self.editor = self.panel.editor
-        self._install_tabs()
+        self.tabs = window.side_tabs
+        self.act_show_notes = self.tabs.add_panel("notes", self.panel, "Notes", "Notes", shortcut="Ctrl+Shift+N",
+                                                  tip="Show the Notes panel beside the cross-references").toggle
         self.toolbar = SelectionToolbar(self.pane)
         self.overlay = HighlightOverlay(self, self.pane)
         self.overlay.sync_geometry()
@@ -372,11 +375,12 @@ class AnnotationsController(QObject):
         self._build_actions()
         self._install_menus()
         self._connect()
-        self.pane.extra_formats = self._formats
-        window.note_counts = self.note_counts
+        self.pane.add_format_layer(self._formats)
         self._restore_settings()
-        self.set_dark(bool(getattr(window, "dark", False)))
+        self.set_dark(window.dark)
         self.refresh(force=True)
+        if window.current is not None:
+            self._document_opened(window.current.summary.id)
 
     # -- the core --------------------------------------------------------------------------------------
     def service(self, create: bool = False):
@@ -407,15 +411,15 @@ class AnnotationsController(QObject):
             return False
         try:
             change(notes)
-            ok = True
         except (AnnotationError, sqlite3.Error) as error:
             log.warning("annotation change failed: %s", error)
             self.window.statusBar().showMessage(change_failed_message(error), 8000)
-            ok = False
             if command is not None:
                 command.setObsolete(True)   # the stack drops it: nothing to undo
-        self.refresh()
-        return ok
+            self.refresh()
+            return False
+        self.window.jobs.announce(Changes(annotations=True))   # this panel and others refresh from it
+        return True
 
     def _problem(self, title: str, message: str) -> None:
         QMessageBox.warning(self.window, title, message)
@@ -438,7 +442,7 @@ class AnnotationsController(QObject):
             if self.toolbar.editing is not None:
                 self.toolbar.hide()
         if changed:
-            documents = list(self.window.doc_model.documents)
+            documents = self.window.documents()
             titles = {d.key: d.title or d.file_name for d in documents}
             keep = self.active or self.panel.current_uuid()
             self._syncing = True
@@ -450,7 +454,7 @@ class AnnotationsController(QObject):
                 self._syncing = False
             self.pane.refresh_highlights()
             self.overlay.update()
-            self.window.refresh_note_counts()
+            self.window.set_document_badges(self.note_counts())
             self._update_tab_title()
         self.editor.load(self.by_uuid.get(self.active) if self.active else None)
         self._update_actions()
@@ -474,14 +478,8 @@ class AnnotationsController(QObject):
         return sorted(notes, key=key)
 
     def note_counts(self) -> dict[int, int]:
-        """Document id → annotations attached to it (the document list's ✎ badges). Called when the
-        document list is reloaded: documents added, removed or renamed refresh the panel too."""
-        documents = self.window.doc_model.documents
-        ids = {d.key: d.id for d in documents}
-        seen = frozenset((d.key, d.title, d.file_name) for d in documents)
-        if seen != getattr(self, "_documents_seen", None):
-            self._documents_seen = seen
-            QTimer.singleShot(0, self, lambda: self.refresh(force=True))
+        """Document id → annotations attached to it (the document list's ✎ badges)."""
+        ids = {d.key: d.id for d in self.window.documents()}
         counts: dict[int, int] = {}
         for a in self.annotations:
             if not a.orphaned and a.doc_key in ids:
@@ -655,7 +653,7 @@ class AnnotationsController(QObject):
         if a is None:
             return
         self.set_active(uuid)
-        documents = self.window.doc_model.documents
+        documents = self.window.documents()
         if not a.orphaned and a.cur_start is not None:
             doc = next((d for d in documents if d.key == a.doc_key), None)
             if doc is not None:
@@ -669,9 +667,7 @@ class AnnotationsController(QObject):
             f"This note's text is no longer in {a.file_name}; it is kept with the quote it was made on.", 8000)
 
     def show_panel(self) -> None:
-        if not self.act_show_notes.isChecked():
-            self.act_show_notes.setChecked(True)
-        self.tabs.setCurrentWidget(self.panel)
+        self.tabs.show_panel("notes")
 
     def _panel_current_changed(self, current, _previous) -> None:
         if self._syncing:
@@ -802,16 +798,6 @@ class AnnotationsController(QObject):
         elif watched is self.pane:
             if kind in (QEvent.Type.Resize, QEvent.Type.LayoutRequest):
                 self.overlay.sync_geometry()
-        elif watched is self.window:
-            if kind == QEvent.Type.WindowActivate:
-                self.refresh()
-            elif kind == QEvent.Type.WindowDeactivate:
-                self.editor.flush()
-            elif kind == QEvent.Type.Close:
-                self.editor.flush()
-                self.save_settings()
-            elif kind == QEvent.Type.StyleChange and bool(getattr(self.window, "dark", False)) != self.dark:
-                self.set_dark(bool(self.window.dark))
         return False
 
     def _clicked(self, point: QPoint) -> None:
@@ -890,25 +876,6 @@ class AnnotationsController(QObject):
             menu.insertSeparator(first)
 
     # -- window integration ------------------------------------------------------------------------------
-    def _install_tabs(self) -> None:
-        """The cross-references and the Notes panel share the right column, as tabs."""
-        window = self.window
-        splitter, xref = window.splitter, window.xref
-        index = splitter.indexOf(xref)
-        sizes = splitter.sizes()
-        tabs = QTabWidget()
-        tabs.setObjectName("rightTabs")
-        tabs.setDocumentMode(True)
-        tabs.setAccessibleName("Cross-references and notes")
-        splitter.replaceWidget(index, tabs)
-        tabs.addTab(xref, "Cross-references")
-        tabs.addTab(self.panel, "Notes")
-        xref.show()
-        splitter.setStretchFactor(index, 0)
-        if sum(sizes):
-            splitter.setSizes(sizes)
-        self.tabs = tabs
-
     def _build_actions(self) -> None:
         window = self.window
 
@@ -961,11 +928,6 @@ class AnnotationsController(QObject):
                                       "Export every note as W3C Web Annotation JSON (a backup)")
         self.act_import_json = action("&Import Notes (W3C JSON)…", self._import_json, (),
                                       "Import W3C Web Annotation JSON")
-        self.act_show_notes = QAction("Notes", window, checkable=True)
-        self.act_show_notes.setChecked(True)
-        self.act_show_notes.setShortcut(QKeySequence("Ctrl+Shift+N"))
-        self.act_show_notes.setStatusTip("Show the Notes panel beside the cross-references")
-        window.addAction(self.act_show_notes)
 
     def _colour_action(self, colour: str) -> None:
         self._remember_colour(colour)
@@ -975,43 +937,14 @@ class AnnotationsController(QObject):
             self.set_colour(self.active, colour)
 
     def _install_menus(self) -> None:
-        menus = {a.text().replace("&", ""): a.menu() for a in self.window.menuBar().actions() if a.menu()}
-        file_menu, edit_menu, view_menu = menus.get("File"), menus.get("Edit"), menus.get("View")
-        if file_menu is not None:
-            actions = file_menu.actions()
-            quit_action = getattr(self.window, "act_quit", None)
-            before = None
-            if quit_action in actions:
-                i = actions.index(quit_action)
-                before = actions[i - 1] if i > 0 and actions[i - 1].isSeparator() else quit_action
-            for act in (self.act_export, self.act_export_json, self.act_import_json):
-                file_menu.insertAction(before, act)
-            file_menu.insertSeparator(self.act_export)
-        if edit_menu is not None:
-            actions = edit_menu.actions()
-            first = actions[0] if actions else None
-            edit_menu.insertAction(first, self.act_undo)
-            edit_menu.insertAction(first, self.act_redo)
-            if first is not None:
-                edit_menu.insertSeparator(first)
-            select_all = getattr(self.window, "act_select_all", None)
-            actions = edit_menu.actions()
-            after = actions.index(select_all) + 1 if select_all in actions else len(actions)
-            before = actions[after] if after < len(actions) else None
-            colours = QMenu("Highlight &Colour", edit_menu)
-            colours.addActions(self.colour_actions.actions())
-            for act in (None, self.act_highlight, colours.menuAction(), self.act_note, self.act_tags,
-                        self.act_delete):
-                if act is None:
-                    edit_menu.insertSeparator(before) if before is not None else edit_menu.addSeparator()
-                else:
-                    edit_menu.insertAction(before, act)
-            self._colour_menu = colours
-        if view_menu is not None:
-            xref_action = getattr(self.window, "act_show_xref", None)
-            actions = view_menu.actions()
-            after = actions.index(xref_action) + 1 if xref_action in actions else len(actions)
-            view_menu.insertAction(actions[after] if after < len(actions) else None, self.act_show_notes)
+        menus = self.window.menus
+        menus.add("file", "notes", self.act_export, self.act_export_json, self.act_import_json)
+        menus.add("edit", "undo", self.act_undo, self.act_redo)
+        menus.add("edit", "annotate", self.act_highlight)
+        self._colour_menu = menus.add_menu("edit", "annotate", "Highlight &Colour")
+        self._colour_menu.addActions(self.colour_actions.actions())
+        menus.add("edit", "annotate", self.act_note, self.act_tags, self.act_delete)
+        menus.add("view", "panels", self.act_show_notes)
 
     def _connect(self) -> None:
         window, pane = self.window, self.pane
@@ -1023,11 +956,11 @@ class AnnotationsController(QObject):
         self._viewport = pane.viewport()
         self._viewport.installEventFilter(self)
         pane.installEventFilter(self)
-        window.installEventFilter(self)
+        window.activeChanged.connect(self._window_active)
+        window.schemeChanged.connect(self.set_dark)
+        window.closing.connect(self.shutdown)
         window.documentOpened.connect(self._document_opened)
         window.jobs.changed.connect(self._library_changed)
-        pane.entityActivated.connect(lambda _id: self._show_xref())
-        pane.similarRequested.connect(lambda _doc, _seq: self._show_xref())
         self.toolbar.note_button.clicked.connect(self._toolbar_note)
         self.toolbar.tags_button.clicked.connect(self._toolbar_tags)
         self.toolbar.delete_button.clicked.connect(lambda: self.toolbar.editing and self.delete(self.toolbar.editing))
@@ -1045,21 +978,12 @@ class AnnotationsController(QObject):
         self.editor.deleteRequested.connect(self.delete)
         self.editor.jumpRequested.connect(self.jump_to)
         self.editor.sessionEnded.connect(self._end_session)
-        # The View menu's Cross-references toggle now shows or hides its tab.
-        xref_toggle = getattr(window, "act_show_xref", None)
-        if xref_toggle is not None:
-            try:
-                xref_toggle.toggled.disconnect(window.xref.setVisible)
-            except (RuntimeError, TypeError):
-                pass
-            xref_toggle.toggled.connect(lambda on: self._update_tabs(self.window.xref if on else None))
-        self.act_show_notes.toggled.connect(lambda on: self._update_tabs(self.panel if on else None))
         app = QApplication.instance()
         if app is not None:
             app.applicationStateChanged.connect(self._application_state)
 
-    def _library_changed(self, changes) -> None:
-        """Documents came or went, or annotations were re-anchored: read them again."""
+    def _library_changed(self, changes: Changes) -> None:
+        """Documents came or went, or annotations were edited or re-anchored: read them again."""
         if changes.documents or changes.annotations:
             self.refresh(force=True)
 
@@ -1072,20 +996,11 @@ class AnnotationsController(QObject):
         else:
             self.editor.flush()
 
-    def _show_xref(self) -> None:
-        xref_toggle = getattr(self.window, "act_show_xref", None)
-        if xref_toggle is None or xref_toggle.isChecked():
-            self.tabs.setCurrentWidget(self.window.xref)
-
-    def _update_tabs(self, bring: QWidget | None = None) -> None:
-        xref_toggle = getattr(self.window, "act_show_xref", None)
-        xref_on = xref_toggle.isChecked() if xref_toggle is not None else True
-        notes_on = self.act_show_notes.isChecked()
-        self.tabs.setTabVisible(self.tabs.indexOf(self.window.xref), xref_on)
-        self.tabs.setTabVisible(self.tabs.indexOf(self.panel), notes_on)
-        self.tabs.setVisible(xref_on or notes_on)
-        if bring is not None:
-            self.tabs.setCurrentWidget(bring)
+    def _window_active(self, active: bool) -> None:
+        if active:
+            self.refresh()       # another Reader may have written to the same notes
+        else:
+            self.editor.flush()
 
     def _update_tab_title(self) -> None:
         detail = self.window.current
@@ -1094,7 +1009,7 @@ class AnnotationsController(QObject):
         else:
             count = sum(1 for a in self.annotations if a.doc_key == detail.summary.key
                         or (a.orphaned and a.file_name == detail.summary.file_name))
-        self.tabs.setTabText(self.tabs.indexOf(self.panel), f"Notes ({count})" if count else "Notes")
+        self.tabs.set_title("notes", f"Notes ({count})" if count else "Notes")
 
     def _update_actions(self) -> None:
         has_selection = self.selection_range() is not None and self.error is None
@@ -1123,8 +1038,7 @@ class AnnotationsController(QObject):
         else:
             self.panel.splitter.setSizes([330, 470])
         self.act_show_notes.setChecked(s.value("notes/showPanel", True) not in (False, "false"))
-        self._update_tabs()
-        if s.value("notes/tab") == "notes":
+        if s.value("notes/tab") == "notes" and self.act_show_notes.isChecked():
             self.tabs.setCurrentWidget(self.panel)
 
     def save_settings(self) -> None:
@@ -1145,7 +1059,7 @@ class AnnotationsController(QObject):
         self.save_settings()
         self._toolbar_timer.stop()
         self._closed = True
-        for watched in (self._viewport, self.pane, self.window):
+        for watched in (self._viewport, self.pane):
             watched.removeEventFilter(self)
         app = QApplication.instance()
         if app is not None:
@@ -1153,7 +1067,7 @@ class AnnotationsController(QObject):
                 app.applicationStateChanged.disconnect(self._application_state)
             except (RuntimeError, TypeError):
                 pass
-        self.pane.extra_formats = None
+        self.pane.remove_format_layer(self._formats)
         if self._user is not None:
             self._user.close()
         self._user = self._service = None

@@ -3,49 +3,29 @@ document (File menu, the document list's context menu, Delete on the list), the 
 
     self.library_actions = LibraryActions(self)   # in MainWindow.__init__, once the menus exist
 
-The actions go at the top of the File menu; the remove action is also one of the document
-list's own actions (`doc_list.actions()`), which its context menu shows: other panels can add
-theirs there too. The work runs through `LibraryJobs` (reader.ui.importing).
+The actions go in the File menu's "import" and "remove" sections (reader.ui.menus); the remove
+action is also a document action of the window (`add_document_action`: the list's context menu
+and Delete on the list), and drops on the window are imports (`set_drop_handler`). The work runs
+as jobs on the window's runner through `LibraryJobs` (reader.ui.importing).
 """
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QUrl
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from reader import paths
 from reader.queries.documents import document_summaries
 from reader.ui.importing import IMPORT, LibraryJobs
-from reader.ui.models import DocIdRole
 
 log = logging.getLogger(__name__)
 
 IMPORT_FILTER = ("Documents (*.txt *.text *.md *.markdown *.html *.htm *.xhtml *.shtml *.epub *.pdf);;"
                  "All files (*)")
 KEEP, DELETE = "keep", "delete"
-_DRAG_EVENTS = (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop)
-
-
-def local_paths(mime: QMimeData | None) -> list[Path]:
-    """The local files and folders a drag carries."""
-    if mime is None or not mime.hasUrls():
-        return []
-    found = []
-    for url in mime.urls():
-        if isinstance(url, QUrl) and url.isLocalFile() and url.toLocalFile():
-            found.append(Path(url.toLocalFile()))
-    return found
-
-
-def _file_menu(window) -> QMenu | None:
-    for action in window.menuBar().actions():
-        menu = action.menu()
-        if menu is not None and action.text().replace("&", "") == "File":
-            return menu
-    return None
 
 
 class LibraryActions(QObject):
@@ -53,7 +33,6 @@ class LibraryActions(QObject):
         super().__init__(window)
         self.window = window
         self.jobs = LibraryJobs(window)
-        self.list_menu: QMenu | None = None
 
         self.act_import_files = self._action("Import &Files…", self.import_files, QKeySequence.StandardKey.Open,
                                              "Add documents to the library")
@@ -67,27 +46,10 @@ class LibraryActions(QObject):
         self.act_remove.setShortcuts([QKeySequence(QKeySequence.StandardKey.Delete), QKeySequence("Backspace")])
         self.act_remove.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)  # only on the list
         self.act_remove.triggered.connect(lambda: self.remove_document())
-        window.doc_list.addAction(self.act_remove)
-
-        menu = _file_menu(window)
-        if menu is not None:
-            first = menu.actions()[0] if menu.actions() else None
-            for action in (self.act_import_files, self.act_import_folder, self.act_import_report, None,
-                           self.act_remove, None):
-                if action is None:
-                    menu.insertSeparator(first)
-                else:
-                    menu.insertAction(first, action)
-
-        window.doc_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        window.doc_list.customContextMenuRequested.connect(self._list_context_menu)
-
-        window.setAcceptDrops(True)
-        window.installEventFilter(self)
-        for child in window.findChildren(QWidget):
-            if child.acceptDrops():         # line edits, text views: take file drops before they do
-                child.installEventFilter(self)
-
+        window.add_document_action(self.act_remove)
+        window.menus.add("file", "import", self.act_import_files, self.act_import_folder, self.act_import_report)
+        window.menus.add("file", "remove", self.act_remove)
+        window.set_drop_handler(self.import_paths)
         self.jobs.jobFinished.connect(self._job_finished)
 
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
@@ -124,46 +86,11 @@ class LibraryActions(QObject):
     def import_paths(self, paths_: list[Path]) -> None:
         self.jobs.import_paths(paths_)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        if kind in _DRAG_EVENTS:
-            dropped = local_paths(event.mimeData())
-            if dropped:
-                event.setDropAction(Qt.DropAction.CopyAction)
-                event.accept()
-                if kind == QEvent.Type.Drop:
-                    self.import_paths(dropped)
-                return True
-        return super().eventFilter(watched, event)
-
     def _job_finished(self, kind: str, report) -> None:
         if kind == IMPORT and report is not None:
             self.act_import_report.setEnabled(True)
 
     # -- removing ------------------------------------------------------------------------------
-    def _list_context_menu(self, pos) -> None:
-        view = self.window.doc_list
-        index = view.indexAt(pos)
-        if not index.isValid():
-            return
-        if view.currentIndex() != index:
-            view.setCurrentIndex(index)
-        if self.list_menu is None:
-            self.list_menu = QMenu(view)
-            self.list_menu.setObjectName("documentListMenu")
-        menu = self.list_menu
-        menu.clear()
-        for action in view.actions():   # the list's own actions: others may add theirs
-            menu.addAction(action)
-        menu.popup(view.viewport().mapToGlobal(pos))
-
-    def selected_document(self) -> int | None:
-        index = self.window.doc_list.currentIndex()
-        if index.isValid():
-            return index.data(DocIdRole)
-        current = self.window.current
-        return current.summary.id if current is not None else None
-
     def notes_on(self, key: str) -> int:
         """How many annotations are attached to the document with this content hash."""
         path = paths.user_data_path(self.window.context.data_dir)
@@ -211,7 +138,7 @@ class LibraryActions(QObject):
         """Ask, then remove a document (the selected one by default). False if nothing was asked
         for or the user cancelled."""
         window = self.window
-        doc_id = doc_id if doc_id is not None else self.selected_document()
+        doc_id = doc_id if doc_id is not None else window.selected_document()
         if doc_id is None:
             return False
         found = document_summaries(window.db, [doc_id])

@@ -4,11 +4,13 @@ from __future__ import annotations
 import logging
 import time
 from functools import partial
+from pathlib import Path
+from typing import Callable
 
-from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QModelIndex, QObject, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit,
-                               QListView, QMainWindow, QMessageBox, QProgressBar, QProgressDialog, QSizePolicy,
+                               QListView, QMainWindow, QMenu, QMessageBox, QProgressBar, QProgressDialog, QSizePolicy,
                                QSplitter, QStackedWidget, QToolBar, QToolButton, QVBoxLayout, QWidget)
 
 import reader
@@ -22,10 +24,12 @@ from reader.ui.delegates import DocumentDelegate
 from reader.ui.entities import EntityData
 from reader.ui.history import History
 from reader.ui.legend import EntityLegend
+from reader.ui.menus import Menus
 from reader.ui.library_actions import LibraryActions
 from reader.ui.models import (SORT_MODES, DocIdRole, DocumentFilterProxy, DocumentListModel, PayloadRole, RowsModel,
                               SORT_DATE_DESC, search_hit_html)
 from reader.ui.reading import FindBar, Location, ReadingPane
+from reader.ui.side_tabs import SideTabs
 from reader.ui.views import ResultList, section_label
 from reader.ui import operations
 from reader.ui.compat import top_up
@@ -48,6 +52,17 @@ LICENCES = (
 )
 
 
+_DRAG_EVENTS = (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop)
+
+
+def local_paths(mime: QMimeData | None) -> list[Path]:
+    """The local files and folders a drag carries."""
+    if mime is None or not mime.hasUrls():
+        return []
+    return [Path(url.toLocalFile()) for url in mime.urls()
+            if isinstance(url, QUrl) and url.isLocalFile() and url.toLocalFile()]
+
+
 def _shortcut(*keys) -> list[QKeySequence]:
     result: list[QKeySequence] = []
     for key in keys:
@@ -60,6 +75,9 @@ class MainWindow(QMainWindow):
     documentOpened = Signal(int)
     indexFinished = Signal(object)       # IndexReport, or None when nothing had to be done
     searchFinished = Signal(str, int)    # query, result count
+    schemeChanged = Signal(bool)         # dark
+    activeChanged = Signal(bool)         # the window became active (True) or inactive
+    closing = Signal()                   # the window closes: features save and let go of their files
 
     LIST_REFRESH_MS = 400                # the list refresh while a job adds documents (longer on a big library)
 
@@ -75,7 +93,8 @@ class MainWindow(QMainWindow):
         self.jobs = JobRunner(self)            # the one queue of background work (reader.ui.jobs)
         self.index_dialog: QProgressDialog | None = None
         self.last_report = None
-        self.note_counts = lambda: {}        # hook: annotations will supply notes per document id
+        self.list_menu: QMenu | None = None   # the document list's context menu: its actions()
+        self._drop_handler: Callable[[list[Path]], None] | None = None
         self._syncing_list = False
         self._pending_scroll: int | None = None
         self._open_when_results = False
@@ -89,8 +108,6 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_actions()
         self._build_menus_and_toolbar()
-        self.library_actions = LibraryActions(self)   # import, remove, drag and drop (File menu, list)
-        self.notes = AnnotationsController(self)      # highlights, notes panel, undo, export (reader.ui.annotations)
         self.search = SearchController(context.index_path, parent=self)
         self.search.results.connect(self._show_results)
         self.search.failed.connect(lambda q, msg: self.statusBar().showMessage(f"Search failed: {msg}", 8000))
@@ -117,6 +134,9 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         self.reload_documents()
         self._restore_session()
+        # The features register into the menus, the side tabs, the status area and the list.
+        self.library_actions = LibraryActions(self)   # import, remove, drag and drop (reader.ui.library_actions)
+        self.notes = AnnotationsController(self)      # highlights, notes panel, undo, export (reader.ui.annotations)
         if context.index_on_start:
             self.start_indexing(check_first=self.doc_model.rowCount() > 0)
 
@@ -151,6 +171,8 @@ class MainWindow(QMainWindow):
         self.doc_list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.doc_list.setFrameShape(QFrame.Shape.NoFrame)
         self.doc_list.selectionModel().currentChanged.connect(self._list_current_changed)
+        self.doc_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.doc_list.customContextMenuRequested.connect(self._list_context_menu)
         self.doc_count = QLabel("")
         self.doc_count.setObjectName("documentCount")
         self.doc_count.setContentsMargins(12, 0, 12, 6)
@@ -195,6 +217,7 @@ class MainWindow(QMainWindow):
         self.pane.entityActivated.connect(self.show_entity)
         self.pane.passageActivated.connect(self.show_passage)
         self.pane.similarRequested.connect(self.show_passage)
+        self.pane.similarRequested.connect(lambda _doc, _seq: self._bring_xref_forward())
         centre = QWidget()
         centre.setObjectName("centre")
         centre_layout = QVBoxLayout(centre)
@@ -218,7 +241,9 @@ class MainWindow(QMainWindow):
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(centre)
-        self.splitter.addWidget(self.xref)
+        self.side_tabs = SideTabs()          # the right-hand column: features add panels as tabs
+        self.act_show_xref = self.side_tabs.add_panel("xref", self.xref, "Cross-references", "Cross-references").toggle
+        self.splitter.addWidget(self.side_tabs)
         self.splitter.setCollapsible(1, False)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
@@ -288,38 +313,23 @@ class MainWindow(QMainWindow):
         self._update_nav_actions()
 
     def _build_menus_and_toolbar(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addAction(self.act_update_index)
-        file_menu.addAction(self.act_cancel_index)
-        file_menu.addSeparator()
-        file_menu.addAction(self.act_quit)
-        edit_menu = bar.addMenu("&Edit")
-        for action in (self.act_copy, self.act_select_all, None, self.act_find, self.act_find_next,
-                       self.act_find_previous, None, self.act_search):
-            edit_menu.addSeparator() if action is None else edit_menu.addAction(action)
-        view_menu = bar.addMenu("&View")
-        for action in (self.act_zoom_in, self.act_zoom_out, self.act_zoom_reset):
-            view_menu.addAction(action)
-        view_menu.addSeparator()
-        highlights = view_menu.addMenu("&Highlights")
-        for action in self.group_actions.values():
-            highlights.addAction(action)
-        sort_menu = view_menu.addMenu("&Sort Documents")
-        for action in self.sort_actions.actions():
-            sort_menu.addAction(action)
-        view_menu.addSeparator()
+        """The named menus and sections (reader.ui.menus) with the window's own commands;
+        features add theirs to the sections they name."""
+        menus = self.menus = Menus(self.menuBar())
+        menus.add("file", "index", self.act_update_index, self.act_cancel_index)
+        menus.add("file", "quit", self.act_quit)
+        menus.add("edit", "clipboard", self.act_copy, self.act_select_all)
+        menus.add("edit", "find", self.act_find, self.act_find_next, self.act_find_previous)
+        menus.add("edit", "search", self.act_search)
+        menus.add("view", "zoom", self.act_zoom_in, self.act_zoom_out, self.act_zoom_reset)
+        menus.add_menu("view", "highlights", "&Highlights").addActions(list(self.group_actions.values()))
+        menus.add_menu("view", "highlights", "&Sort Documents").addActions(self.sort_actions.actions())
         self.act_show_list = self._panel_toggle("Document List", self.sidebar)
-        self.act_show_xref = self._panel_toggle("Cross-references", self.xref)
-        view_menu.addAction(self.act_show_list)
-        view_menu.addAction(self.act_show_xref)
-        go_menu = bar.addMenu("&Go")
-        for action in (self.act_back, self.act_forward, None, self.act_prev_doc, self.act_next_doc, None,
-                       self.act_focus_list, self.act_search):
-            go_menu.addSeparator() if action is None else go_menu.addAction(action)
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.act_about)
-        help_menu.addAction(self.act_about_qt)
+        menus.add("view", "panels", self.act_show_list, self.act_show_xref)
+        menus.add("go", "history", self.act_back, self.act_forward)
+        menus.add("go", "documents", self.act_prev_doc, self.act_next_doc)
+        menus.add("go", "focus", self.act_focus_list, self.act_search)
+        menus.add("help", "about", self.act_about, self.act_about_qt)
 
         toolbar = QToolBar("Navigation")
         toolbar.setObjectName("mainToolbar")
@@ -373,7 +383,9 @@ class MainWindow(QMainWindow):
         return self.palette().color(QPalette.ColorRole.Window).lightness() < 128
 
     def apply_scheme(self, dark: bool | None = None) -> None:
-        self.dark = self._system_dark() if dark is None else dark
+        dark = self._system_dark() if dark is None else dark
+        changed = dark != self.dark
+        self.dark = dark
         self.pane.set_dark(self.dark)
         self.legend.set_dark(self.dark)
         self.xref.set_dark(self.dark)
@@ -389,6 +401,8 @@ class MainWindow(QMainWindow):
             f"#entityLegend, #findBar {{ background: {palette.PAPER[self.dark]}; }}"
             f"#searchBox {{ padding: 4px 10px; border-radius: 6px; }}"
             f"QSplitter#mainSplitter::handle {{ background: {rule.name(QColor.NameFormat.HexArgb)}; width: 1px; }}")
+        if changed:
+            self.schemeChanged.emit(self.dark)
 
     # -- documents ---------------------------------------------------------------------------------
     def reload_documents(self) -> None:
@@ -396,15 +410,59 @@ class MainWindow(QMainWindow):
         docs = list_documents(self.db)
         gone = {d.id for d in self.doc_model.documents} - {d.id for d in docs}
         self.doc_model.set_documents(docs)
-        self.doc_model.set_note_counts(self.note_counts())
         if gone:
             self.history.forget(gone)
         self._update_doc_count()
         if self.current is not None:
             self._select_in_list(self.current.summary.id)
 
-    def refresh_note_counts(self) -> None:
-        self.doc_model.set_note_counts(self.note_counts())
+    def documents(self) -> list:
+        """The documents in the list (DocumentSummary), in the index's order."""
+        return list(self.doc_model.documents)
+
+    def set_document_badges(self, counts: dict[int, int]) -> None:
+        """Notes per document id, shown in the document list (the annotations feature sets them)."""
+        self.doc_model.set_note_counts(counts)
+
+    def add_document_action(self, action: QAction) -> None:
+        """An action on the selected document: in the list's context menu (and its shortcut on the list)."""
+        self.doc_list.addAction(action)
+
+    def _list_context_menu(self, pos) -> None:
+        view = self.doc_list
+        index = view.indexAt(pos)
+        if not index.isValid():
+            return
+        if view.currentIndex() != index:
+            view.setCurrentIndex(index)
+        if self.list_menu is None:
+            self.list_menu = QMenu(view)
+            self.list_menu.setObjectName("documentListMenu")
+        self.list_menu.clear()
+        self.list_menu.addActions(view.actions())
+        self.list_menu.popup(view.viewport().mapToGlobal(pos))
+
+    def selected_document(self) -> int | None:
+        """The document selected in the list, else the one shown."""
+        index = self.doc_list.currentIndex()
+        if index.isValid():
+            return index.data(DocIdRole)
+        return self.current.summary.id if self.current is not None else None
+
+    def set_drop_handler(self, handler: Callable[[list[Path]], None]) -> None:
+        """Files and folders dropped anywhere on the window go to `handler` (the import)."""
+        self._drop_handler = handler
+        self.setAcceptDrops(True)   # the window's application-wide event filter sees drags on its children too
+
+    def _drop_event(self, event) -> bool:
+        dropped = local_paths(event.mimeData())
+        if not dropped or self._drop_handler is None:
+            return False
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+        if event.type() == QEvent.Type.Drop:
+            self._drop_handler(dropped)
+        return True
 
     def _update_doc_count(self) -> None:
         total = self.doc_model.rowCount()
@@ -522,6 +580,9 @@ class MainWindow(QMainWindow):
                 return True
         if watched is getattr(self, "search_box", None) and kind == QEvent.Type.KeyPress:
             return self._search_key(event)
+        if kind in _DRAG_EVENTS and isinstance(watched, QWidget) and watched.window() is self \
+                and self._drop_event(event):
+            return True   # line edits, text views: file drops are imports, not text
         return super().eventFilter(watched, event)
 
     # -- entities and passages ---------------------------------------------------------------------
@@ -529,8 +590,11 @@ class MainWindow(QMainWindow):
         if not self.xref.show_entity(entity_id):
             self.statusBar().showMessage("No details for that entity.", 4000)
             return
-        if not self.xref.isVisible():
-            self.act_show_xref.setChecked(True)
+        self.side_tabs.show_panel("xref")
+
+    def _bring_xref_forward(self) -> None:
+        if self.act_show_xref.isChecked():
+            self.side_tabs.setCurrentWidget(self.xref)
 
     def show_passage(self, doc_id: int, seq: int) -> None:
         if self.current is None or self.current.summary.id != doc_id:
@@ -866,7 +930,7 @@ class MainWindow(QMainWindow):
         self._close_index_dialog()
         self.jobs.shutdown(waiting=self._closing_message)
         self.search.shutdown()
-        self.notes.shutdown()
+        self.closing.emit()
         self.db.close()
 
     def _closing_message(self, text: str) -> None:
@@ -875,7 +939,13 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text)
         self.setEnabled(False)   # nothing more to ask for while it stops
 
+    def event(self, event) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.WindowActivate, QEvent.Type.WindowDeactivate) and not self._shut_down:
+            self.activeChanged.emit(kind == QEvent.Type.WindowActivate)
+        return super().event(event)
+
     def closeEvent(self, event) -> None:
+        self.shutdown()          # jobs stopped; features save theirs on `closing`
         self.save_settings()
-        self.shutdown()
         super().closeEvent(event)

@@ -42,6 +42,10 @@ class Location:
     offset: int = 0
 
 
+# A format layer: callable(dark) -> [(document start, document end, QTextCharFormat)]
+FormatLayer = Callable[[bool], Iterable[tuple[int, int, QTextCharFormat]]]
+
+
 class ReadingPane(QTextBrowser):
     """Read-only text view of one `DocumentDetail`."""
 
@@ -78,9 +82,9 @@ class ReadingPane(QTextBrowser):
         self.zoom = 0
         self.expanded_runs: set[int] = set()
         self.entity_lookup: Callable[[str], object | None] = lambda _id: None
-        # Extra highlights (annotations): callable(dark) -> [(doc start, doc end, QTextCharFormat)], painted
-        # after the entity formats, so where they overlap their background wins and the entity keeps its underline.
-        self.extra_formats: Callable[[bool], Iterable[tuple[int, int, QTextCharFormat]]] | None = None
+        # Format layers over the entities (annotations: `add_format_layer`), painted after the entity
+        # formats, so where they overlap their background wins and the entity keeps its underline.
+        self._format_layers: list[FormatLayer] = []
         self._formatted_blocks: set[int] = set()
         self._layers: dict[str, list[QTextEdit.ExtraSelection]] = {}
         self._press_pos: QPoint | None = None
@@ -338,7 +342,7 @@ class ReadingPane(QTextBrowser):
                 r.length = end - start
                 r.format = fmt
                 per_block.setdefault(index, []).append(r)
-        for start, end, fmt in (self.extra_formats(self.dark) if self.extra_formats is not None else ()):
+        for start, end, fmt in (r for layer in self._format_layers for r in layer(self.dark)):
             for index, ps, pe in self.plan.pane_ranges(start, end):
                 r = QTextLayout.FormatRange()
                 r.start = ps - blocks[index].pane_start
@@ -358,6 +362,15 @@ class ReadingPane(QTextBrowser):
         first, last = doc.findBlockByNumber(lo), doc.findBlockByNumber(hi)
         doc.markContentsDirty(first.position(), last.position() + last.length() - first.position())
         top_up()
+
+    def add_format_layer(self, layer: FormatLayer) -> None:
+        """Highlights of another feature (the annotations), over the entity formats."""
+        self._format_layers.append(layer)
+        self.refresh_highlights()
+
+    def remove_format_layer(self, layer: FormatLayer) -> None:
+        if layer in self._format_layers:
+            self._format_layers.remove(layer)
 
     def refresh_highlights(self) -> None:
         """Repaint entity and extra (annotation) highlights without rebuilding the text."""

@@ -1,0 +1,54 @@
+"""The window's named menus and their sections: where every menu command is defined.
+
+`MainWindow` declares the menus and, in each, the sections in order (`MENUS`). A feature adds
+its actions to a section by name; it never looks a menu up by its visible text, which changes
+with the language:
+
+    window.menus.add("file", "notes", act_export, act_export_json)
+    window.menus.add("edit", "annotate", act_highlight, colours_menu.menuAction())
+
+Sections are separated by separators; empty ones take no room (Qt collapses the separators).
+"""
+from __future__ import annotations
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu, QMenuBar
+
+# menu key → (title, sections in order)
+MENUS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "file": ("&File", ("import", "remove", "index", "notes", "quit")),
+    "edit": ("&Edit", ("undo", "clipboard", "annotate", "find", "search")),
+    "view": ("&View", ("zoom", "highlights", "panels")),
+    "go": ("&Go", ("history", "documents", "focus")),
+    "help": ("&Help", ("about",)),
+}
+
+
+class Menus:
+    """The menu bar's menus by key, each with named sections."""
+
+    def __init__(self, bar: QMenuBar) -> None:
+        self.menus: dict[str, QMenu] = {}
+        self._ends: dict[tuple[str, str], QAction] = {}   # (menu, section) → the separator closing it
+        for key, (title, sections) in MENUS.items():
+            menu = bar.addMenu(title)
+            menu.setObjectName(f"{key}Menu")
+            menu.setSeparatorsCollapsible(True)
+            self.menus[key] = menu
+            for section in sections:
+                self._ends[key, section] = menu.addSeparator()
+
+    def __getitem__(self, key: str) -> QMenu:
+        return self.menus[key]
+
+    def add(self, menu: str, section: str, *actions: QAction) -> None:
+        """Append actions to the end of a section."""
+        end = self._ends[menu, section]
+        for action in actions:
+            self.menus[menu].insertAction(end, action)
+
+    def add_menu(self, menu: str, section: str, title: str) -> QMenu:
+        """A submenu at the end of a section."""
+        sub = QMenu(title, self.menus[menu])
+        self.add(menu, section, sub.menuAction())
+        return sub
