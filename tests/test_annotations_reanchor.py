@@ -179,7 +179,7 @@ def test_the_window_s_index_worker_can_reanchor_on_its_own_thread(library):
     made = Annotations(library).create(doc_id, 100, 130)
     results = []
 
-    def worker():  # as reader/ui/workers.py: its own index connection, then its own user data one
+    def worker():  # as the window's jobs (reader/ui/operations.py): its own index connection, then its own user data one
         db = open_index(library.index_path)
         try:
             results.append(reanchor_after_index(library.data_dir, db))

@@ -81,7 +81,7 @@ def panel_quotes(window) -> list[str]:
 
 
 def test_highlight_write_a_note_reopen_delete_and_undo(qtbot, make_window, seeds_index):
-    from reader.ui.notes_panel import fill_colour
+    from reader.ui.palette import fill_colour
 
     copy_index(seeds_index, data_dir())
     window = make_window()
@@ -258,7 +258,7 @@ def test_filter_the_panel_by_tag_colour_text_and_scope(qtbot, warm_window):
     assert window.pane.flashing and notes.active == made[QUOTE_2]
     assert notes.editor.annotation.uuid == made[QUOTE_2]
     # Zooming while it flashes re-renders the text: highlights stay, the flash goes on (no crash).
-    from reader.ui.notes_panel import fill_colour
+    from reader.ui.palette import fill_colour
     window.act_zoom_in.trigger()
     qtbot.wait(100)
     assert window.pane.flashing
@@ -499,7 +499,7 @@ def test_notes_made_in_another_reader_appear_when_the_window_is_activated(qtbot,
     QApplication.sendEvent(window, QEvent(QEvent.Type.WindowActivate))
     assert [a.uuid for a in window.notes.annotations] == [made.uuid]
     assert notes_count_in_list(window, doc_id) == 1
-    from reader.ui.notes_panel import fill_colour
+    from reader.ui.palette import fill_colour
     assert fill_colour("purple", window.pane.dark).name() in painted_backgrounds(window.pane, start, start + len(QUOTE))
 
 
@@ -523,7 +523,7 @@ def test_an_index_run_moves_highlights_with_edited_text(qtbot, make_window, seed
     new_id = open_doc(qtbot, window)               # the edited file is a new version of the document
     assert window.current.summary.key == moved.doc_key
     assert window.current.text[moved.cur_start:moved.cur_end] == QUOTE
-    from reader.ui.notes_panel import fill_colour
+    from reader.ui.palette import fill_colour
     assert fill_colour("yellow", window.pane.dark).name() in painted_backgrounds(window.pane, moved.cur_start,
                                                                                  moved.cur_end)
     assert "moved" in notes.panel.model.card_html(moved)

@@ -25,7 +25,7 @@ def muted(pal: QPalette, selected: bool = False) -> QColor:
     return colour
 
 
-def _draw_background(painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+def draw_background(painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
     opt = QStyleOptionViewItem(option)
     opt.text = ""
     opt.icon = opt.icon.__class__()
@@ -55,7 +55,7 @@ class DocumentDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         painter.save()
-        _draw_background(painter, option, index)
+        draw_background(painter, option, index)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         pal = option.palette
         ink = pal.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
@@ -194,7 +194,7 @@ class HtmlDelegate(QStyledItemDelegate):
             band = QColor(option.palette.color(QPalette.ColorRole.Text))
             band.setAlphaF(0.05)
             painter.fillRect(option.rect, band)
-        _draw_background(painter, option, index)
+        draw_background(painter, option, index)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         doc = self._document(option, index, option.rect.width() - 2 * PAD_X, selected)
         painter.translate(option.rect.left() + PAD_X, option.rect.top() + PAD_Y + (2 if header else 0))

@@ -10,33 +10,32 @@ from typing import Callable
 from PySide6.QtCore import QByteArray, QEvent, QMimeData, QModelIndex, QObject, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit,
-                               QListView, QMainWindow, QMenu, QMessageBox, QProgressBar, QProgressDialog, QSizePolicy,
+                               QListView, QMainWindow, QMenu, QMessageBox, QProgressDialog, QSizePolicy,
                                QSplitter, QStackedWidget, QToolBar, QToolButton, QVBoxLayout, QWidget)
 
 import reader
 from reader.queries.documents import (DocumentNotFound, document_id_by_key, document_id_by_path, document_ids,
                                       document_summaries, get_document, list_documents)
-from reader.ui import palette
+from reader.ui import operations, palette
 from reader.ui.annotations import AnnotationsController
-from reader.ui.compat import none_guard
+from reader.ui.compat import none_guard, top_up
 from reader.ui.context import AppContext
 from reader.ui.delegates import DocumentDelegate
+from reader.ui.doclist import ListPlace
 from reader.ui.entities import EntityData
+from reader.ui.find_bar import FindBar
 from reader.ui.history import History
+from reader.ui.jobs import Changes, Job, JobRunner
 from reader.ui.legend import EntityLegend
-from reader.ui.menus import Menus
 from reader.ui.library_actions import LibraryActions
+from reader.ui.menus import Menus
 from reader.ui.models import (SORT_MODES, DocIdRole, DocumentFilterProxy, DocumentListModel, PayloadRole, RowsModel,
                               SORT_DATE_DESC, search_hit_html)
-from reader.ui.reading import FindBar, Location, ReadingPane
+from reader.ui.reading import Location, ReadingPane
+from reader.ui.search import SearchController
 from reader.ui.side_tabs import SideTabs
-from reader.ui.views import ResultList, section_label
-from reader.ui import operations
-from reader.ui.compat import top_up
-from reader.ui.doclist import ListPlace
-from reader.ui.jobs import Changes, Job, JobRunner
 from reader.ui.status import StatusArea, stage_text
-from reader.ui.workers import SearchController
+from reader.ui.views import ResultList, section_label
 from reader.ui.xref import XrefPanel
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,5 @@
-"""Entity highlight groups and their colours, for light and dark schemes.
+"""The window's colours: entity highlight groups, the page, and the annotations' highlight colours,
+for light and dark schemes.
 
 Fills come from Paul Tol's colour-blind-safe schemes: "light" (designed as
 backgrounds for black text) in a light scheme and "dark" (backgrounds for white
@@ -9,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtGui import QColor, QTextCharFormat
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QTextCharFormat
+
+from reader.annotations.model import COLOURS
 
 
 @dataclass(frozen=True)
@@ -115,3 +119,50 @@ FLASH = {False: "#FFD54F", True: "#8D6E00"}
 def pretty_date(value: str | None) -> str:
     """ISO dates as people read them: "2025-03-14 19:27"."""
     return (value or "").replace("T", " ")
+
+
+# -- annotation highlights -----------------------------------------------------------------------
+
+# Highlight colours: (light fill, dark fill, light edge, dark edge). Marker tones, stronger than the
+# entity fills (Tol "light" at 55 %), and each annotation also gets a solid edge under it in the text.
+COLOURS_HEX = {
+    "yellow": ("#FFE97A", "#6B5B14", "#D9A900", "#E8C547"),
+    "green": ("#BDEFA9", "#2E5728", "#3E9B32", "#86D178"),
+    "blue": ("#B6DBFF", "#23466B", "#2F7FD0", "#86BDF2"),
+    "pink": ("#FFC4E0", "#6A2946", "#D64A8A", "#F291BF"),
+    "purple": ("#DCCBFF", "#432F6B", "#7E57C2", "#B9A2E6"),
+}
+COLOUR_LABELS = {c: c.capitalize() for c in COLOURS}
+
+
+def fill_colour(colour: str, dark: bool) -> QColor:
+    light, deep, _edge, _dark_edge = COLOURS_HEX.get(colour, COLOURS_HEX["yellow"])
+    return QColor(deep if dark else light)
+
+
+def edge_colour(colour: str, dark: bool) -> QColor:
+    _light, _deep, edge, dark_edge = COLOURS_HEX.get(colour, COLOURS_HEX["yellow"])
+    return QColor(dark_edge if dark else edge)
+
+
+def colour_icon(colour: str, dark: bool = False, size: int = 14, ring: bool = False) -> QIcon:
+    """A round swatch of a highlight colour (a ring around it when it is the current one)."""
+    ratio = 2
+    pixmap = QPixmap(size * ratio, size * ratio)
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(edge_colour(colour, dark))
+    painter.setBrush(fill_colour(colour, dark))
+    inset = 3.0 if ring else 1.0
+    painter.drawEllipse(QRectF(inset, inset, size - 2 * inset, size - 2 * inset))
+    if ring:
+        pen = painter.pen()
+        pen.setColor(QColor("#F4F4F4" if dark else "#333333"))
+        pen.setWidthF(1.4)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawEllipse(QRectF(0.8, 0.8, size - 1.6, size - 1.6))
+    painter.end()
+    return QIcon(pixmap)
