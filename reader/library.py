@@ -22,6 +22,7 @@ from reader.store.userdata import UserData, UserDataError
 
 if TYPE_CHECKING:
     from reader.annotations.model import Annotation
+    from reader.annotations.service import ReanchorReport
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ class Library:
         self.index_path = paths.index_path(self.data_dir)
         self._db: sqlite_utils.Database | None = None
         self._user: UserData | None = None
-        self.reanchored = None  # the annotations' ReanchorReport from the last update()
+        self.reanchored: ReanchorReport | None = None  # the annotations' report from the last update()
 
     @property
     def db(self) -> sqlite_utils.Database:

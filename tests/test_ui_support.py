@@ -55,7 +55,7 @@ def make_window(qtbot):
         window.close()
     for window in windows:
         assert window.jobs.current is None and not window.jobs.busy
-        assert not window.search.thread.isRunning()
+        assert not window.search.search_thread.isRunning()
 
 
 @pytest.fixture

@@ -358,5 +358,5 @@ def test_closing_leaves_no_threads_running(qtbot, warm_window):
     window.start_indexing()
     window.close()
     assert window.jobs.current is None and not any(t.isRunning() for t in window.findChildren(QThread))
-    assert not window.search.thread.isRunning()
+    assert not window.search.search_thread.isRunning()
     QApplication.processEvents()

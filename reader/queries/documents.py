@@ -2,12 +2,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # a type only: reads work on a plain sqlite3 connection too
-    import sqlite_utils
-
 
 
 @dataclass(frozen=True)
@@ -76,7 +72,7 @@ def _summary(row: tuple) -> DocumentSummary:
     return DocumentSummary(row[0], row[1], row[2], row[3], row[4], row[5], row[6], json.loads(row[7]), row[8], row[9])
 
 
-def list_documents(db: sqlite_utils.Database) -> list[DocumentSummary]:
+def list_documents(db: sqlite3.Connection) -> list[DocumentSummary]:
     """All documents, newest first (undated last), then by title."""
     rows = db.execute(
         f"SELECT {_SUMMARY_COLUMNS} FROM documents ORDER BY date IS NULL, date DESC, title"
@@ -84,7 +80,7 @@ def list_documents(db: sqlite_utils.Database) -> list[DocumentSummary]:
     return [_summary(r) for r in rows]
 
 
-def document_summaries(db: sqlite_utils.Database, ids: list[int]) -> list[DocumentSummary]:
+def document_summaries(db: sqlite3.Connection, ids: list[int]) -> list[DocumentSummary]:
     """The summaries of these documents (those still in the index), in the order of `list_documents`."""
     if not ids:
         return []
@@ -94,7 +90,7 @@ def document_summaries(db: sqlite_utils.Database, ids: list[int]) -> list[Docume
     return [_summary(r) for r in rows]
 
 
-def resolve_document(db: sqlite_utils.Database, ref: str | int) -> int:
+def resolve_document(db: sqlite3.Connection, ref: str | int) -> int:
     """A document id from an id, a content-hash prefix (≥ 6 hex digits) or a file name."""
     ref = str(ref).strip()
     if ref.isdigit() and db.execute("SELECT 1 FROM documents WHERE id = ?", [int(ref)]).fetchone():
@@ -109,7 +105,7 @@ def resolve_document(db: sqlite_utils.Database, ref: str | int) -> int:
     raise DocumentNotFound(f"No document '{ref}' in the index (see `reader docs`).")
 
 
-def get_document(db: sqlite_utils.Database, doc_id: int) -> DocumentDetail:
+def get_document(db: sqlite3.Connection, doc_id: int) -> DocumentDetail:
     row = db.execute(
         f"SELECT {_SUMMARY_COLUMNS}, text, encoding, urls, author, ruby FROM documents WHERE id = ?", [doc_id]
     ).fetchone()
@@ -129,22 +125,22 @@ def get_document(db: sqlite_utils.Database, doc_id: int) -> DocumentDetail:
                           [tuple(s) for s in sentences], row[13], [tuple(r) for r in json.loads(row[14] or "[]")])
 
 
-def document_count(db: sqlite_utils.Database) -> int:
+def document_count(db: sqlite3.Connection) -> int:
     return db.execute("SELECT count(*) FROM documents").fetchone()[0]
 
 
-def document_ids(db: sqlite_utils.Database) -> set[int]:
+def document_ids(db: sqlite3.Connection) -> set[int]:
     """The ids of every document in the index (cheap: the list compares them while importing)."""
     return {row[0] for row in db.execute("SELECT id FROM documents")}
 
 
-def document_id_by_key(db: sqlite_utils.Database, key: str) -> int | None:
+def document_id_by_key(db: sqlite3.Connection, key: str) -> int | None:
     """The document with this content hash, if it is in the index."""
     row = db.execute("SELECT id FROM documents WHERE key = ?", [key]).fetchone()
     return row[0] if row is not None else None
 
 
-def document_id_by_path(db: sqlite_utils.Database, path: str) -> int | None:
+def document_id_by_path(db: sqlite3.Connection, path: str) -> int | None:
     """The document read from this file (a re-imported file gets a new id), if it is in the index."""
     row = db.execute("SELECT id FROM documents WHERE path = ?", [path]).fetchone()
     return row[0] if row is not None else None

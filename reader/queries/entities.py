@@ -3,16 +3,12 @@ from __future__ import annotations
 
 import json
 import math
+import sqlite3
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
-
 
 from reader.queries.documents import _SUMMARY_COLUMNS, DocumentSummary, _summary
 from reader.store import sketch
-
-if TYPE_CHECKING:  # a type only: reads work on a plain sqlite3 connection too
-    import sqlite_utils
 
 KWIC_CONTEXT = 30         # characters either side of a mention
 MIN_TOGETHER = 2          # co-occurrence floor: PMI over single sightings is noise
@@ -123,7 +119,7 @@ def _entity(row: tuple) -> EntitySummary:
     return EntitySummary(row[0], row[1], row[2], json.loads(row[3]), row[4], row[5])
 
 
-def list_entities(db: sqlite_utils.Database, label: str | None = None) -> list[EntitySummary]:
+def list_entities(db: sqlite3.Connection, label: str | None = None) -> list[EntitySummary]:
     """Visible entities with counted mentions, most mentioned first."""
     where = "hidden = 0 AND mentions > 0" + (" AND label = ?" if label else "")
     rows = db.execute(f"SELECT {_ENTITY_COLUMNS} FROM entities WHERE {where} ORDER BY mentions DESC, name",
@@ -131,7 +127,7 @@ def list_entities(db: sqlite_utils.Database, label: str | None = None) -> list[E
     return [_entity(r) for r in rows]
 
 
-def get_entity(db: sqlite_utils.Database, ref: str) -> EntitySummary:
+def get_entity(db: sqlite3.Connection, ref: str) -> EntitySummary:
     """An entity by id, or by any name or surface form seen (case-insensitive)."""
     row = db.execute(f"SELECT {_ENTITY_COLUMNS} FROM entities WHERE id = ?", [ref]).fetchone()
     if row is None:
@@ -144,7 +140,7 @@ def get_entity(db: sqlite_utils.Database, ref: str) -> EntitySummary:
     return _entity(row)
 
 
-def document_mentions(db: sqlite_utils.Database, doc_id: int) -> list[MentionInfo]:
+def document_mentions(db: sqlite3.Connection, doc_id: int) -> list[MentionInfo]:
     """A document's mentions in text order, for highlighting (hidden entities left out)."""
     rows = db.execute(
         "SELECT m.doc_id, m.start, m.end, m.text, m.entity_id, coalesce(e.label, m.label), m.counted "
@@ -153,7 +149,7 @@ def document_mentions(db: sqlite_utils.Database, doc_id: int) -> list[MentionInf
     return [MentionInfo(r[0], r[1], r[2], r[3], r[4] or "", r[5], bool(r[6])) for r in rows]
 
 
-def _documents(db: sqlite_utils.Database, ids: list[int]) -> dict[int, DocumentSummary]:
+def _documents(db: sqlite3.Connection, ids: list[int]) -> dict[int, DocumentSummary]:
     if not ids:
         return {}
     return {r[0]: _summary(r) for r in db.execute(
@@ -164,11 +160,12 @@ def _by_date(docs: dict[int, DocumentSummary]) -> list[int]:
     return sorted(docs, key=lambda d: (docs[d].date is None, docs[d].date or "", docs[d].title))
 
 
-def entity_mentions(db: sqlite_utils.Database, entity_id: str,
+def entity_mentions(db: sqlite3.Connection, entity_id: str,
                     max_documents: int | None = None) -> list[DocumentMentions]:
     """Every counted mention of an entity with its context, grouped by document, documents by
     date; with `max_documents`, only that many documents (the earliest), for a quick first view."""
-    doc_filter, params = "", [entity_id]
+    doc_filter = ""
+    params: list[str | int] = [entity_id]
     if max_documents is not None:
         doc_filter = (" AND m.doc_id IN (SELECT de.doc_id FROM doc_entities de JOIN documents dd ON dd.id = de.doc_id"
                       " WHERE de.entity_id = ? ORDER BY dd.date IS NULL, dd.date, dd.title LIMIT ?)")
@@ -191,7 +188,7 @@ def _one_line(text: str) -> str:
     return " ".join(text.split("\n"))
 
 
-def cooccurring(db: sqlite_utils.Database, entity_id: str, limit: int = 20) -> list[Cooccurrence]:
+def cooccurring(db: sqlite3.Connection, entity_id: str, limit: int = 20) -> list[Cooccurrence]:
     """Entities found in the same passages, ranked by PMI (with a floor, so rare pairs don't win by chance)."""
     total = _counted_passages(db)
     own = db.execute("SELECT passages FROM entities WHERE id = ?", [entity_id]).fetchone()
@@ -209,13 +206,13 @@ def cooccurring(db: sqlite_utils.Database, entity_id: str, limit: int = 20) -> l
     return scored[:limit]
 
 
-def _counted_passages(db: sqlite_utils.Database) -> int:
+def _counted_passages(db: sqlite3.Connection) -> int:
     """Passages that count (not repeats, not boilerplate): stored when entities were linked."""
     row = db.execute("SELECT value FROM state WHERE key = 'counted_passages'").fetchone()
     return int(row[0]) if row else 0
 
 
-def related_documents(db: sqlite_utils.Database, doc_id: int, limit: int = 10) -> list[RelatedDocument]:
+def related_documents(db: sqlite3.Connection, doc_id: int, limit: int = 10) -> list[RelatedDocument]:
     """Documents sharing this one's entities (weighted by rarity, tf-idf-like) and passages."""
     total = db.execute("SELECT count(*) FROM documents").fetchone()[0]
     rows = db.execute(
@@ -240,7 +237,7 @@ def related_documents(db: sqlite_utils.Database, doc_id: int, limit: int = 10) -
                             overlap.get(d, 0)) for d in best]
 
 
-def _selective(db: sqlite_utils.Database, table: str, hashes: list[int]) -> list[int]:
+def _selective(db: sqlite3.Connection, table: str, hashes: list[int]) -> list[int]:
     """The hashes shared by few passages. A hash in thousands of passages (a very common
     word or phrase that happens to hash low) finds no useful candidates, only work."""
     if not hashes:
@@ -251,7 +248,7 @@ def _selective(db: sqlite_utils.Database, table: str, hashes: list[int]) -> list
     return [h for h in hashes if counts.get(h, 0) <= MAX_BUCKET]
 
 
-def _shared_passages(db: sqlite_utils.Database, doc_id: int) -> dict[int, int]:
+def _shared_passages(db: sqlite3.Connection, doc_id: int) -> dict[int, int]:
     """Per other document: how many of its passages repeat or paraphrase one of this document's.
 
     Pairs sharing SHARED_LOOKUPS of their few smallest hashes are candidates; their full
@@ -291,7 +288,7 @@ def _blob(blob: bytes | None) -> tuple[int, ...] | None:
     return sketch.from_blob(blob) if blob else None
 
 
-def _candidates(db: sqlite_utils.Database, table: str, own: tuple[int, ...] | None, doc_id: int) -> set[int]:
+def _candidates(db: sqlite3.Connection, table: str, own: tuple[int, ...] | None, doc_id: int) -> set[int]:
     if own is None:
         return set()
     lookup = _selective(db, table, [int(h) for h in own[:sketch.LOOKUP]])
@@ -309,7 +306,7 @@ def _similarity(own: tuple[int, ...] | None, blob: bytes | None) -> float:
     return sketch.jaccard_estimate(own, sketch.from_blob(blob))
 
 
-def similar_passages(db: sqlite_utils.Database, doc_id: int, passage_seq: int, limit: int = 10) -> list[SimilarPassage]:
+def similar_passages(db: sqlite3.Connection, doc_id: int, passage_seq: int, limit: int = 10) -> list[SimilarPassage]:
     """Passages in other documents that repeat (same characters) or paraphrase (same words) this one."""
     row = db.execute("SELECT sketch, words FROM passages WHERE doc_id = ? AND seq = ?",
                      [doc_id, passage_seq]).fetchone()
@@ -336,13 +333,13 @@ def similar_passages(db: sqlite_utils.Database, doc_id: int, passage_seq: int, l
             for similarity, kind, d, seq, start, end in scored]
 
 
-def _passage_snippet(db: sqlite_utils.Database, doc_id: int, start: int, end: int) -> str:
+def _passage_snippet(db: sqlite3.Connection, doc_id: int, start: int, end: int) -> str:
     text = db.execute("SELECT substr(text, ?, ?) FROM documents WHERE id = ?",
                       [start + 1, min(end - start, 160), doc_id]).fetchone()[0]
     return _one_line(text)
 
 
-def entity_documents(db: sqlite_utils.Database) -> dict[str, list[str]]:
+def entity_documents(db: sqlite3.Connection) -> dict[str, list[str]]:
     """File names of the documents each entity is counted in."""
     files: dict[str, list[str]] = defaultdict(list)
     for entity_id, file_name in db.execute(
@@ -352,7 +349,7 @@ def entity_documents(db: sqlite_utils.Database) -> dict[str, list[str]]:
     return files
 
 
-def related_to_entity(db: sqlite_utils.Database, entity_id: str, limit: int = 10) -> list[RelatedDocument]:
+def related_to_entity(db: sqlite3.Connection, entity_id: str, limit: int = 10) -> list[RelatedDocument]:
     """The documents where an entity matters most: its mentions relative to the document's length."""
     rows = db.execute(
         "SELECT de.doc_id, de.count, d.chars FROM doc_entities de JOIN documents d ON d.id = de.doc_id "
@@ -362,7 +359,7 @@ def related_to_entity(db: sqlite_utils.Database, entity_id: str, limit: int = 10
     return [RelatedDocument(docs[d], score, [], 0) for score, d in scored]
 
 
-def entity_passages_repeated(db: sqlite_utils.Database, entity_id: str, limit: int = 10) -> list[tuple[int, int, list[SimilarPassage]]]:
+def entity_passages_repeated(db: sqlite3.Connection, entity_id: str, limit: int = 10) -> list[tuple[int, int, list[SimilarPassage]]]:
     """Passages mentioning an entity that other documents repeat or paraphrase: (doc, seq, matches)."""
     found = []
     for doc_id, seq in db.execute(

@@ -8,14 +8,12 @@ is incremental, sorts it out).
 """
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
-
-if TYPE_CHECKING:  # a type only: reads work on a plain sqlite3 connection too
-    import sqlite_utils
+from typing import Iterable
 
 
-def library_changed(db: sqlite_utils.Database, sources: Iterable[Path], data_dir: Path | None = None) -> bool:
+def library_changed(db: sqlite3.Connection, sources: Iterable[Path], data_dir: Path | None = None) -> bool:
     """Whether a sync of the library (`Library.update()`) has anything to do, without reading files.
 
     `sources` (the seeds folder) are checked for a new or changed file, or an indexed one gone

@@ -15,13 +15,9 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
-
 
 from reader.store.fts import WORD_CLASS, fold, term_match_expression
 
-if TYPE_CHECKING:  # a type only: reads work on a plain sqlite3 connection too
-    import sqlite_utils
 
 SNIPPET_CONTEXT = 40      # characters either side of the first match
 MAX_TERM_TOKENS = 64      # longer terms narrow candidates by their start, then are checked in full
@@ -107,7 +103,7 @@ def _snippet(text: str, start: int, end: int, matches: list[tuple[int, int]]) ->
     return prefix + snippet + suffix, inside
 
 
-def search(db: sqlite_utils.Database, query: str, limit: int = 20, offset: int = 0) -> SearchResult:
+def search(db: sqlite3.Connection, query: str, limit: int = 20, offset: int = 0) -> SearchResult:
     """Passages containing every term of `query`, best first; never raises on user input."""
     terms = parse_terms(query)
     expression = _match_expression(terms)
@@ -136,7 +132,7 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 20, offset: int =
         batch = max(batch, _CANDIDATE_BATCH)
 
 
-def _candidates(db: sqlite_utils.Database, expression: str, start: int, count: int) -> list[tuple]:
+def _candidates(db: sqlite3.Connection, expression: str, start: int, count: int) -> list[tuple]:
     # Rank inside FTS first (it can stop early), then fetch the few passages' text.
     sql = """
         SELECT p.doc_id, d.key, d.file_name, d.title, p.seq, p.start, p.end, p.boilerplate,

@@ -197,7 +197,7 @@ class JobRunner(QObject):
         try:
             if changes:
                 self.changed.emit(changes)
-            if failed and job.failure is not None:
+            if job.error is not None and job.failure is not None:
                 job.failure(job.error)
             elif not failed and job.success is not None:
                 job.success(job.result)

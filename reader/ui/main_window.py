@@ -5,17 +5,17 @@ import logging
 import time
 from functools import partial
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QByteArray, QEvent, QMimeData, QModelIndex, QObject, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QActionGroup, QColor, QGuiApplication, QKeySequence, QPalette
+from PySide6.QtGui import QAction, QActionGroup, QColor, QGuiApplication, QKeySequence, QMouseEvent, QPalette
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit,
                                QListView, QMainWindow, QMenu, QMessageBox, QProgressDialog, QSizePolicy,
                                QSplitter, QStackedWidget, QToolBar, QToolButton, QVBoxLayout, QWidget)
 
 import reader
-from reader.queries.documents import (DocumentNotFound, document_id_by_key, document_id_by_path, document_ids,
-                                      document_summaries, get_document, list_documents)
+from reader.queries.documents import (DocumentDetail, DocumentNotFound, document_id_by_key, document_id_by_path,
+                                      document_ids, document_summaries, get_document, list_documents)
 from reader.ui import operations, palette
 from reader.ui.annotations import AnnotationsController
 from reader.ui.compat import none_guard, top_up
@@ -37,6 +37,9 @@ from reader.ui.side_tabs import SideTabs
 from reader.ui.status import StatusArea, stage_text
 from reader.ui.views import ResultList, section_label
 from reader.ui.xref import XrefPanel
+
+if TYPE_CHECKING:
+    from reader.store.indexer import IndexReport
 
 log = logging.getLogger(__name__)
 
@@ -88,10 +91,10 @@ class MainWindow(QMainWindow):
         self.settings = context.settings()
         self.entities = EntityData(self.db, on_error=lambda message: self.statusBar().showMessage(message, 10000))
         self.history = History()
-        self.current = None                  # DocumentDetail
+        self.current: DocumentDetail | None = None
         self.jobs = JobRunner(self)            # the one queue of background work (reader.ui.jobs)
         self.index_dialog: QProgressDialog | None = None
-        self.last_report = None
+        self.last_report: IndexReport | None = None   # of the last Update Index or start-up sync
         self.list_menu: QMenu | None = None   # the document list's context menu: its actions()
         self._drop_handler: Callable[[list[Path]], None] | None = None
         self._syncing_list = False
@@ -355,7 +358,7 @@ class MainWindow(QMainWindow):
         spacer2 = QWidget()
         spacer2.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         toolbar.addWidget(spacer2)
-        zoom_out = QToolButton(text="A−")
+        zoom_out = QToolButton()
         zoom_out.setDefaultAction(self.act_zoom_out)
         zoom_out.setText("A−")
         zoom_in = QToolButton()
@@ -570,7 +573,8 @@ class MainWindow(QMainWindow):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if kind == QEvent.Type.MouseButtonPress and isinstance(watched, QWidget) and watched.window() is self:
+        if isinstance(event, QMouseEvent) and kind == QEvent.Type.MouseButtonPress and isinstance(watched, QWidget) \
+                and watched.window() is self:
             if event.button() == Qt.MouseButton.BackButton:
                 self.go_back()
                 return True
@@ -774,12 +778,12 @@ class MainWindow(QMainWindow):
                 self._leave_removed_document(self.current.summary.id)
             self._follow_replaced_document()
             self.reload_documents()
-            if self.current is not None:
-                if self.doc_model.row_of(self.current.summary.id) is None:
+            location = self.current_location()
+            if location is not None:
+                if self.doc_model.row_of(location.doc_id) is None:
                     self.current = None
                     self.pane.show_message("The document was removed from the index.")
                 else:
-                    location = self.current_location()
                     self.open_document(location.doc_id, location.offset, record=False, align_top=True, reload=True)
             place.restore()
         if changes.entities or changes.documents:
@@ -855,7 +859,7 @@ class MainWindow(QMainWindow):
         if isinstance(xref_split, QByteArray) and not xref_split.isEmpty():
             self.xref.splitter.restoreState(xref_split)
         try:
-            zoom = int(s.value("reading/zoom", 0))
+            zoom = int(str(s.value("reading/zoom", 0)))
         except (TypeError, ValueError):
             zoom = 0
         self.pane.set_zoom(zoom)
@@ -879,7 +883,7 @@ class MainWindow(QMainWindow):
         if doc_id is None:
             return
         try:
-            offset = int(self.settings.value("session/offset", 0))
+            offset = int(str(self.settings.value("session/offset", 0)))
         except (TypeError, ValueError):
             offset = 0
         if self.open_document(doc_id, record=False):

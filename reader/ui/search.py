@@ -8,6 +8,7 @@ closed in that thread (WAL lets it read while a job writes). The owner must call
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -27,13 +28,14 @@ class _SearchRunner(QObject):
         super().__init__()
         self.index_path = index_path
         self.latest = 0
-        self.db = None
+        self.db: sqlite3.Connection | None = None   # opened in the search thread, on the first query
         self.lock = threading.Lock()
 
     @Slot(int, str, int)
     def run_query(self, generation: int, query: str, limit: int) -> None:
         if generation != self.latest:
             return  # the user typed on; a newer query is queued
+        result: object
         try:
             with self.lock:
                 if self.db is None:
@@ -74,17 +76,17 @@ class SearchController(QObject):
         self._queries: dict[int, str] = {}
         self.last_elapsed_ms = 0.0
         self._sent_at: dict[int, float] = {}
-        self.thread = QThread()
-        self.thread.setObjectName("reader-search")
+        self.search_thread = QThread()
+        self.search_thread.setObjectName("reader-search")
         self.runner = _SearchRunner(index_path)
-        self.runner.moveToThread(self.thread)
+        self.runner.moveToThread(self.search_thread)
         self._request.connect(self.runner.run_query)
         self.runner.finished.connect(self._finished)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(self.DEBOUNCE_MS)
         self.timer.timeout.connect(self.flush)
-        self.thread.start()
+        self.search_thread.start()
 
     def request(self, query: str) -> None:
         """Ask for `query` after the debounce delay (a newer request replaces it)."""
@@ -131,7 +133,7 @@ class SearchController(QObject):
     def shutdown(self) -> None:
         self.timer.stop()
         self.runner.latest = -1
-        if self.thread.isRunning():
+        if self.search_thread.isRunning():
             QMetaObject.invokeMethod(self.runner, "close", Qt.ConnectionType.BlockingQueuedConnection)
-        self.thread.quit()
-        self.thread.wait()
+        self.search_thread.quit()
+        self.search_thread.wait()

@@ -237,7 +237,7 @@ class WindowSteps:
         window, self.window = self.window, None
         window.close()
         _settle(50)
-        check(not window.search.thread.isRunning(), "the search thread is still running")
+        check(not window.search.search_thread.isRunning(), "the search thread is still running")
         if self.library is not None:
             self.library.close()
         return "window closed, threads stopped"

@@ -41,7 +41,8 @@ class StatusArea(QWidget):
         self.bar.setObjectName("indexProgressBar")
         self.bar.setMaximumWidth(160)
         self.bar.setTextVisible(False)
-        self.cancel = QToolButton(text="Cancel")
+        self.cancel = QToolButton()
+        self.cancel.setText("Cancel")
         self.cancel.setObjectName("indexCancel")
         self.cancel.clicked.connect(self.cancelRequested)
         for widget in (self.label, self.detail, self.bar, self.cancel):
