@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 from conftest import SEEDS
@@ -201,7 +200,7 @@ def test_random_edits_never_anchor_to_a_wrong_place():
     assert outcomes.get("alter/changed", 0) > outcomes.get("alter/orphaned", 0), outcomes
 
 
-# -- bounded work on a large document ----------------------------------------------------
+# -- a large document (its speed: bench/bench_timed_tests.py) -------------------------------
 
 
 def _megabyte(seed: int) -> str:
@@ -217,7 +216,7 @@ def _megabyte(seed: int) -> str:
     return "".join(parts)[:1_000_000]
 
 
-def test_approximate_matching_on_a_megabyte_document_is_fast_and_right():
+def test_approximate_matching_on_a_megabyte_document_is_right():
     text = _megabyte(7)
     rng = random.Random(8)
     cases = []
@@ -232,21 +231,16 @@ def test_approximate_matching_on_a_megabyte_document_is_fast_and_right():
         else:
             shift = 0
         cases.append((edited, exact, prefix, suffix, start, length, shift))
-    began = time.perf_counter()
     for edited, exact, prefix, suffix, start, length, shift in cases:
         found = anchor(edited, exact, prefix, suffix, start, start + length)
         assert found.status == "changed" and abs(found.start - (start + shift)) <= 1, found
-    elapsed = time.perf_counter() - began
-    assert elapsed < 6.0, f"{elapsed:.2f} s for {len(cases)} annotations"
 
 
-def test_an_orphan_in_a_megabyte_document_is_given_up_quickly():
+def test_an_orphan_in_a_megabyte_document_is_given_up():
     text = _megabyte(9)
     start = 600_000
     exact, prefix, suffix = quote_selector(text, start, start + 200)
-    began = time.perf_counter()
     assert anchor(text[:start - 100] + text[start + 300:], exact, prefix, suffix, start, start + 200).status == "orphaned"
-    assert time.perf_counter() - began < 2.0
 
 
 @pytest.mark.parametrize("a, b", [("", ""), ("abc", ""), ("", "xyz"), ("kitten", "sitting"), ("停戦合意", "停戦協定"),

@@ -76,21 +76,25 @@ def _read_reports(stdout: bytes) -> tuple[set[str], dict[str, int]]:
 
 
 def test_killed_writers_never_lose_a_reported_annotation(tmp_path):
+    """A third of the kills land at a random moment (while starting, opening or migrating the file,
+    or writing); the others once the writer has reported its first write, so they land mid-writes
+    however quickly the process starts."""
     path = tmp_path / "user.sqlite"
     rng = random.Random(1124)
     reported: set[str] = set()
     edits: dict[str, int] = {}
-    rounds, began = 30, time.monotonic()
-    kills_during_writes = 0
-    for _ in range(rounds):
+    rounds = 30
+    for round_ in range(rounds):
         writer = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], cwd=REPO, stdout=subprocess.PIPE,
                                   env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
-        time.sleep(rng.uniform(0.02, 0.35))   # sometimes while starting or migrating, mostly mid-writes
+        early = round_ % 3 == 0
+        first = b"" if early else writer.stdout.readline()   # waits for the first committed write
+        time.sleep(rng.uniform(0.0, 0.35 if early else 0.05))
         writer.send_signal(signal.SIGKILL)
         stdout, _ = writer.communicate()
         assert writer.returncode == -signal.SIGKILL
-        added, edited = _read_reports(stdout)
-        kills_during_writes += bool(added)
+        added, edited = _read_reports(first + stdout)
+        assert early or added, "a kill after the first write finds it reported"
         reported |= added
         for uuid, version in edited.items():
             edits[uuid] = max(edits.get(uuid, 0), version)
@@ -107,11 +111,8 @@ def test_killed_writers_never_lose_a_reported_annotation(tmp_path):
             note, exact = rows[uuid]
             assert exact.startswith(f"exact {uuid}") and note.startswith(f"note {uuid} v")
             assert int(note.rsplit("v", 1)[1]) >= edits.get(uuid, 0), "a reported edit was lost"
-    assert kills_during_writes >= rounds // 2, "the kills should mostly land while writing"
-    assert len(reported) > rounds
-    print(f"{rounds} kills, {kills_during_writes} mid-writes; {len(reported)} annotations and "
-          f"{sum(edits.values())} edits reported, all intact")
-    assert time.monotonic() - began < 30
+    assert len(reported) >= rounds - rounds // 3
+    print(f"{rounds} kills; {len(reported)} annotations and {sum(edits.values())} edits reported, all intact")
 
 
 def test_two_processes_writing_at_once_lose_nothing(tmp_path):

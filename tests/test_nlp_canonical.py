@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 
@@ -388,9 +387,9 @@ def test_builtin_table_is_well_formed():
             assert table.aliases_of(i) == e.aliases, e.canonical
 
 
-# -- speed -------------------------------------------------------------------
+# -- scale (its speed: bench/bench_timed_tests.py) ------------------------------
 
-def test_linking_100k_mentions_is_fast():
+def test_linking_100k_mentions_links_every_one():
     rng = random.Random(7)
     kata = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモラリルレロガギグゲゴザジズゼゾ"
     name = lambda n: "".join(rng.choice(kata) for _ in range(n))  # noqa: E731
@@ -409,9 +408,5 @@ def test_linking_100k_mentions_is_fast():
         else:
             label, text = "DATE", f"2025年{rng.randint(1, 12)}月{rng.randint(1, 28)}日"
         ms.append(Mention(f"d{rng.randrange(3000)}", i, i + len(text), label, text))
-    linker = Linker()
-    started = time.perf_counter()
-    ents, ids = linker.link(ms)
-    elapsed = time.perf_counter() - started
+    ents, ids = Linker().link(ms)
     assert len(ids) == len(ms) and len(ents) > 1000
-    assert elapsed < 6.0, elapsed      # ~0.5 s here; generous for a busy 2-core CI machine

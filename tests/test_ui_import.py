@@ -6,7 +6,6 @@ import multiprocessing
 import os
 import shutil
 import sqlite3
-import time
 from pathlib import Path
 
 import pytest
@@ -202,7 +201,7 @@ def test_import_files_and_drag_and_drop(qtbot, warm_window, tmp_path, monkeypatc
     assert not enter.isAccepted()
 
 
-def test_cancelling_a_large_import_stops_promptly_and_keeps_what_was_done(qtbot, warm_window, tmp_path):
+def test_cancelling_a_large_import_stops_it_and_keeps_what_was_done(qtbot, warm_window, tmp_path):
     source = shared_path("bench", "wikinews-ja")
     folder = tmp_path / "wikinews"
     folder.mkdir()
@@ -211,35 +210,32 @@ def test_cancelling_a_large_import_stops_promptly_and_keeps_what_was_done(qtbot,
     window = warm_window
     jobs = window.library_actions.jobs
     before = window.doc_model.rowCount()
-    # The window keeps answering while the import runs: record the longest gap between timer ticks.
+    # The window keeps answering while the import runs (how long its longest pause is, and how
+    # quickly a cancel ends the import: bench/bench_ui_scale.py).
     ticks = []
     timer = QTimer(interval=50)
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.timeout.connect(lambda: ticks.append(window.indexing))
     timer.start()
 
     window.library_actions.import_paths([folder])
     assert window.indexing and window.index_status.isVisible()
     # Documents appear in the list while the import is still running.
-    qtbot.waitUntil(lambda: window.doc_model.rowCount() >= before + 10, timeout=120_000)
+    qtbot.waitUntil(lambda: window.doc_model.rowCount() >= before + 10, timeout=INDEX_TIMEOUT_MS * 2)
     assert window.indexing
     assert "of 300 files" in window.index_label.text()
     # Searching works meanwhile.
-    with qtbot.waitSignal(window.searchFinished, timeout=20_000) as searched:
+    with qtbot.waitSignal(window.searchFinished, timeout=INDEX_TIMEOUT_MS) as searched:
         window.search_box.setText("大統領")
         window.search.flush()
     assert searched.args[1] > 0 and window.indexing
     window.search_box.clear()
-    qtbot.waitUntil(lambda: "left" in window.index_label.text(), timeout=30_000)   # an estimate of the time left
+    qtbot.waitUntil(lambda: "left" in window.index_label.text(), timeout=INDEX_TIMEOUT_MS)   # an estimate of the time left
 
-    cancelled_at = time.perf_counter()
-    with qtbot.waitSignal(jobs.jobFinished, timeout=30_000) as finished:
+    with qtbot.waitSignal(jobs.jobFinished, timeout=INDEX_TIMEOUT_MS) as finished:
         qtbot.mouseClick(window.index_cancel, Qt.MouseButton.LeftButton)
-    took = time.perf_counter() - cancelled_at
     timer.stop()
     report = finished.args[1]
     assert report.cancelled
-    print(f"cancel took {took:.2f} s; {len(report.added)} documents kept")
-    assert took < 10, f"cancel took {took:.1f} s"
     assert 10 <= len(report.added) < 300
     # What was finished is kept and listed; nothing is left running.
     stored = window.db.execute("SELECT count(*) FROM documents WHERE path LIKE ?", [f"{folder}%"]).fetchone()[0]
@@ -248,9 +244,7 @@ def test_cancelling_a_large_import_stops_promptly_and_keeps_what_was_done(qtbot,
     assert not window.indexing and not window.index_status.isVisible()
     assert "cancelled" in window.statusBar().currentMessage()
     assert multiprocessing.active_children() == [] and child_pids() == []
-    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
-    print(f"longest pause of the event loop during the import: {max(gaps) * 1000:.0f} ms")
-    assert gaps and max(gaps) < 2.0, f"the window froze for {max(gaps):.1f} s"
+    assert ticks.count(True) > 1, "the event loop ran while the import did"
     # A cancelled import remembers the files it finished, not the folder.
     from reader.library import Library
 
@@ -305,7 +299,7 @@ def test_closing_during_a_long_import_stops_it_visibly_without_a_dialog(qtbot, m
     monkeypatch.setattr(QMessageBox, "warning", lambda *args, **kwargs: dialogs.append(args))
     before = window.doc_model.rowCount()
     window.library_actions.import_paths([folder])
-    qtbot.waitUntil(lambda: window.doc_model.rowCount() >= before + 5, timeout=120_000)
+    qtbot.waitUntil(lambda: window.doc_model.rowCount() >= before + 5, timeout=INDEX_TIMEOUT_MS * 2)
     shown, ticks = [], []
     timer = QTimer(interval=20)
     timer.timeout.connect(lambda: (ticks.append(1), shown.append(window.status_area.label.text())))

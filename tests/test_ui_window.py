@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from test_ui_support import (click_document, copy_index, data_dir, doc_id_by_file, make_window,  # noqa: F401
-                             pane_slice, type_text, wait_idle, warm_window)
+from test_ui_support import (INDEX_TIMEOUT_MS, click_document, copy_index, data_dir, doc_id_by_file,  # noqa: F401
+                             make_window, pane_slice, type_text, wait_idle, warm_window)
 
 from PySide6.QtCore import QPoint, Qt, QThread
 from PySide6.QtWidgets import QApplication, QLineEdit, QListView, QTextEdit, QWidget
@@ -26,7 +26,7 @@ def test_first_launch_builds_the_index_with_progress_and_fills_the_list(qtbot, m
     assert window.index_status.isVisible()
     seen_progress = []
     window.jobs.progressed.connect(lambda _job, event: seen_progress.append((event.done, event.total)))
-    with qtbot.waitSignal(window.indexFinished, timeout=60_000) as finished:
+    with qtbot.waitSignal(window.indexFinished, timeout=INDEX_TIMEOUT_MS) as finished:
         pass
     report = finished.args[0]
     assert report is not None and not report.errors and len(report.added) == len(SEEDS)
@@ -41,7 +41,7 @@ def test_first_launch_builds_the_index_with_progress_and_fills_the_list(qtbot, m
 def test_cancelling_the_first_index_keeps_the_window_usable(qtbot, make_window):
     window = make_window(wait=False)
     window.index_dialog.cancel()  # the dialog's Cancel button
-    with qtbot.waitSignal(window.indexFinished, timeout=60_000) as finished:
+    with qtbot.waitSignal(window.indexFinished, timeout=INDEX_TIMEOUT_MS) as finished:
         pass
     report = finished.args[0]
     assert report is None or report.cancelled or len(report.added) == len(SEEDS)
@@ -96,7 +96,7 @@ def test_search_lists_results_opens_one_and_back_returns(qtbot, warm_window):
     start_doc = window.current.summary.id
     qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     assert window.search_box.hasFocus()
-    with qtbot.waitSignal(window.searchFinished, timeout=10_000) as done:
+    with qtbot.waitSignal(window.searchFinished, timeout=INDEX_TIMEOUT_MS) as done:
         type_text(window.search_box, "停戦")
     assert done.args[1] > 0
     assert window.sidebar.currentWidget().findChild(QListView, "searchResults") is window.results_view
@@ -125,7 +125,7 @@ def test_search_lists_results_opens_one_and_back_returns(qtbot, warm_window):
 def test_enter_opens_the_first_result_even_before_the_debounce(qtbot, warm_window):
     window = warm_window
     window.search_box.setFocus()
-    with qtbot.waitSignal(window.documentOpened, timeout=10_000):
+    with qtbot.waitSignal(window.documentOpened, timeout=INDEX_TIMEOUT_MS):
         type_text(window.search_box, "ゼレンスキー")
         qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
     hit = window.results_model.rows[0]
@@ -134,7 +134,7 @@ def test_enter_opens_the_first_result_even_before_the_debounce(qtbot, warm_windo
 
 def test_clicking_a_result_opens_it(qtbot, warm_window):
     window = warm_window
-    with qtbot.waitSignal(window.searchFinished, timeout=10_000):
+    with qtbot.waitSignal(window.searchFinished, timeout=INDEX_TIMEOUT_MS):
         type_text(window.search_box, "交渉")
     view = window.results_view
     index = window.results_model.index(2)
@@ -218,7 +218,7 @@ def test_restart_restores_the_last_document_and_position(qtbot, make_window, see
     again = make_window()
     assert again.current is not None and again.current.summary.id == doc_id
     qtbot.waitUntil(lambda: again.pane.top_offset() is not None and abs(again.pane.top_offset() - offset) < 150,
-                    timeout=3000)
+                    timeout=INDEX_TIMEOUT_MS)
     assert again.pane.zoom == 1
     assert not again.legend.buttons["date"].isChecked()
     assert "date" not in again.pane.enabled_groups
@@ -338,7 +338,7 @@ def test_warm_start_does_not_import_the_nlp(seeds_index):
         f"w = MainWindow(AppContext.create({str(data_dir())!r}))\n"
         "w.show()\n"
         "import time\n"
-        "deadline = time.time() + 20\n"
+        "deadline = time.time() + 60\n"
         "while w.indexing and time.time() < deadline: app.processEvents()\n"
         "assert w.current is not None\n"
         "w.close()\n"
