@@ -163,6 +163,15 @@ def cached_document(cache: dict, option: QStyleOptionViewItem, index: QModelInde
     return doc
 
 
+def draw_document(painter: QPainter, doc: QTextDocument, option: QStyleOptionViewItem, selected: bool) -> None:
+    """A row's laid-out rich text at the painter's origin, in the (selected) text colour, clipped to the row."""
+    context = QAbstractTextDocumentLayout.PaintContext()
+    context.palette.setColor(QPalette.ColorRole.Text, option.palette.color(
+        QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text))
+    context.clip = QRectF(0, 0, option.rect.width(), option.rect.height())
+    doc.documentLayout().draw(painter, context)
+
+
 class HtmlDelegate(QStyledItemDelegate):
     """Rows rendered from `HtmlRole` rich text; "header" rows get a quiet band."""
 
@@ -198,10 +207,6 @@ class HtmlDelegate(QStyledItemDelegate):
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         doc = self._document(option, index, option.rect.width() - 2 * PAD_X, selected)
         painter.translate(option.rect.left() + PAD_X, option.rect.top() + PAD_Y + (2 if header else 0))
-        context = QAbstractTextDocumentLayout.PaintContext()
-        context.palette.setColor(QPalette.ColorRole.Text, option.palette.color(
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text))
-        context.clip = QRectF(0, 0, option.rect.width(), option.rect.height())
-        doc.documentLayout().draw(painter, context)
+        draw_document(painter, doc, option, selected)
         painter.restore()
         top_up()

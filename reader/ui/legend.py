@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QPainter, QPen, QPixmap, QTextCharFormat
+from PySide6.QtGui import QIcon, QPen, QTextCharFormat
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
 from reader.ui import palette
@@ -18,12 +18,7 @@ _PEN_STYLES = {
 
 def swatch_icon(group: palette.EntityGroup, dark: bool, enabled: bool = True, size: int = 16) -> QIcon:
     """A small sample of the highlight: the fill with the group's underline under it."""
-    ratio = 2
-    pixmap = QPixmap(size * ratio, size * ratio)
-    pixmap.setDevicePixelRatio(ratio)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    pixmap, painter = palette.icon_canvas(size)
     fill = palette.fill(group, dark)
     if not enabled:
         fill.setAlphaF(0.25)

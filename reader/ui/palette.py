@@ -145,14 +145,20 @@ def edge_colour(colour: str, dark: bool) -> QColor:
     return QColor(dark_edge if dark else edge)
 
 
-def colour_icon(colour: str, dark: bool = False, size: int = 14, ring: bool = False) -> QIcon:
-    """A round swatch of a highlight colour (a ring around it when it is the current one)."""
+def icon_canvas(size: int) -> tuple[QPixmap, QPainter]:
+    """A transparent, sharp (2× pixels) square pixmap for a small icon, and an antialiased painter on it."""
     ratio = 2
     pixmap = QPixmap(size * ratio, size * ratio)
     pixmap.setDevicePixelRatio(ratio)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    return pixmap, painter
+
+
+def colour_icon(colour: str, dark: bool = False, size: int = 14, ring: bool = False) -> QIcon:
+    """A round swatch of a highlight colour (a ring around it when it is the current one)."""
+    pixmap, painter = icon_canvas(size)
     painter.setPen(edge_colour(colour, dark))
     painter.setBrush(fill_colour(colour, dark))
     inset = 3.0 if ring else 1.0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QModelIndex, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QPalette, QTextDocument
+from PySide6.QtGui import QColor, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QMenu, QSizePolicy,
                                QSplitter, QStackedWidget, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
                                QToolButton, QVBoxLayout, QWidget)
@@ -18,7 +18,7 @@ from reader.annotations.model import ANCHORED, CHANGED, COLOURS, MOVED, ORPHANED
 from reader.ui.annotations.editor import NoteEditor, SafeDocument
 from reader.ui.annotations.model import AnnotationFilterProxy, AnnotationListModel, ColourRole, UuidRole
 from reader.ui.compat import top_up
-from reader.ui.delegates import cached_document, draw_background, is_dark, muted
+from reader.ui.delegates import cached_document, draw_background, draw_document, is_dark, muted
 from reader.ui.models import PayloadRole
 from reader.ui.palette import COLOUR_LABELS, colour_icon, edge_colour, fill_colour
 from reader.ui.views import ResultList
@@ -92,11 +92,7 @@ class NoteCardDelegate(QStyledItemDelegate):
         painter.drawRoundedRect(QRectF(bar.left(), bar.top(), 2, bar.height()), 1, 1)
         doc = self._document(option, index, option.rect.width() - PAD_LEFT - PAD_RIGHT, selected)
         painter.translate(option.rect.left() + PAD_LEFT, option.rect.top() + PAD_Y)
-        context = QAbstractTextDocumentLayout.PaintContext()
-        context.palette.setColor(QPalette.ColorRole.Text, option.palette.color(
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text))
-        context.clip = QRectF(0, 0, option.rect.width(), option.rect.height())
-        doc.documentLayout().draw(painter, context)
+        draw_document(painter, doc, option, selected)
         painter.restore()
         line = QColor(option.palette.color(QPalette.ColorRole.Text))
         line.setAlphaF(0.08)
