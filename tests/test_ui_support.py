@@ -45,6 +45,7 @@ def make_window(qtbot):
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
+        qtbot.waitUntil(lambda: window.notes is not None)   # the features load just after the first frame
         if wait:
             wait_idle(qtbot, window)
         windows.append(window)

@@ -1,7 +1,7 @@
 """The window's library commands: import files and folders (File menu, drag and drop), remove a
 document (File menu, the document list's context menu, Delete on the list), the import report.
 
-    self.library_actions = LibraryActions(self)   # in MainWindow.__init__, once the menus exist
+    window.build_features()   # MainWindow: LibraryActions(self), once the first frame is painted
 
 The actions go in the File menu's "import" and "remove" sections (reader.ui.menus); the remove
 action is also a document action of the window (`add_document_action`: the list's context menu

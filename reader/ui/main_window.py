@@ -17,7 +17,6 @@ import reader
 from reader.queries.documents import (DocumentDetail, DocumentNotFound, document_id_by_key, document_id_by_path,
                                       document_ids, document_summaries, get_document, list_documents)
 from reader.ui import operations, palette
-from reader.ui.annotations import AnnotationsController
 from reader.ui.compat import none_guard, top_up
 from reader.ui.context import AppContext
 from reader.ui.delegates import DocumentDelegate
@@ -27,7 +26,6 @@ from reader.ui.find_bar import FindBar
 from reader.ui.history import History
 from reader.ui.jobs import Changes, Job, JobRunner
 from reader.ui.legend import EntityLegend
-from reader.ui.library_actions import LibraryActions
 from reader.ui.menus import Menus
 from reader.ui.models import (SORT_MODES, DocIdRole, DocumentFilterProxy, DocumentListModel, PayloadRole, RowsModel,
                               SORT_DATE_DESC, search_hit_html)
@@ -40,6 +38,8 @@ from reader.ui.xref import XrefPanel
 
 if TYPE_CHECKING:
     from reader.store.indexer import IndexReport
+    from reader.ui.annotations import AnnotationsController
+    from reader.ui.library_actions import LibraryActions
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +80,11 @@ class MainWindow(QMainWindow):
     schemeChanged = Signal(bool)         # dark
     activeChanged = Signal(bool)         # the window became active (True) or inactive
     closing = Signal()                   # the window closes: features save and let go of their files
+    featuresReady = Signal()             # the features (import, annotations) have registered
 
     LIST_REFRESH_MS = 400                # the list refresh while a job adds documents (longer on a big library)
+    FEATURES_DELAY_MS = 50               # the features load this long after the text's first paint
+    FEATURES_FALLBACK_MS = 1000          # or this long after the window is shown, whichever is first
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,6 +98,9 @@ class MainWindow(QMainWindow):
         self.jobs = JobRunner(self)            # the one queue of background work (reader.ui.jobs)
         self.index_dialog: QProgressDialog | None = None
         self.last_report: IndexReport | None = None   # of the last Update Index or start-up sync
+        self.library_actions: LibraryActions | None = None   # import, remove, drag and drop } built by
+        self.notes: AnnotationsController | None = None      # highlights, notes, undo, export } build_features
+        self._features_scheduled = False
         self.list_menu: QMenu | None = None   # the document list's context menu: its actions()
         self._drop_handler: Callable[[list[Path]], None] | None = None
         self._syncing_list = False
@@ -117,7 +123,7 @@ class MainWindow(QMainWindow):
             self._guard_timer = QTimer(self, interval=100)
             self._guard_timer.timeout.connect(self.none_guard.top_up)
             self._guard_timer.start()
-        self._related_timer = QTimer(self, singleShot=True, interval=0)
+        self._related_timer = QTimer(self, singleShot=True, interval=30)   # once the text is on screen
         self._related_timer.timeout.connect(
             lambda: self.xref.set_document(self.current.summary.id if self.current is not None else None))
         self._list_timer = QTimer(self, singleShot=True, interval=self.LIST_REFRESH_MS)
@@ -136,11 +142,26 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         self.reload_documents()
         self._restore_session()
-        # The features register into the menus, the side tabs, the status area and the list.
-        self.library_actions = LibraryActions(self)   # import, remove, drag and drop (reader.ui.library_actions)
-        self.notes = AnnotationsController(self)      # highlights, notes panel, undo, export (reader.ui.annotations)
-        if context.index_on_start:
-            self.start_indexing(check_first=self.doc_model.rowCount() > 0)
+        # The features register into the menus, the side tabs, the status area and the list once the
+        # window has painted its first frame (a warm start shows the last document first); the
+        # start-up sync of a library that has documents waits for them too.
+        self._sync_after_features = context.index_on_start and self.doc_model.rowCount() > 0
+        if context.index_on_start and not self._sync_after_features:
+            self.start_indexing()   # a first launch: the index is what there is to show
+
+    def build_features(self) -> None:
+        """Let the features register (idempotent); the window calls it just after its first paint."""
+        if self.notes is not None or self._shut_down:
+            return
+        from reader.ui.annotations import AnnotationsController
+        from reader.ui.library_actions import LibraryActions
+
+        self.library_actions = LibraryActions(self)
+        self.notes = AnnotationsController(self)
+        self.featuresReady.emit()
+        if self._sync_after_features:
+            self._sync_after_features = False
+            self.start_indexing(check_first=True)
 
     # -- construction ------------------------------------------------------------------------------
     def _build_widgets(self) -> None:
@@ -573,6 +594,10 @@ class MainWindow(QMainWindow):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
+        if kind == QEvent.Type.Paint and self.notes is None and not self._features_scheduled \
+                and watched is self.pane.viewport():
+            self._features_scheduled = True    # the document is on screen: now the rest
+            QTimer.singleShot(self.FEATURES_DELAY_MS, self, self.build_features)
         if isinstance(event, QMouseEvent) and kind == QEvent.Type.MouseButtonPress and isinstance(watched, QWidget) \
                 and watched.window() is self:
             if event.button() == Qt.MouseButton.BackButton:
@@ -908,6 +933,8 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        if self.notes is None:   # in case the text never paints (a collapsed pane): not much later
+            QTimer.singleShot(self.FEATURES_FALLBACK_MS, self, self.build_features)
         if self._pending_scroll is not None:
             offset, self._pending_scroll = self._pending_scroll, None
             # Once the window has its final size, the text its final layout.

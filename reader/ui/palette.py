@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QTextCharFormat
 
-from reader.annotations.model import COLOURS
 
 
 @dataclass(frozen=True)
@@ -132,7 +131,7 @@ COLOURS_HEX = {
     "pink": ("#FFC4E0", "#6A2946", "#D64A8A", "#F291BF"),
     "purple": ("#DCCBFF", "#432F6B", "#7E57C2", "#B9A2E6"),
 }
-COLOUR_LABELS = {c: c.capitalize() for c in COLOURS}
+COLOUR_LABELS = {c: c.capitalize() for c in COLOURS_HEX}   # the colours of reader.annotations.model.COLOURS
 
 
 def fill_colour(colour: str, dark: bool) -> QColor:

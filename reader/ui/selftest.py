@@ -94,8 +94,8 @@ class WindowSteps:
         self.app = create_application([])
         self.window = MainWindow(AppContext.create(self.data))
         self.window.show()
-        _wait_until(lambda: self.window.isVisible() and not self.window.indexing, INDEX_TIMEOUT_S,
-                    "the window to check the index")
+        _wait_until(lambda: self.window.isVisible() and self.window.notes is not None and not self.window.indexing,
+                    INDEX_TIMEOUT_S, "the window to check the index")
         _settle()
         names = ["documentList", "readingPane", "xrefPanel", "searchBox", "entityLegend"]
         missing = [n for n in names if self.window.findChild(QWidget, n) is None]
