@@ -123,7 +123,7 @@ class MainWindow(QMainWindow):
             self._guard_timer = QTimer(self, interval=100)
             self._guard_timer.timeout.connect(self.none_guard.top_up)
             self._guard_timer.start()
-        self._related_timer = QTimer(self, singleShot=True, interval=30)   # once the text is on screen
+        self._related_timer = QTimer(self, singleShot=True, interval=0)
         self._related_timer.timeout.connect(
             lambda: self.xref.set_document(self.current.summary.id if self.current is not None else None))
         self._list_timer = QTimer(self, singleShot=True, interval=self.LIST_REFRESH_MS)
@@ -158,6 +158,7 @@ class MainWindow(QMainWindow):
 
         self.library_actions = LibraryActions(self)
         self.notes = AnnotationsController(self)
+        self._related_timer.start()
         self.featuresReady.emit()
         if self._sync_after_features:
             self._sync_after_features = False
@@ -555,8 +556,9 @@ class MainWindow(QMainWindow):
             self.pane.show_document(detail, mentions, self.entities.entity)
             self.current = detail
             self.setWindowTitle(f"{detail.summary.title or detail.summary.file_name} — Reader")
-            # Related documents fill in just after the text is on screen.
-            self._related_timer.start()
+            # Related documents fill in just after the text is on screen (at start: with the features).
+            if self.notes is not None:
+                self._related_timer.start()
             self._select_in_list(doc_id)
             self.find_bar.refresh()
         self.pane.set_layer("search", highlight or [], QColor(palette.FIND_ALL[self.dark]))
