@@ -598,3 +598,28 @@ def test_a_notes_file_from_a_newer_reader_is_left_alone(qtbot, make_window, seed
     assert "newer version" in window.notes.panel.empty.text() and window.notes.panel.list_stack.currentWidget() is \
         window.notes.panel.empty
     assert sqlite3.connect(user_file).execute("PRAGMA user_version").fetchone()[0] == 99
+
+
+def test_a_note_written_while_another_program_holds_the_notes_file_is_refused_not_waited_for(qtbot, warm_window):
+    import sqlite3
+
+    from reader import paths
+
+    window = warm_window
+    open_doc(qtbot, window)
+    select(qtbot, window, QUOTE)
+    first = window.notes.highlight("green")
+    assert first is not None
+    other = sqlite3.connect(str(paths.user_data_path(window.context.data_dir)), isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")            # another Reader in the middle of a long write
+        select(qtbot, window, QUOTE_2)
+        assert window.notes.highlight("blue") is None
+        assert "busy" in window.statusBar().currentMessage()
+        assert window.notes.undo_stack.count() == 1    # the refused change left nothing to undo
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    select(qtbot, window, QUOTE_2)
+    assert window.notes.highlight("blue") is not None   # free again: it works
+    assert {a.exact for a in stored(window)} == {QUOTE, QUOTE_2}
