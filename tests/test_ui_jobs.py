@@ -6,11 +6,9 @@ import sqlite3
 import threading
 
 import pytest
+from PySide6.QtCore import QThread, QTimer
 
-
-from PySide6.QtCore import QThread, QTimer  # noqa: E402
-
-from reader.ui.jobs import Changes, Job, JobRunner  # noqa: E402
+from reader.ui.jobs import Changes, Job, JobRunner
 
 
 def wait_for(event: threading.Event, context) -> str:

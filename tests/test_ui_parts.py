@@ -3,16 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
+from PySide6.QtGui import QColor, QFontDatabase
 
-
-from PySide6.QtGui import QColor, QFontDatabase  # noqa: E402
-
-from reader.queries.documents import DocumentDetail, DocumentSummary, PassageInfo  # noqa: E402
-from reader.ui import palette  # noqa: E402
-from reader.ui.history import History  # noqa: E402
-from reader.ui.reading import Location  # noqa: E402
-from reader.ui.textmap import BODY, BOILERPLATE, DUPLICATE, META, PLACEHOLDER, TITLE, build_plan  # noqa: E402
+from reader.queries.documents import DocumentDetail, DocumentSummary, PassageInfo
+from reader.ui import palette
+from reader.ui.history import History
+from reader.ui.reading import Location
+from reader.ui.textmap import BODY, BOILERPLATE, DUPLICATE, META, PLACEHOLDER, TITLE, build_plan
 
 REPO = Path(__file__).resolve().parents[1]
 

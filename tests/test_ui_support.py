@@ -6,9 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
-
-from PySide6.QtCore import QPoint, Qt  # noqa: E402
+from PySide6.QtCore import QPoint, Qt
 
 INDEX_TIMEOUT_MS = 60_000
 
