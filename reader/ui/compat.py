@@ -118,6 +118,6 @@ def repair_signal_emit() -> bool:
         _incref(result)    # the reference the binding dropped
         return result
 
-    SignalInstance.emit = emit
+    SignalInstance.emit = emit   # type: ignore[method-assign]  # the work-around replaces the binding's method
     _EMIT_REPAIRED = True
     return True

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from reader.ui import palette
 from reader.ui.reading import ReadingPane
+from reader.ui.views import tool_button
+
+
+def _keys(key: QKeySequence.StandardKey) -> str:
+    return QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)
 
 
 class FindBar(QWidget):
@@ -32,21 +37,18 @@ class FindBar(QWidget):
         self.field.setClearButtonEnabled(True)
         self.field.setMaximumWidth(320)
         label.setBuddy(self.field)
-        self.previous_button = QToolButton(text="▲")
-        self.previous_button.setObjectName("findPrevious")
-        self.previous_button.setToolTip(f"Previous match ({QKeySequence(QKeySequence.StandardKey.FindPrevious).toString(QKeySequence.SequenceFormat.NativeText)})")
+        self.previous_button = tool_button("▲", "findPrevious")
+        self.previous_button.setToolTip(f"Previous match ({_keys(QKeySequence.StandardKey.FindPrevious)})")
         self.previous_button.setAccessibleName("Previous match")
-        self.next_button = QToolButton(text="▼")
-        self.next_button.setObjectName("findNext")
-        self.next_button.setToolTip(f"Next match ({QKeySequence(QKeySequence.StandardKey.FindNext).toString(QKeySequence.SequenceFormat.NativeText)})")
+        self.next_button = tool_button("▼", "findNext")
+        self.next_button.setToolTip(f"Next match ({_keys(QKeySequence.StandardKey.FindNext)})")
         self.next_button.setAccessibleName("Next match")
         self.count_label = QLabel("")
         self.count_label.setObjectName("findCount")
         self.count_label.setMinimumWidth(90)
-        close = QToolButton(text="✕")
+        close = tool_button("✕", auto_raise=True)
         close.setToolTip("Close (Esc)")
         close.setAccessibleName("Close find bar")
-        close.setAutoRaise(True)
         for widget in (label, self.field, self.previous_button, self.next_button, self.count_label):
             layout.addWidget(widget)
         layout.addStretch(1)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import html
-from typing import Callable, Sequence
+from typing import Callable, Sequence, cast
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
@@ -162,16 +162,20 @@ class DocumentFilterProxy(QSortFilterProxyModel):
             self._needle = text.strip().casefold()
             self.invalidateFilter()
 
+    def documents(self) -> list:
+        """The source model's documents."""
+        return cast(DocumentListModel, self.sourceModel()).documents
+
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
         if not self._needle:
             return True
-        doc = self.sourceModel().documents[source_row]
+        doc = self.documents()[source_row]
         haystack = " ".join(filter(None, (doc.title, doc.source, doc.file_name, doc.date, " ".join(doc.languages))))
         return all(word in haystack.casefold() for word in self._needle.split())
 
     def lessThan(self, left: _Index, right: _Index) -> bool:
-        a = self.sourceModel().documents[left.row()]
-        b = self.sourceModel().documents[right.row()]
+        documents = self.documents()
+        a, b = documents[left.row()], documents[right.row()]
         title_a, title_b = (a.title or a.file_name).casefold(), (b.title or b.file_name).casefold()
         if self.mode == SORT_TITLE:
             return (title_a, a.id) < (title_b, b.id)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QListView
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QListView, QToolButton
 
 from reader.ui.delegates import HtmlDelegate
 from reader.ui.models import KindRole
@@ -72,3 +72,16 @@ def section_label(text: str, object_name: str = "") -> QLabel:
     label.setFont(font)
     label.setContentsMargins(12, 10, 12, 4)
     return label
+
+
+def tool_button(text: str, name: str = "", tip: str = "", auto_raise: bool = False) -> QToolButton:
+    """A text tool button; the tip is also its accessible name."""
+    button = QToolButton()
+    button.setText(text)
+    if name:
+        button.setObjectName(name)
+    if tip:
+        button.setToolTip(tip)
+        button.setAccessibleName(tip)
+    button.setAutoRaise(auto_raise)
+    return button

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QButtonGroup, QFrame, QHBoxLayout, QLabel, QLineE
 from reader.annotations.model import COLOURS, Annotation
 from reader.ui.annotations.model import STATUS_HELP, STATUS_LABELS, parse_tags, render_note
 from reader.ui.palette import COLOUR_LABELS, colour_icon, edge_colour
+from reader.ui.views import tool_button
 
 class SafeDocument(QTextDocument):
     """Rich text that never loads anything (no images, no remote or local resources)."""
@@ -93,14 +94,10 @@ class NoteEditor(QWidget):
         self.status_label = QLabel("")
         self.status_label.setObjectName("noteStatus")
         header.addWidget(self.status_label, 1)
-        self.jump_button = QToolButton(text="Show in text")
-        self.jump_button.setObjectName("noteJump")
-        self.jump_button.setAutoRaise(True)
+        self.jump_button = tool_button("Show in text", "noteJump", auto_raise=True)
         self.jump_button.setToolTip("Scroll the text to this highlight")
         self.jump_button.clicked.connect(lambda: self.annotation and self.jumpRequested.emit(self.annotation.uuid))
-        self.delete_button = QToolButton(text="Delete")
-        self.delete_button.setObjectName("noteDelete")
-        self.delete_button.setAutoRaise(True)
+        self.delete_button = tool_button("Delete", "noteDelete", auto_raise=True)
         self.delete_button.setToolTip("Delete this highlight and its note (Edit ▸ Undo brings it back)")
         self.delete_button.clicked.connect(lambda: self.annotation and self.deleteRequested.emit(self.annotation.uuid))
         header.addWidget(self.jump_button)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from typing import cast
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
@@ -183,7 +184,8 @@ class AnnotationFilterProxy(QSortFilterProxyModel):
             setattr(self, name, value)
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
-        a: Annotation = self.sourceModel().rows[source_row]
+        source = cast(AnnotationListModel, self.sourceModel())
+        a: Annotation = source.rows[source_row]
         if self.scope is not None:
             key, file_name = self.scope
             if not (a.doc_key == key or (a.orphaned and a.file_name == file_name)):
@@ -197,7 +199,7 @@ class AnnotationFilterProxy(QSortFilterProxyModel):
             if not any(t.startswith(prefix) for t in tags):
                 return False
         if self.words:
-            title = self.sourceModel().titles.get(a.doc_key, "")
+            title = source.titles.get(a.doc_key, "")
             haystack = fold(" ".join((a.exact, a.note, " ".join(a.tags), a.file_name, title, a.status)))
             if not all(w in haystack for w in self.words):
                 return False

@@ -2,7 +2,7 @@
 paints each highlight's edge, the ✎ badges of notes and the outline of the selected highlight."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
@@ -12,6 +12,7 @@ from reader.annotations.model import COLOURS
 from reader.ui import palette
 from reader.ui.compat import top_up
 from reader.ui.palette import COLOUR_LABELS, colour_icon, edge_colour
+from reader.ui.views import tool_button
 
 if TYPE_CHECKING:
     from reader.ui.annotations.controller import AnnotationsController
@@ -57,11 +58,7 @@ class SelectionToolbar(QFrame):
 
     @staticmethod
     def _text_button(text: str, name: str, tip: str) -> QToolButton:
-        button = QToolButton(text=text)
-        button.setObjectName(name)
-        button.setAutoRaise(True)
-        button.setToolTip(tip)
-        button.setAccessibleName(tip)
+        button = tool_button(text, name, tip, auto_raise=True)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         return button
 
@@ -179,8 +176,8 @@ class HighlightOverlay(QWidget):
         badge_font.setPointSizeF(max(7.0, badge_font.pointSizeF() * 0.85))
         badge_rows: dict[int, int] = {}
         active = self.controller.active
-        for a in notes:
-            rects = self.line_rects(a.cur_start, a.cur_end)
+        for a in notes:   # the current notes: anchored, so with offsets
+            rects = self.line_rects(cast(int, a.cur_start), cast(int, a.cur_end))
             if not rects:
                 continue
             edge = edge_colour(a.colour, dark)

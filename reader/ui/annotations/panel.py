@@ -12,7 +12,7 @@ from PySide6.QtCore import QModelIndex, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QMenu, QSizePolicy,
                                QSplitter, QStackedWidget, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
-                               QToolButton, QVBoxLayout, QWidget)
+                               QVBoxLayout, QWidget)
 
 from reader.annotations.model import ANCHORED, CHANGED, COLOURS, MOVED, ORPHANED, Annotation
 from reader.ui.annotations.editor import NoteEditor, SafeDocument
@@ -21,7 +21,7 @@ from reader.ui.compat import top_up
 from reader.ui.delegates import cached_document, draw_background, draw_document, is_dark, muted
 from reader.ui.models import PayloadRole
 from reader.ui.palette import COLOUR_LABELS, colour_icon, edge_colour, fill_colour
-from reader.ui.views import ResultList
+from reader.ui.views import ResultList, tool_button
 
 # -- the cards -----------------------------------------------------------------------------------------
 
@@ -157,10 +157,8 @@ class NotesPanel(QWidget):
         self.proxy = AnnotationFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
-        self.scope_doc = QToolButton(text="This document")
-        self.scope_doc.setObjectName("notesScopeDocument")
-        self.scope_all = QToolButton(text="All documents")
-        self.scope_all.setObjectName("notesScopeAll")
+        self.scope_doc = tool_button("This document", "notesScopeDocument")
+        self.scope_all = tool_button("All documents", "notesScopeAll")
         scope = QButtonGroup(self)
         for button in (self.scope_doc, self.scope_all):
             button.setCheckable(True)
