@@ -277,21 +277,19 @@ class AnnotationsController(QObject):
 
     def add_note(self) -> str | None:
         """N: highlight the selection (if any) and write its note in the panel's editor."""
-        uuid = self.highlight() if self.selection_range() is not None else self.active
-        if uuid is None:
-            return None
-        self.show_panel()
-        self.set_active(uuid)
-        self.editor.focus_note()
-        return uuid
+        return self._highlight_and_edit(self.editor.focus_note)
 
     def add_tags(self) -> str | None:
+        """Highlight the selection (if any) and type its tags in the panel's editor."""
+        return self._highlight_and_edit(self.editor.focus_tags)
+
+    def _highlight_and_edit(self, focus) -> str | None:
         uuid = self.highlight() if self.selection_range() is not None else self.active
         if uuid is None:
             return None
         self.show_panel()
         self.set_active(uuid)
-        self.editor.focus_tags()
+        focus()
         return uuid
 
     def set_note(self, uuid: str, note: str) -> None:
@@ -474,22 +472,20 @@ class AnnotationsController(QObject):
             self.highlight(colour)
 
     def _toolbar_note(self) -> None:
-        if self.toolbar.editing is not None:
-            self.set_active(self.toolbar.editing)
-            self.toolbar.hide()
-            self.show_panel()
-            self.editor.focus_note()
-        else:
-            self.add_note()
+        self._toolbar_edit(self.editor.focus_note)
 
     def _toolbar_tags(self) -> None:
+        self._toolbar_edit(self.editor.focus_tags)
+
+    def _toolbar_edit(self, focus) -> None:
+        """The toolbar's Note or Tags: edit the highlight it shows, or highlight the selection first."""
         if self.toolbar.editing is not None:
             self.set_active(self.toolbar.editing)
             self.toolbar.hide()
             self.show_panel()
-            self.editor.focus_tags()
+            focus()
         else:
-            self.add_tags()
+            self._highlight_and_edit(focus)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self._closed:
