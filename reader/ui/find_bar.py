@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from reader.ui import palette
 from reader.ui.reading import ReadingPane
-from reader.ui.views import tool_button
+from reader.ui.views import text_field, tool_button
 
 
 def _keys(key: QKeySequence.StandardKey) -> str:
@@ -30,11 +30,7 @@ class FindBar(QWidget):
         layout.setContentsMargins(10, 4, 10, 4)
         layout.setSpacing(6)
         label = QLabel("Find:")
-        self.field = QLineEdit()
-        self.field.setObjectName("findField")
-        self.field.setAccessibleName("Find in document")
-        self.field.setPlaceholderText("Find in this document")
-        self.field.setClearButtonEnabled(True)
+        self.field = text_field("findField", "Find in document", "Find in this document")
         self.field.setMaximumWidth(320)
         label.setBuddy(self.field)
         self.previous_button = tool_button("▲", "findPrevious")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QByteArray, QEvent, QMimeData, QModelIndex, QObject, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QGuiApplication, QKeySequence, QMouseEvent, QPalette
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFrame, QHBoxLayout, QLabel,
                                QListView, QMainWindow, QMenu, QMessageBox, QProgressDialog, QSizePolicy,
                                QSplitter, QStackedWidget, QToolBar, QToolButton, QVBoxLayout, QWidget)
 
@@ -33,7 +33,7 @@ from reader.ui.reading import Location, ReadingPane
 from reader.ui.search import SearchController
 from reader.ui.side_tabs import SideTabs
 from reader.ui.status import StatusArea, stage_text
-from reader.ui.views import ResultList, section_label
+from reader.ui.views import ResultList, section_label, text_field
 from reader.ui.xref import XrefPanel
 
 if TYPE_CHECKING:
@@ -171,11 +171,7 @@ class MainWindow(QMainWindow):
         self.doc_proxy = DocumentFilterProxy(self)
         self.doc_proxy.setSourceModel(self.doc_model)
         self.doc_proxy.sort(0)
-        self.doc_filter = QLineEdit()
-        self.doc_filter.setObjectName("documentFilter")
-        self.doc_filter.setAccessibleName("Filter documents")
-        self.doc_filter.setPlaceholderText("Filter documents")
-        self.doc_filter.setClearButtonEnabled(True)
+        self.doc_filter = text_field("documentFilter", "Filter documents", "Filter documents")
         self.doc_filter.textChanged.connect(self.doc_proxy.set_filter_text)
         self.doc_filter.textChanged.connect(lambda _t: self._update_doc_count())
         self.doc_sort = QComboBox()
@@ -367,11 +363,7 @@ class MainWindow(QMainWindow):
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         toolbar.addWidget(spacer)
-        self.search_box = QLineEdit()
-        self.search_box.setObjectName("searchBox")
-        self.search_box.setAccessibleName("Search all documents")
-        self.search_box.setPlaceholderText("Search all documents   (Ctrl+K)")
-        self.search_box.setClearButtonEnabled(True)
+        self.search_box = text_field("searchBox", "Search all documents", "Search all documents   (Ctrl+K)")
         self.search_box.setMinimumWidth(220)
         self.search_box.setMaximumWidth(520)
         self.search_box.textChanged.connect(self._search_text_changed)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QListView, QToolButton
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QLineEdit, QListView, QToolButton
 
 from reader.ui.delegates import HtmlDelegate
 from reader.ui.models import KindRole
@@ -85,3 +85,13 @@ def tool_button(text: str, name: str = "", tip: str = "", auto_raise: bool = Fal
         button.setAccessibleName(tip)
     button.setAutoRaise(auto_raise)
     return button
+
+
+def text_field(name: str, accessible_name: str, placeholder: str) -> QLineEdit:
+    """A one-line text field with a clear button."""
+    field = QLineEdit()
+    field.setObjectName(name)
+    field.setAccessibleName(accessible_name)
+    field.setPlaceholderText(placeholder)
+    field.setClearButtonEnabled(True)
+    return field

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QTextDocument
-from PySide6.QtWidgets import (QButtonGroup, QFrame, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QTextBrowser,
+from PySide6.QtWidgets import (QButtonGroup, QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QTextBrowser,
                                QToolButton, QVBoxLayout, QWidget)
 
 from reader.annotations.model import COLOURS, Annotation
 from reader.ui.annotations.model import STATUS_HELP, STATUS_LABELS, parse_tags, render_note
 from reader.ui.palette import COLOUR_LABELS, colour_icon, edge_colour
-from reader.ui.views import tool_button
+from reader.ui.views import text_field, tool_button
 
 class SafeDocument(QTextDocument):
     """Rich text that never loads anything (no images, no remote or local resources)."""
@@ -109,11 +109,7 @@ class NoteEditor(QWidget):
         self.quote.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.quote.setTextFormat(Qt.TextFormat.PlainText)
 
-        self.tags = QLineEdit()
-        self.tags.setObjectName("noteTags")
-        self.tags.setAccessibleName("Tags")
-        self.tags.setPlaceholderText("Tags, separated by commas")
-        self.tags.setClearButtonEnabled(True)
+        self.tags = text_field("noteTags", "Tags", "Tags, separated by commas")
         self.tags.editingFinished.connect(self._tags_finished)
 
         self.text = QPlainTextEdit()

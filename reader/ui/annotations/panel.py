@@ -10,7 +10,7 @@ import html
 
 from PySide6.QtCore import QModelIndex, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette, QTextDocument
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QMenu, QSizePolicy,
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFrame, QHBoxLayout, QLabel, QMenu, QSizePolicy,
                                QSplitter, QStackedWidget, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
                                QVBoxLayout, QWidget)
 
@@ -21,7 +21,7 @@ from reader.ui.compat import top_up
 from reader.ui.delegates import cached_document, draw_background, draw_document, is_dark, muted
 from reader.ui.models import PayloadRole
 from reader.ui.palette import COLOUR_LABELS, colour_icon, edge_colour, fill_colour
-from reader.ui.views import ResultList, tool_button
+from reader.ui.views import ResultList, text_field, tool_button
 
 # -- the cards -----------------------------------------------------------------------------------------
 
@@ -170,11 +170,7 @@ class NotesPanel(QWidget):
         self.count_label.setObjectName("notesCount")
         self.count_label.setEnabled(False)
 
-        self.filter = QLineEdit()
-        self.filter.setObjectName("notesFilter")
-        self.filter.setAccessibleName("Filter notes")
-        self.filter.setPlaceholderText("Filter notes: words or #tag")
-        self.filter.setClearButtonEnabled(True)
+        self.filter = text_field("notesFilter", "Filter notes", "Filter notes: words or #tag")
         self.filter.textChanged.connect(lambda text: self._set_filter(text=text))
         self.colour_filter = QComboBox()
         self.colour_filter.setObjectName("notesColourFilter")
