@@ -446,6 +446,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return run([], args.data_dir)
     from reader.ingest.model import IngestError
+    from reader.nlp.packed_dictionary import DictionaryUnavailable
     from reader.queries.documents import DocumentNotFound
     from reader.queries.entities import EntityNotFound
     from reader.store.db import IndexError_
@@ -456,7 +457,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `reader ... | head`
         sys.stderr.close()
         return 0
-    except (DocumentNotFound, EntityNotFound, IndexError_, UserDataError, IngestError) as error:
+    except (DocumentNotFound, EntityNotFound, IndexError_, UserDataError, IngestError,
+            DictionaryUnavailable) as error:
         print(f"reader: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
