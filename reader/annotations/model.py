@@ -55,9 +55,12 @@ def later_than(previous: str | None) -> str:
     now = datetime.now(timezone.utc)
     if previous:
         try:
-            floor = parse_time(previous) + timedelta(milliseconds=1)
+            floor = parse_time(previous)
+            floor += timedelta(milliseconds=1)
         except ValueError:
             floor = None
+        except OverflowError:  # the last millisecond of 9999 (an old import): it cannot grow, keep it
+            pass
         if floor is not None and now < floor:
             now = floor
     return format_time(now)
@@ -68,11 +71,18 @@ def new_uuid() -> str:
 
 
 def normalise_uuid(value: str) -> str:
-    """The canonical lowercase form; raises AnnotationError if it is not a UUID."""
+    """The canonical lowercase form (of `urn:uuid:…` too, in any case); raises AnnotationError
+    if it is not a UUID."""
     try:
-        return str(uuid_module.UUID(value.strip().removeprefix("urn:uuid:")))
+        return str(uuid_module.UUID(strip_uuid_urn(value)))
     except (ValueError, AttributeError) as error:
         raise AnnotationError(f"'{value}' is not a UUID.") from error
+
+
+def strip_uuid_urn(value: str) -> str:
+    """`urn:uuid:X` (the scheme and namespace in any case, as RFC 8141 allows) → `X`."""
+    value = value.strip()
+    return value[9:] if value[:9].lower() == "urn:uuid:" else value
 
 
 def check_colour(colour: str | None) -> str:
@@ -147,6 +157,8 @@ class Annotation:
     cur_start: int | None = None  # where it is now; None when orphaned
     cur_end: int | None = None
     history: tuple[HistoryEntry, ...] = field(default=())
+    w3c: str = ""                 # JSON: what imported W3C data held that Reader has no field for
+                                  # (original id, canonical, via, creator, other targets…), exported again
 
     @property
     def block_id(self) -> str:
@@ -170,12 +182,12 @@ class Annotation:
     # -- storage -----------------------------------------------------------
 
     COLUMNS = ("uuid", "doc_key", "file_name", "colour", "note", "tags", "created", "modified", "exact",
-               "prefix", "suffix", "start", "end", "status", "cur_start", "cur_end", "history")
+               "prefix", "suffix", "start", "end", "status", "cur_start", "cur_end", "history", "w3c")
 
     def to_row(self) -> tuple:
         return (self.uuid, self.doc_key, self.file_name, self.colour, self.note, _dump(list(self.tags)),
                 self.created, self.modified, self.exact, self.prefix, self.suffix, self.start, self.end,
-                self.status, self.cur_start, self.cur_end, _dump([h.to_json() for h in self.history]))
+                self.status, self.cur_start, self.cur_end, _dump([h.to_json() for h in self.history]), self.w3c)
 
     @classmethod
     def from_row(cls, row) -> "Annotation":
