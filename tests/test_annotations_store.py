@@ -49,9 +49,9 @@ def test_create_stores_selectors_and_is_visible_to_another_connection_at_once(li
 def test_every_change_is_on_disk_when_the_call_returns(library, notes):
     doc_id, _, _ = document(library, SEED)
     made = notes.create(doc_id, 10, 20)
-    edited = notes.update(made.uuid, note="a note", tags=["t1", "t 2"], colour="blue")
+    edited = notes.update(made.uuid, note="a note", tags=["t1", "t 2"], colour="blue")  # stored as t-2
     row = stored_rows(library)[0]
-    assert (row[3], row[4], row[5]) == ("blue", "a note", '["t1","t 2"]')
+    assert (row[3], row[4], row[5]) == ("blue", "a note", '["t1","t-2"]')
     assert edited.modified > made.modified
     notes.delete(made.uuid)
     assert stored_rows(library) == []
@@ -217,3 +217,17 @@ def test_a_version_2_file_gains_the_w3c_column_and_keeps_its_annotations(tmp_pat
         assert (kept.note, kept.tags, kept.w3c) == ("note", ("t",), "")
     finally:
         user.close()
+
+
+def test_a_tag_is_normalised_once_at_entry_and_shown_as_exported(notes, library):
+    from reader.annotations.markdown_export import export_markdown
+    from reader.annotations.w3c import export_json
+
+    doc_id, _, _ = document(library, SEED)
+    made = notes.create(doc_id, 10, 20, tags=["russia economy", "#Russia  economy", "日本 経済", "a/b", "!!!"])
+    assert made.tags == ("russia-economy", "Russia-economy", "日本-経済", "a/b")
+    assert notes.get(made.uuid).tags == made.tags
+    [item] = export_json(library)["first"]["items"]
+    assert [b["value"] for b in item["body"] if b.get("purpose") == "tagging"] == list(made.tags)
+    markdown = "".join(export_markdown(library, None).values())
+    assert "#russia-economy #Russia-economy #日本-経済 #a/b" in markdown

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 import uuid as uuid_module
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta, timezone
@@ -92,15 +93,25 @@ def check_colour(colour: str | None) -> str:
     return colour
 
 
+def tag_form(tag: str) -> str:
+    """A tag as it is stored, shown and exported (Obsidian's form): no leading '#', spaces and
+    other punctuation → one hyphen, only letters, digits, marks, _ - and /. "russia economy"
+    → "russia-economy". Tags are put in this form once, when entered or imported."""
+    name = re.sub(r"\s+", "-", tag.strip().lstrip("#").strip())
+    name = "".join(c if c.isalnum() or c in "_-/" or unicodedata.category(c) in ("Mn", "Mc") else "-"
+                   for c in name)
+    return re.sub(r"-{2,}", "-", name).strip("-/")
+
+
 def clean_tags(tags) -> tuple[str, ...]:
-    """Tags without a leading '#', surrounding space, empties or repeats, in the order given."""
+    """Tags in their stored form (tag_form), without empties or repeats, in the order given."""
     if isinstance(tags, str):
         tags = [tags]
     seen: dict[str, None] = {}
     for tag in tags or ():
         if not isinstance(tag, str):
             raise AnnotationError(f"A tag must be text, not {tag!r}.")
-        tag = re.sub(r"\s+", " ", tag.strip().lstrip("#").strip())
+        tag = tag_form(tag)
         if tag and tag not in seen:
             seen[tag] = None
     return tuple(seen)

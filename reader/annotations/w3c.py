@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 from reader.annotations.anchoring import anchor
 from reader.annotations.model import (ANCHORED, COLOURS, DEFAULT_COLOUR, ORPHANED, STATUSES, Annotation,
                                       AnnotationError, HistoryEntry, clean_tags, format_time, now_iso, parse_time,
-                                      quote_selector, strip_uuid_urn)
+                                      quote_selector, strip_uuid_urn, tag_form)
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -421,6 +421,8 @@ def _bodies(item: dict, motivations: set[str], kept: dict, warn) -> tuple[str, l
         others = sorted(k for k in body if k not in ("type", "purpose", "value"))
         if "tagging" in purposes:
             tags.append(value)
+            if tag_form(value) != value:
+                warn(f"body {number}: the tag {value!r} is stored as {tag_form(value)!r} (Reader's tag form)")
             if others:
                 warn(f"body {number}: a tag keeps only its text; {', '.join(others)} left out")
         elif "highlighting" in purposes and value.strip().lower() in COLOURS:
