@@ -23,7 +23,7 @@ from reader.annotations.model import ANCHORED, CHANGED, COLOURS, MOVED, ORPHANED
 from reader.ui.compat import top_up
 from reader.ui.delegates import _draw_background, cached_document, is_dark, muted
 from reader.ui.models import HtmlRole, PayloadRole
-from reader.ui.views import ResultList
+from reader.ui.views import ResultList, plain_label
 
 _Index = QModelIndex | QPersistentModelIndex
 UuidRole = Qt.ItemDataRole.UserRole + 40
@@ -426,7 +426,7 @@ class NoteEditor(QWidget):
             self.colour_buttons[colour] = button
             header.addWidget(button)
         header.addSpacing(6)
-        self.status_label = QLabel("")
+        self.status_label = plain_label()
         self.status_label.setObjectName("noteStatus")
         header.addWidget(self.status_label, 1)
         self.jump_button = QToolButton(text="Show in text")
@@ -674,7 +674,7 @@ class NotesPanel(QWidget):
             scope.addButton(button)
         self.scope_doc.setChecked(True)
         self.scope_all.toggled.connect(self._scope_toggled)
-        self.count_label = QLabel("")
+        self.count_label = plain_label()
         self.count_label.setObjectName("notesCount")
         self.count_label.setEnabled(False)
 
