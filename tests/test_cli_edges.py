@@ -92,3 +92,19 @@ def test_a_straight_apostrophe_finds_the_curly_one():
     assert straight and straight == curly
     for other in ("putin‘s", "putinʼs", "putin′s", "putin`s"):
         assert json.loads(out(run("search", other, "--json", "--limit", "100")))["hits"] == curly
+
+
+def test_bad_notes_files_are_a_message_naming_the_entry(tmp_path):
+    assert run("index").returncode == 0
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    surrogate = tmp_path / "surrogate.json"
+    surrogate.write_text('[{"type": "Annotation", "bodyValue": "ok", "target": {"source": "000_60ad3fcb420e1d94.txt", '
+                         '"selector": {"type": "TextQuoteSelector", "exact": "Russia"}}}, {"type": "Annotation", '
+                         '"bodyValue": "x", "target": {"source": "a.txt", "selector": {"type": "TextQuoteSelector", '
+                         '"exact": "\\udc80"}}}]')
+    for path, message in ((deep, "nested too deeply"), (surrogate, "entry 2: target.selector.exact holds \\udc80")):
+        result = run("notes", "import", str(path))
+        assert result.returncode == 1 and "Traceback" not in err(result)
+        assert message in err(result), err(result)
+    assert json.loads(out(run("notes", "list", "--json"))) == []
