@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFrame, QHBoxLayout, QLa
                                QStyledItemDelegate, QStyleOptionViewItem, QTextBrowser, QToolButton, QVBoxLayout,
                                QWidget)
 
-from reader.annotations.model import ANCHORED, CHANGED, COLOURS, MOVED, ORPHANED, Annotation, parse_time
+from reader.annotations.model import (ANCHORED, CHANGED, COLOURS, MOVED, ORPHANED, Annotation, clean_tags,
+                                      parse_time)
 from reader.ui.compat import top_up
 from reader.ui.delegates import _draw_background, cached_document, is_dark, muted
 from reader.ui.models import HtmlRole, PayloadRole
@@ -590,7 +591,10 @@ class NoteEditor(QWidget):
     def _tags_finished(self) -> None:
         if self._loading or self.annotation is None:
             return
-        tags = parse_tags(self.tags.text())
+        tags = list(clean_tags(parse_tags(self.tags.text())))
+        shown = ", ".join(tags)
+        if self.tags.text() != shown:  # the form it is kept in ("russia economy" → "russia-economy")
+            self.tags.setText(shown)
         if tuple(tags) != tuple(self.annotation.tags):
             self.tagsEdited.emit(self.annotation.uuid, tags)
 
