@@ -623,3 +623,20 @@ def test_a_note_written_while_another_program_holds_the_notes_file_is_refused_no
     select(qtbot, window, QUOTE_2)
     assert window.notes.highlight("blue") is not None   # free again: it works
     assert {a.exact for a in stored(window)} == {QUOTE, QUOTE_2}
+
+
+def test_a_tag_typed_with_a_space_is_shown_as_it_is_kept(qtbot, warm_window):
+    window = warm_window
+    uuid = make_notes(qtbot, window)
+    notes = window.notes
+    notes.set_active(uuid)
+    notes.show_panel()
+    editor = notes.editor
+    editor.tags.setFocus()
+    editor.tags.selectAll()
+    type_text(editor.tags, "russia economy, #Kursk  visit")
+    qtbot.keyClick(editor.tags, Qt.Key.Key_Return)
+    assert editor.tags.text() == "russia-economy, Kursk-visit"
+    assert next(a for a in stored(window) if a.uuid == uuid).tags == ("russia-economy", "Kursk-visit")
+    card = notes.panel.model.card_html(next(a for a in notes.annotations if a.uuid == uuid))
+    assert "#russia-economy" in card and "#russia economy" not in card

@@ -40,6 +40,7 @@ class FindBar(QWidget):
         self.next_button.setToolTip(f"Next match ({_keys(QKeySequence.StandardKey.FindNext)})")
         self.next_button.setAccessibleName("Next match")
         self.count_label = QLabel("")
+        self.count_label.setTextFormat(Qt.TextFormat.PlainText)
         self.count_label.setObjectName("findCount")
         self.count_label.setMinimumWidth(90)
         close = tool_button("✕", auto_raise=True)

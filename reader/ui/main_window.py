@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QByteArray, QEvent, QMimeData, QModelIndex, QObject, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QGuiApplication, QKeySequence, QMouseEvent, QPalette
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFrame, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFrame, QHBoxLayout,
                                QListView, QMainWindow, QMenu, QMessageBox, QProgressDialog, QSizePolicy,
                                QSplitter, QStackedWidget, QToolBar, QToolButton, QVBoxLayout, QWidget)
 
@@ -33,7 +33,7 @@ from reader.ui.reading import Location, ReadingPane
 from reader.ui.search import SearchController
 from reader.ui.side_tabs import SideTabs
 from reader.ui.status import StatusArea, stage_text
-from reader.ui.views import ResultList, section_label, text_field
+from reader.ui.views import ResultList, plain_label, section_label, text_field
 from reader.ui.xref import XrefPanel
 
 if TYPE_CHECKING:
@@ -193,7 +193,7 @@ class MainWindow(QMainWindow):
         self.doc_list.selectionModel().currentChanged.connect(self._list_current_changed)
         self.doc_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.doc_list.customContextMenuRequested.connect(self._list_context_menu)
-        self.doc_count = QLabel("")
+        self.doc_count = plain_label()
         self.doc_count.setObjectName("documentCount")
         self.doc_count.setContentsMargins(12, 0, 12, 6)
         self.doc_count.setEnabled(False)
@@ -663,6 +663,8 @@ class MainWindow(QMainWindow):
             self.results_view.setCurrentIndex(self.results_model.index(0))
         else:
             self.results_summary.setText(f"No results for “{query.strip()}”")
+        if getattr(result, "notice", ""):  # an over-long query was cut: say so
+            self.results_summary.setText(f"{self.results_summary.text()} ({result.notice})")
         self.searchFinished.emit(query, count)
         if self._open_when_results:
             self._open_when_results = False

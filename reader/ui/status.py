@@ -8,10 +8,11 @@ than stages and counts (the import: files, time left) sets the text itself from 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QToolButton, QWidget
 
 from reader.progress import Progress
 from reader.ui.jobs import Job, JobRunner
+from reader.ui.views import plain_label
 
 
 def elide(text: str, width: int = 48) -> str:
@@ -32,9 +33,9 @@ class StatusArea(QWidget):
         self.setObjectName("jobStatus")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 6, 0)
-        self.label = QLabel("")
+        self.label = plain_label()   # stages and file names are shown as written
         self.label.setObjectName("jobLabel")
-        self.detail = QLabel("")
+        self.detail = plain_label()  # a file name, which may hold anything
         self.detail.setObjectName("importCurrentFile")
         self.detail.hide()
         self.bar = QProgressBar()

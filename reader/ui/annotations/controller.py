@@ -36,6 +36,7 @@ from reader.ui.annotations.overlay import HighlightOverlay, SelectionToolbar
 from reader.ui.annotations.panel import NotesPanel
 from reader.ui.jobs import Changes
 from reader.ui.palette import COLOUR_LABELS, colour_icon, fill_colour
+from reader.ui.views import plain_message
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +138,7 @@ class AnnotationsController(QObject):
         return True
 
     def _problem(self, title: str, message: str) -> None:
-        QMessageBox.warning(self.window, title, message)
+        QMessageBox.warning(self.window, title, plain_message(message))
 
     def refresh(self, force: bool = False) -> None:
         """Read the annotations again (cheap) and update the text, the panel and the counts if they changed."""

@@ -7,10 +7,10 @@ from PySide6.QtGui import QDesktopServices, QTextDocument
 from PySide6.QtWidgets import (QButtonGroup, QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QTextBrowser,
                                QToolButton, QVBoxLayout, QWidget)
 
-from reader.annotations.model import COLOURS, Annotation
+from reader.annotations.model import COLOURS, Annotation, clean_tags
 from reader.ui.annotations.model import STATUS_HELP, STATUS_LABELS, parse_tags, render_note
 from reader.ui.palette import COLOUR_LABELS, colour_icon, edge_colour
-from reader.ui.views import text_field, tool_button
+from reader.ui.views import plain_label, text_field, tool_button
 
 class SafeDocument(QTextDocument):
     """Rich text that never loads anything (no images, no remote or local resources)."""
@@ -91,7 +91,7 @@ class NoteEditor(QWidget):
             self.colour_buttons[colour] = button
             header.addWidget(button)
         header.addSpacing(6)
-        self.status_label = QLabel("")
+        self.status_label = plain_label()
         self.status_label.setObjectName("noteStatus")
         header.addWidget(self.status_label, 1)
         self.jump_button = tool_button("Show in text", "noteJump", auto_raise=True)
@@ -247,7 +247,10 @@ class NoteEditor(QWidget):
     def _tags_finished(self) -> None:
         if self._loading or self.annotation is None:
             return
-        tags = parse_tags(self.tags.text())
+        tags = list(clean_tags(parse_tags(self.tags.text())))
+        shown = ", ".join(tags)
+        if self.tags.text() != shown:  # the form it is kept in ("russia economy" → "russia-economy")
+            self.tags.setText(shown)
         if tuple(tags) != tuple(self.annotation.tags):
             self.tagsEdited.emit(self.annotation.uuid, tags)
 

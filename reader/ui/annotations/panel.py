@@ -21,7 +21,7 @@ from reader.ui.compat import top_up
 from reader.ui.delegates import cached_document, draw_background, draw_document, is_dark, muted
 from reader.ui.models import PayloadRole
 from reader.ui.palette import COLOUR_LABELS, colour_icon, edge_colour, fill_colour
-from reader.ui.views import ResultList, text_field, tool_button
+from reader.ui.views import ResultList, plain_label, text_field, tool_button
 
 # -- the cards -----------------------------------------------------------------------------------------
 
@@ -166,7 +166,7 @@ class NotesPanel(QWidget):
             scope.addButton(button)
         self.scope_doc.setChecked(True)
         self.scope_all.toggled.connect(self._scope_toggled)
-        self.count_label = QLabel("")
+        self.count_label = plain_label()
         self.count_label.setObjectName("notesCount")
         self.count_label.setEnabled(False)
 
