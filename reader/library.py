@@ -15,10 +15,12 @@ import sqlite_utils
 
 from reader import paths
 from reader.progress import CancelToken, ProgressCallback, no_progress
+from reader.annotations.storage import AnnotationStore
 from reader.store import sources as library_sources
 from reader.store.db import open_index
 from reader.store.indexer import Indexer, IndexReport
-from reader.store.userdata import UserData, UserDataError
+from reader.store.sql import StorageError, atomic
+from reader.store.userdata import UserData
 
 if TYPE_CHECKING:
     from reader.annotations.model import Annotation
@@ -46,6 +48,7 @@ class Library:
         self.index_path = paths.index_path(self.data_dir)
         self._db: sqlite_utils.Database | None = None
         self._user: UserData | None = None
+        self._notes: AnnotationStore | None = None
         self.reanchored = None  # the annotations' ReanchorReport from the last update()
 
     @property
@@ -59,6 +62,13 @@ class Library:
         if self._user is None:
             self._user = UserData(paths.user_data_path(self.data_dir))
         return self._user
+
+    @property
+    def notes(self) -> AnnotationStore:
+        """The annotations in the user data file."""
+        if self._notes is None:
+            self._notes = AnnotationStore(self.user)
+        return self._notes
 
     def alias_paths(self) -> list[Path]:
         """The user's own alias table, if they made one, layered over the bundled one."""
@@ -109,7 +119,7 @@ class Library:
         report = indexer.sync([seeds, *imported], prune_roots=[seeds])
         self._remember_refused(indexer.db, report)
         if known.removed:
-            library_sources.settle_removed(self.user.conn, known.removed)
+            library_sources.settle_removed(self.user, known.removed)
         return report
 
     def import_sources(self, sources: Sequence[Path], **kwargs) -> IndexReport:
@@ -123,16 +133,16 @@ class Library:
         report = self.update(sources, **kwargs)
         self._remember_refused(kwargs.get("db") or self.db, report)
         try:
-            conn = self.user.conn
+            user = self.user
             if report.cancelled:
                 finished = [*report.added, *report.updated]
-                library_sources.remember_imported(conn, [Path(p) for p in finished])
-                library_sources.forget_removed(conn, files=finished)
+                library_sources.remember_imported(user, [Path(p) for p in finished])
+                library_sources.forget_removed(user, files=finished)
             else:
                 existing = [s for s in sources if s.exists()]
-                library_sources.remember_imported(conn, existing)
-                library_sources.forget_removed(conn, under=existing)
-        except UserDataError as error:   # the documents are indexed; only the memory of them is missing
+                library_sources.remember_imported(user, existing)
+                library_sources.forget_removed(user, under=existing)
+        except StorageError as error:   # the documents are indexed; only the memory of them is missing
             log.warning("could not remember the imported sources: %s", error)
         return report
 
@@ -146,7 +156,7 @@ class Library:
         row = (db or self.db).execute("SELECT key FROM documents WHERE id = ?", [doc_id]).fetchone()
         if row is None or not paths.user_data_path(self.data_dir).exists():
             return []
-        return [a for a in self.user.annotations([row[0]]) if a.doc_key == row[0]]
+        return [a for a in self.notes.annotations([row[0]]) if a.doc_key == row[0]]
 
     def remove_document(self, doc_id: int, delete_annotations: bool,
                         db: sqlite_utils.Database | None = None) -> RemovedDocument:
@@ -168,20 +178,17 @@ class Library:
             raise DocumentNotFound(f"No document with id {doc_id}.")
         key, path, file_sha, size, mtime, title = row
         notes = self.document_notes(doc_id, db)
-        library_sources.remember_removed(self.user.conn, library_sources.RemovedFile(
+        library_sources.remember_removed(self.user, library_sources.RemovedFile(
             path, file_sha, key, size, mtime, title, datetime.now(timezone.utc).isoformat(timespec="seconds")))
-        with db.conn:
+        with atomic(db.conn):
             delete_document(db, doc_id)   # also marks the corpus for relinking
         deleted = 0
         if delete_annotations and notes:
-            with self.user._transaction() as conn:
-                conn.executemany("DELETE FROM annotations WHERE uuid = ? AND doc_key = ?",
-                                 [(a.uuid, key) for a in notes])
-            deleted = len(notes)
+            deleted = self.notes.delete_attached(notes, key)
         if len(notes) > deleted:
             from reader.annotations.service import reanchor_all
 
-            self.reanchored = reanchor_all(db=db, user=self.user)
+            self.reanchored = reanchor_all(db=db, user=self.notes)
         return RemovedDocument(doc_id, key, path, title, deleted, len(notes) - deleted)
 
     def relink_entities(self, **kwargs) -> IndexReport:
@@ -198,4 +205,4 @@ class Library:
             self._db = None
         if self._user is not None:
             self._user.close()
-            self._user = None
+            self._user = self._notes = None

@@ -17,9 +17,9 @@ WRITER = r"""
 import sys, uuid
 from pathlib import Path
 from reader.annotations.model import Annotation, now_iso
-from reader.store.userdata import UserData
+from reader.annotations.storage import AnnotationStore
 
-user = UserData(Path(sys.argv[1]))
+user = AnnotationStore.open(Path(sys.argv[1]))
 mine, versions, i = [], {}, 0
 while True:
     i += 1
@@ -43,12 +43,12 @@ CONCURRENT = r"""
 import sys, time
 from pathlib import Path
 from reader.annotations.model import Annotation, AnnotationError, now_iso
-from reader.store.userdata import UserData
+from reader.annotations.storage import AnnotationStore
 
 path, name, count, go = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
 while not go.exists():
     time.sleep(0.001)
-user = UserData(path)   # both open (and migrate) a new file at the same moment
+user = AnnotationStore.open(path)   # both open (and migrate) a new file at the same moment
 shared = "00000000-0000-4000-8000-000000000000"
 t = now_iso()
 try:
@@ -129,7 +129,7 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path):
     conn = sqlite3.connect(str(path))
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
         names = {u for (u,) in conn.execute("SELECT uuid FROM annotations")}
         tags = json.loads(conn.execute("SELECT tags FROM annotations WHERE uuid LIKE '00000000%'").fetchone()[0])
     finally:
