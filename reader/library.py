@@ -17,9 +17,10 @@ from reader import paths
 from reader.progress import CancelToken, ProgressCallback, no_progress
 from reader.annotations.storage import AnnotationStore
 from reader.store import sources as library_sources
+from reader.store import db as index_db
 from reader.store.db import open_index
 from reader.store.indexer import Indexer, IndexReport
-from reader.store.sql import StorageError, atomic
+from reader.store.sql import DamagedDatabase, StorageError, atomic
 from reader.store.userdata import UserData
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ class Library:
         self._user: UserData | None = None
         self._notes: AnnotationStore | None = None
         self.reanchored = None  # the annotations' ReanchorReport from the last update()
+        self.index_repaired: str | None = None   # what was wrong with a damaged index update() rebuilt
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -89,7 +91,10 @@ class Library:
     def update(self, sources: Sequence[Path] | None = None, **kwargs) -> IndexReport:
         """Index `sources`, or sync the library when none are given (the bundled seeds and the
         files and folders the user imported, see `_sync`); then re-anchor the user's annotations
-        to the documents' current text (the report in `self.reanchored`)."""
+        to the documents' current text (the report in `self.reanchored`).
+
+        A damaged index is first emptied (with a warning) and so rebuilt by this run."""
+        self._repair_index(kwargs.get("db"))
         if sources:
             report = self.indexer(**kwargs).index(sources)
         else:
@@ -99,6 +104,21 @@ class Library:
 
             self.reanchored = reanchor_after_index(self, kwargs.get("db"))
         return report
+
+    def _repair_index(self, db: sqlite_utils.Database | None) -> None:
+        """Check the index (it is a cache): a damaged one is emptied in place, or when even that
+        fails and the connection is ours, its files are removed and it is made anew."""
+        own = db is None
+        db = db or self.db   # an index that cannot be opened at all (a folder, a newer one) is the caller's
+        try:
+            self.index_repaired = index_db.repair(db, self.index_path)
+        except DamagedDatabase:
+            if not own or self._db is None:
+                raise
+            self._db.conn.close()
+            self._db = None
+            index_db.remove(self.index_path)
+            self.index_repaired = "the file could not be emptied in place; it was made anew"
 
     # -- the library's sources: imports, removals ----------------------------------------------
     def sources(self) -> library_sources.LibrarySources:

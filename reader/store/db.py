@@ -160,13 +160,22 @@ def problems(conn: sqlite3.Connection) -> str | None:
     result = sql.quick_check(conn)
     if result != "ok":
         return result
+    was_open = conn.in_transaction
     try:
-        conn.execute("INSERT INTO passages_fts(passages_fts) VALUES ('integrity-check')")
+        conn.execute("INSERT INTO passages_fts(passages_fts) VALUES ('integrity-check')")   # writes nothing
     except sqlite3.DatabaseError as error:
         if sql.is_damaged(error):
             return f"the full-text index is damaged ({error})"
-        raise
+        if not error_is_readonly(error):
+            raise
+    finally:
+        if conn.in_transaction and not was_open:   # the INSERT opened one implicitly
+            conn.rollback()
     return None
+
+
+def error_is_readonly(error: sqlite3.Error) -> bool:
+    return sql.error_name(error).startswith("SQLITE_READONLY")
 
 
 def _sound(conn: sqlite3.Connection) -> bool:

@@ -89,17 +89,11 @@ def is_damaged(error: BaseException) -> bool:
 
 
 def out_of_room(folder: Path) -> bool:
-    """No room left where `folder` is: almost no free space, or a file size limit (ulimit -f)."""
+    """Next to no free space where `folder` is (a full disk shows as an I/O error when SQLite cannot
+    make its -shm file, not only as SQLITE_FULL)."""
     try:
-        if shutil.disk_usage(folder).free < 256 * 1024:
-            return True
+        return shutil.disk_usage(folder).free < 256 * 1024
     except OSError:
-        pass
-    try:
-        import resource
-
-        return resource.getrlimit(resource.RLIMIT_FSIZE)[0] != resource.RLIM_INFINITY
-    except (ImportError, ValueError, OSError):   # no `resource` on Windows
         return False
 
 
@@ -109,7 +103,10 @@ def known_error(error: sqlite3.Error, place: Place) -> StorageError | None:
     if is_busy(error):
         return DatabaseBusy(f"{place} is busy: another program (or another Reader) is using it. Close it and "
                             f"try again; nothing was changed.")
-    if _is(error, "SQLITE_FULL") or (_is(error, "SQLITE_IOERR") and out_of_room(place.path.parent)):
+    # A full disk also shows as an I/O error (no room for the -shm file), or as read-only (the
+    # file was opened read-only because nothing could be written).
+    if _is(error, "SQLITE_FULL") or (_is(error, "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CANTOPEN")
+                                     and out_of_room(place.path.parent)):
         return DiskFull(f"The disk is full; nothing was saved; free space and try again ({place.path.parent}).")
     if _is(error, "SQLITE_READONLY"):
         return ReadOnlyStorage(f"{place} cannot be written: the file or its folder is read-only. Nothing was "

@@ -391,7 +391,7 @@ def _unexpected(path: Path, header: _Header | None, version: int, tables: set[st
     if header is not None and (header.version > version or (header.pages > 1 and version == 0 and not tables)):
         # Only a write-ahead log can make a file read as less than its header says: a stray one.
         return (f"holds data (schema {header.version}, {header.pages} pages) but reads as "
-                + ("empty" if not tables else f"schema {version}")
+                + ("empty" if not tables else f"another database (schema {version}: {', '.join(sorted(tables)[:3])})")
                 + f": the file beside it, {_wal(path).name}, does not belong to it. Move that file away (and "
                 f"{path.name}-shm with it) and try again.")
     if version == 0 and tables:
