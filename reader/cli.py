@@ -52,7 +52,8 @@ def _open_index(args: argparse.Namespace):
 def cmd_index(args: argparse.Namespace) -> int:
     library = _library(args)
     run = library.import_sources if args.paths else library.update   # imported paths are remembered
-    report = run([Path(p) for p in args.paths], progress=TerminalProgress(), entities=not args.no_entities)
+    report = run([Path(p) for p in args.paths], progress=TerminalProgress(), entities=not args.no_entities,
+                 check_index=True)   # `reader index` is where a damaged index gets rebuilt
     if args.json:
         _print_json(report.to_json())
     else:
@@ -483,6 +484,8 @@ def _storage_problem(args: argparse.Namespace, error: sqlite3.Error):
     place = index
     if sql.is_damaged(error):
         place = next((p for p in (index, notes) if _fails_check(p.path)), index)
+        if place is index:
+            db.mark_suspect(index.path)   # the next update checks and rebuilds it
     return sql.known_error(error, place)
 
 

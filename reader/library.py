@@ -88,13 +88,15 @@ class Library:
         return Indexer(db or self.db, progress=progress, cancel=cancel, entities=entities,
                        corrections=self.corrections() if entities else (), alias_paths=self.alias_paths())
 
-    def update(self, sources: Sequence[Path] | None = None, **kwargs) -> IndexReport:
+    def update(self, sources: Sequence[Path] | None = None, check_index: bool = False, **kwargs) -> IndexReport:
         """Index `sources`, or sync the library when none are given (the bundled seeds and the
         files and folders the user imported, see `_sync`); then re-anchor the user's annotations
         to the documents' current text (the report in `self.reanchored`).
 
-        A damaged index is first emptied (with a warning) and so rebuilt by this run."""
-        self._repair_index(kwargs.get("db"))
+        The index is checked first when `check_index` (`reader index`: it reads every page) or
+        when a query found it damaged; a damaged one is emptied, with a warning, and so rebuilt
+        by this run."""
+        self._repair_index(kwargs.get("db"), check_index)
         if sources:
             report = self.indexer(**kwargs).index(sources)
         else:
@@ -105,9 +107,11 @@ class Library:
             self.reanchored = reanchor_after_index(self, kwargs.get("db"))
         return report
 
-    def _repair_index(self, db: sqlite_utils.Database | None) -> None:
+    def _repair_index(self, db: sqlite_utils.Database | None, always: bool) -> None:
         """Check the index (it is a cache): a damaged one is emptied in place, or when even that
         fails and the connection is ours, its files are removed and it is made anew."""
+        if not always and not index_db.suspect(self.index_path):
+            return
         own = db is None
         db = db or self.db   # an index that cannot be opened at all (a folder, a newer one) is the caller's
         try:
@@ -119,6 +123,7 @@ class Library:
             self._db = None
             index_db.remove(self.index_path)
             self.index_repaired = "the file could not be emptied in place; it was made anew"
+        index_db.clear_suspect(self.index_path)
 
     # -- the library's sources: imports, removals ----------------------------------------------
     def sources(self) -> library_sources.LibrarySources:

@@ -121,3 +121,23 @@ def test_damage_is_a_known_error_not_a_bug():
     from reader.store import sql
 
     assert isinstance(sql.known_error(corrupt, index_db.index_place(Path("index.sqlite"))), DamagedDatabase)
+
+
+def test_after_a_query_found_damage_the_next_sync_rebuilds_without_being_asked(data):
+    from reader.library import Library
+
+    damage(data / "index.sqlite", "DELETE FROM passages_fts_data WHERE id > 10")
+    refused(reader(data, "search", "ロシア"), "is damaged")
+    library = Library(data)   # as the window's next sync would
+    try:
+        library.update(entities=False)
+        assert "full-text index is damaged" in library.index_repaired
+    finally:
+        library.close()
+    assert json.loads(succeeds(reader(data, "search", "ロシア", "--json")).stdout)["hits"]
+    library = Library(data)
+    try:
+        library.update(entities=False)
+        assert library.index_repaired is None   # checked once; sound since
+    finally:
+        library.close()

@@ -326,7 +326,7 @@ def _copy_readable(source: sqlite3.Connection, fresh: UserData, report: SalvageR
         if table not in tables or not set(columns) <= set(_columns(source, table)):
             continue
         rows, lost = sql.readable_rows(source, table, columns)
-        report.skipped += [f"{table} {lost_range}: in a damaged part of the file, cannot be read" for lost_range in lost]
+        report.skipped += [f"{table} {stretch}: in a damaged part of the file, cannot be read" for stretch in lost]
         with fresh.write() as conn:
             conn.executemany(f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) "
                              f"VALUES ({', '.join('?' * len(columns))})", rows)

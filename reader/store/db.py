@@ -54,7 +54,7 @@ def _version_of(conn: sqlite3.Connection) -> int:
 
 
 def _remove_index_files(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", ".damaged"):
         Path(str(path) + suffix).unlink(missing_ok=True)
 
 
@@ -176,6 +176,27 @@ def problems(conn: sqlite3.Connection) -> str | None:
 
 def error_is_readonly(error: sqlite3.Error) -> bool:
     return sql.error_name(error).startswith("SQLITE_READONLY")
+
+
+def _suspect_marker(path: Path) -> Path:
+    return path.with_name(path.name + ".damaged")
+
+
+def mark_suspect(path: Path) -> None:
+    """A query found the index damaged: the next update checks it (and rebuilds it) even when not
+    asked to. A marker file beside it, as the damaged file itself may not take a write."""
+    try:
+        _suspect_marker(path).touch()
+    except OSError:
+        pass   # then `reader index` (which always checks) is what repairs it
+
+
+def suspect(path: Path) -> bool:
+    return _suspect_marker(path).exists()
+
+
+def clear_suspect(path: Path) -> None:
+    _suspect_marker(path).unlink(missing_ok=True)
 
 
 def _sound(conn: sqlite3.Connection) -> bool:
