@@ -50,7 +50,7 @@ def test_deleted_full_text_rows_are_reported_by_search_and_repaired_by_index(dat
     damage(data / "index.sqlite", "DELETE FROM passages_fts_data WHERE id > 10")
     refused(reader(data, "search", "ロシア"), "The index", "is damaged", "run `reader index` to rebuild it")
     index = succeeds(reader(data, "index", "--no-entities"))
-    assert "the full-text index is damaged" in index.stderr and "rebuilt from your files" in index.stderr
+    assert "full-text index fails its own check" in index.stderr and "rebuilt from your files" in index.stderr
     found = succeeds(reader(data, "search", "ロシア", "--json"))
     assert json.loads(found.stdout)["hits"]
     assert index_db.problems(sqlite3.connect(str(data / "index.sqlite"))) is None
@@ -75,7 +75,7 @@ def test_repair_in_process_reports_what_was_wrong(data):
     damage(data / "index.sqlite", "DELETE FROM passages_fts_data WHERE id > 10")
     db = index_db.open_index(data / "index.sqlite")
     try:
-        assert "full-text index is damaged" in index_db.repair(db)
+        assert "full-text index fails its own check" in index_db.repair(db)
         assert index_db.repair(db) is None
         assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0   # emptied: the run refills it
     finally:
@@ -131,7 +131,7 @@ def test_after_a_query_found_damage_the_next_sync_rebuilds_without_being_asked(d
     library = Library(data)   # as the window's next sync would
     try:
         library.update(entities=False)
-        assert "full-text index is damaged" in library.index_repaired
+        assert "full-text index fails its own check" in library.index_repaired
     finally:
         library.close()
     assert json.loads(succeeds(reader(data, "search", "ロシア", "--json")).stdout)["hits"]

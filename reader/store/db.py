@@ -165,7 +165,7 @@ def problems(conn: sqlite3.Connection) -> str | None:
         conn.execute("INSERT INTO passages_fts(passages_fts) VALUES ('integrity-check')")   # writes nothing
     except sqlite3.DatabaseError as error:
         if sql.is_damaged(error):
-            return f"the full-text index is damaged ({error})"
+            return f"its full-text index fails its own check: {error}"
         if not error_is_readonly(error):
             raise
     finally:
