@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from corpus import SHARED, replicated_corpus  # noqa: E402
+from corpus import wikinews_corpus  # noqa: E402
 
 from reader.annotations.model import Annotation, now_iso  # noqa: E402
 from reader.annotations.storage import AnnotationStore  # noqa: E402
@@ -37,8 +37,7 @@ def main() -> None:
     parser.add_argument("--notes", type=int, default=20_000)
     args = parser.parse_args()
 
-    corpus = replicated_corpus(SHARED / "bench" / "wikinews-ja", args.docs,
-                               Path(tempfile.gettempdir()) / "reader-bench" / "wikinews")
+    corpus = wikinews_corpus(args.docs)
     with tempfile.TemporaryDirectory() as tmp:
         index_file = Path(tmp) / "index.sqlite"
         db = index_db.open_index(index_file)

@@ -207,7 +207,7 @@ def repair(db: "sqlite_utils.Database | sqlite3.Connection", path: Path | None =
     """Check the index and, when it is damaged, say so and empty it in place for a rebuild from the
     sources. Returns what was wrong, or None. Raises DamagedDatabase when it cannot even be emptied
     (then it is for the caller, who owns the file, to remove it)."""
-    conn = getattr(db, "conn", db)
+    conn = db if isinstance(db, sqlite3.Connection) else db.conn
     found = problems(conn)
     if found is None:
         return None

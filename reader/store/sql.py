@@ -162,8 +162,9 @@ def connect(path: Path, *, readonly: bool = False, immutable: bool = False, auto
     uri = Path(os.path.abspath(path)).as_uri()
     if readonly or immutable:
         uri += "?mode=ro" + ("&immutable=1" if immutable else "")
-    return sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None if autocommit else "",
-                           check_same_thread=not any_thread)
+    if autocommit:
+        return sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None, check_same_thread=not any_thread)
+    return sqlite3.connect(uri, uri=True, timeout=timeout, check_same_thread=not any_thread)
 
 
 def connect_readonly(path: Path, autocommit: bool = False) -> sqlite3.Connection:

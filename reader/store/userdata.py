@@ -361,7 +361,7 @@ class UserData:
             cursor = self.conn.execute(
                 "INSERT INTO entity_corrections (kind, entity, value, created) VALUES (?, ?, ?, ?)",
                 [kind, entity, value, created])
-        return StoredCorrection(cursor.lastrowid, kind, entity, value, created)
+        return StoredCorrection(cursor.lastrowid or 0, kind, entity, value, created)
 
     def corrections(self) -> list[StoredCorrection]:
         if not self.has_table("entity_corrections"):
