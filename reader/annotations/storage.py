@@ -38,30 +38,32 @@ class BadRow(ValueError):
     """A stored row that is not an annotation Reader could have written."""
 
 
+_TEXT = [Annotation.COLUMNS.index(c) for c in ("uuid", "doc_key", "file_name", "note", "created", "modified",
+                                                  "exact", "prefix", "suffix")]
+_OFFSETS = [Annotation.COLUMNS.index(c) for c in ("start", "end", "cur_start", "cur_end")]
+_COLOUR, _STATUS = Annotation.COLUMNS.index("colour"), Annotation.COLUMNS.index("status")
+
+
 def from_row(row: Sequence) -> Annotation:
-    """An annotation from its stored row, checked: raises BadRow saying what is wrong."""
-    values = dict(zip(Annotation.COLUMNS, row))
-    for name in ("uuid", "doc_key", "file_name", "note", "created", "modified", "exact", "prefix", "suffix"):
-        if not isinstance(values[name], str):
-            raise BadRow(f"its {name} is not text")
-    for name in ("start", "end", "cur_start", "cur_end"):
-        if values[name] is not None and (not isinstance(values[name], int) or values[name] < 0):
-            raise BadRow(f"its {name} offset is {values[name]!r}, not a whole number")
-    if values["colour"] not in COLOURS:
-        raise BadRow(f"its colour is {values['colour']!r}")
-    if values["status"] not in STATUSES:
-        raise BadRow(f"its status is {values['status']!r}")
-    for name in ("created", "modified"):
-        try:
-            parse_time(values[name])
-        except (ValueError, OverflowError):
-            raise BadRow(f"its {name} time {values[name]!r} is not a date") from None
+    """An annotation from its stored row, checked (cheaply: every read goes through here);
+    raises BadRow saying what is wrong."""
+    for i in _TEXT:
+        if type(row[i]) is not str:
+            raise BadRow(f"its {Annotation.COLUMNS[i]} is not text")
+    for i in _OFFSETS:
+        value = row[i]
+        if value is not None and (type(value) is not int or value < 0):
+            raise BadRow(f"its {Annotation.COLUMNS[i]} offset is {value!r}, not a whole number")
+    if row[_COLOUR] not in COLOURS:
+        raise BadRow(f"its colour is {row[_COLOUR]!r}")
+    if row[_STATUS] not in STATUSES:
+        raise BadRow(f"its status is {row[_STATUS]!r}")
     try:
         annotation = Annotation.from_row(row)
     except (ValueError, TypeError) as error:   # tags or history not (the right) JSON
-        name = "tags" if not _json_list_of(values["tags"], str) else "history"
+        name = "tags" if not _json_list_of(row[Annotation.COLUMNS.index("tags")], str) else "history"
         raise BadRow(f"its {name} are not valid ({type(error).__name__})") from None
-    if not all(isinstance(t, str) for t in annotation.tags):
+    if not all(type(t) is str for t in annotation.tags):
         raise BadRow("its tags are not a list of text")
     return annotation
 
@@ -89,20 +91,23 @@ class ReadResult:
 def read_all(conn: sqlite3.Connection, where: str = "", parameters: Sequence = ()) -> ReadResult:
     """Every readable annotation (matching `where`), in export order, with what was skipped."""
     result = ReadResult()
+    in_order = True
     try:
         rows = conn.execute(_SELECT + where + _ORDER, parameters).fetchall()
     except sqlite3.DatabaseError as error:
         if not sql.is_damaged(error):
             raise
-        # A damaged page: read row by row around it (in rowid order), then sort.
+        # A damaged page: read around it in rowid order, then sort as the query would have.
         rows, lost = sql.readable_rows(conn, "annotations", Annotation.COLUMNS, where, parameters)
-        result.skipped += [f"{lost_range}: in a damaged part of the file, cannot be read" for lost_range in lost]
+        result.skipped += [f"{stretch}: in a damaged part of the file, cannot be read" for stretch in lost]
+        in_order = False
     for row in rows:
         try:
             result.annotations.append(from_row(row))
         except BadRow as error:
             result.skipped.append(_describe(row, str(error)))
-    result.annotations.sort(key=_sort_key)   # already so, unless read row by row
+    if not in_order:
+        result.annotations.sort(key=_sort_key)
     return result
 
 
@@ -228,13 +233,20 @@ class AnnotationStore:
                 if current is None:
                     self._insert(a)
                     actions.append("added")
-                elif parse_time(a.modified) > parse_time(current.modified):
+                elif _newer(a.modified, current.modified):
                     self._replace(a.with_changes(history=current.history + tuple(
                         h for h in a.history if h not in current.history)))
                     actions.append("updated")
                 else:
                     actions.append("skipped")
         return actions
+
+
+def _newer(incoming: str, stored: str) -> bool:
+    try:
+        return parse_time(incoming) > parse_time(stored)
+    except (ValueError, OverflowError):   # a stored time that cannot be read: the incoming copy wins
+        return True
 
 
 def store_of(user: "UserData | AnnotationStore") -> AnnotationStore:
