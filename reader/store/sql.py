@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import shutil
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -91,6 +90,8 @@ def is_damaged(error: BaseException) -> bool:
 def out_of_room(folder: Path) -> bool:
     """Next to no free space where `folder` is (a full disk shows as an I/O error when SQLite cannot
     make its -shm file, not only as SQLITE_FULL)."""
+    import shutil   # only when something failed: not on every start
+
     try:
         return shutil.disk_usage(folder).free < 256 * 1024
     except OSError:

@@ -24,7 +24,6 @@ What the tables hold is the business of their modules: the annotations
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -253,18 +252,21 @@ class UserData:
                 tables = {name for (name,) in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         finally:
             probe.close()
-        problem = _unexpected(self.path, header, version, tables)
+        newer = version > VERSION and not (header is not None and header.version > version)
+        problem = None if newer else _unexpected(self.path, header, version, tables)
         if problem:
             copy = self._copy_raw()
             raise UserDataError(f"Your notes file {self.path} {problem} Nothing was changed"
                                 + (f"; a copy of the file is kept as {copy.name}." if copy else "."))
-        if version > VERSION:
+        if newer:   # a newer Reader's tables are its own business: not judged, not touched
             raise UserDataError(
                 f"Your notes file {self.path} was written by a newer version of Reader (schema {version}; this "
                 f"version reads up to {VERSION}). Update Reader to use it; nothing was changed.")
 
     def _copy_raw(self) -> Path | None:
         """A byte copy of the main file alone (not its -wal, which may not belong to it)."""
+        import shutil
+
         target = fresh_name(self.path, "bak")
         try:
             shutil.copyfile(self.path, target)
