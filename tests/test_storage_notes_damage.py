@@ -96,6 +96,7 @@ def test_a_wal_file_from_another_database_is_refused_and_loses_nothing(data, tmp
     assert "reads as another database (schema 0: other)" in message
     refused(add_note(data), "does not belong")
     refused(reader(data, "notes", "export-json"), "does not belong")
+    refused(reader(data, "notes", "salvage"), "does not belong", "Nothing was salvaged")
     assert digest(path) == before                        # never migrated, never checkpointed
     copies = backups(path)
     assert copies and digest(copies[-1]) == before       # and a copy kept all the same

@@ -19,7 +19,7 @@ from typing import Callable, Iterable, Sequence
 from reader.annotations.model import (COLOURS, STATUSES, Annotation, AnnotationError, AnnotationNotFound,
                                       parse_time)
 from reader.store import sql
-from reader.store.userdata import UserData, UserDataError, backups, fresh_name
+from reader.store.userdata import UserData, UserDataError, backups, fresh_name, masked_by_stray_wal
 
 _SELECT = f"SELECT {', '.join(Annotation.COLUMNS)} FROM annotations"
 _INSERT = (f"INSERT INTO annotations ({', '.join(Annotation.COLUMNS)}) "
@@ -284,6 +284,10 @@ def salvage(path: Path) -> SalvageReport:
     if not path.is_file():
         raise UserDataError(f"There is no notes file at {path} to salvage.")
     source = _open_damaged(path)
+    stray = masked_by_stray_wal(path, source)
+    if stray:
+        source.close()
+        raise UserDataError(f"Your notes file {path} {stray} Nothing was salvaged or changed.")
     fresh_path = path.with_name(path.name + ".salvage")
     for leftover in (fresh_path, path.with_name(fresh_path.name + "-wal"), path.with_name(fresh_path.name + "-shm")):
         leftover.unlink(missing_ok=True)

@@ -388,14 +388,29 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _unexpected(path: Path, header: _Header | None, version: int, tables: set[str]) -> str | None:
-    """Why what SQLite shows cannot be this file's contents, or None when it can."""
+def _stray_wal(path: Path, header: _Header | None, version: int, tables: set[str]) -> str | None:
+    """Why what SQLite shows is not what the file holds, when a -wal file beside it does not belong to it."""
     if header is not None and (header.version > version or (header.pages > 1 and version == 0 and not tables)):
         # Only a write-ahead log can make a file read as less than its header says: a stray one.
         return (f"holds data (schema {header.version}, {header.pages} pages) but reads as "
                 + ("empty" if not tables else f"another database (schema {version}: {', '.join(sorted(tables)[:3])})")
                 + f": the file beside it, {_wal(path).name}, does not belong to it. Move that file away (and "
                 f"{path.name}-shm with it) and try again.")
+    return None
+
+
+def masked_by_stray_wal(path: Path, conn: sqlite3.Connection) -> str | None:
+    """Why what `conn` shows of the file at `path` is not what it holds (see `_stray_wal`), or None."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return _stray_wal(path, _read_header(path), version, tables)
+
+
+def _unexpected(path: Path, header: _Header | None, version: int, tables: set[str]) -> str | None:
+    """Why what SQLite shows cannot be this file's contents, or None when it can."""
+    stray = _stray_wal(path, header, version, tables)
+    if stray:
+        return stray
     if version == 0 and tables:
         return (f"is not a Reader notes file: it holds the tables {', '.join(sorted(tables)[:5])} but no Reader "
                 f"schema version. {SALVAGE}")
