@@ -233,7 +233,9 @@ def test_user_version_1_with_the_later_tables_present_is_refused_untouched(data)
     assert digest(path) == before
     assert json.loads(succeeds(reader(data, "notes", "salvage", "--json")).stdout)["notes"] == NOTES
     assert len(listed(data)) == NOTES
-    assert UserData(path).version() == VERSION
+    user = UserData(path)
+    assert user.version() == VERSION
+    user.close()
 
 
 def test_user_sqlite_is_a_folder(tmp_path, seeds_index):
