@@ -140,16 +140,10 @@ def _rebuild(conn: sqlite3.Connection) -> None:
     finds it done, instead of deleting files the other has open."""
     conn.execute("PRAGMA foreign_keys=OFF")  # no effect inside a transaction
     try:
-        conn.execute("BEGIN EXCLUSIVE")   # not sql.atomic: other readers must wait, not read a half-made schema
-        try:
+        with sql.atomic(conn, exclusive=True):   # readers wait rather than see a half-made schema
             if _version_of(conn) < schema.VERSION or _missing_tables(conn) or not _sound(conn):
                 schema.drop_all(conn)
                 schema.create(conn)
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
     finally:
         conn.execute("PRAGMA foreign_keys=ON")
 

@@ -208,12 +208,13 @@ _savepoints = itertools.count()
 
 
 @contextmanager
-def atomic(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+def atomic(conn: sqlite3.Connection, exclusive: bool = False) -> Iterator[sqlite3.Connection]:
     """A write transaction, committed when the block ends and rolled back if it raises.
 
     Outermost: `BEGIN IMMEDIATE` (the write lock is taken first, so what the block reads is
-    what it changes). Inside another transaction: a savepoint, so a failing inner block
-    undoes only its own work and the outer one decides."""
+    what it changes), or `BEGIN EXCLUSIVE` when even readers must wait (a schema being
+    remade). Inside another transaction: a savepoint, so a failing inner block undoes only
+    its own work and the outer one decides."""
     if conn.in_transaction:
         name = f"reader_{next(_savepoints)}"
         conn.execute(f"SAVEPOINT {name}")
@@ -226,7 +227,7 @@ def atomic(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
             raise
         conn.execute(f"RELEASE {name}")
         return
-    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("BEGIN EXCLUSIVE" if exclusive else "BEGIN IMMEDIATE")
     try:
         yield conn
     except BaseException:
