@@ -39,3 +39,31 @@ def test_a_note_on_a_damaged_notes_file_is_refused_in_a_dialog(qtbot, make_windo
     assert shown and shown[0][0] == "Notes not saved"
     assert "is damaged" in shown[0][1] and "reader notes salvage" in shown[0][1]
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_a_search_on_a_damaged_index_says_so_and_the_next_update_rebuilds_it(qtbot, make_window,  # noqa: F811
+                                                                             seeds_index):
+    import sqlite3
+
+    from test_ui_support import copy_index, type_text, wait_idle
+
+    from reader.store import db as index_db
+
+    index = copy_index(seeds_index, data_dir())
+    conn = sqlite3.connect(str(index))
+    conn.execute("DELETE FROM passages_fts_data WHERE id > 10")
+    conn.commit()
+    conn.close()
+    window = make_window()
+    failures = []
+    window.search.failed.connect(lambda query, message: failures.append(message))
+    window.search_box.setFocus()
+    type_text(window.search_box, "ロシア")
+    qtbot.waitUntil(lambda: bool(failures), timeout=10_000)
+    assert "is damaged" in failures[0] and "run `reader index`" in failures[0]
+    assert index_db.suspect(index)
+    wait_idle(qtbot, window)
+    window.act_update_index.trigger()   # F5
+    wait_idle(qtbot, window)
+    assert not index_db.suspect(index)
+    assert index_db.problems(sqlite3.connect(str(index))) is None
