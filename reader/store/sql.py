@@ -88,14 +88,25 @@ def is_damaged(error: BaseException) -> bool:
 
 
 def out_of_room(folder: Path) -> bool:
-    """Next to no free space where `folder` is (a full disk shows as an I/O error when SQLite cannot
-    make its -shm file, not only as SQLITE_FULL)."""
+    """No room to write where `folder` is: next to no free space, or a file size limit (`ulimit -f`)
+    too small for a database. (A full disk also shows as an I/O error when SQLite cannot make its
+    -shm file, not only as SQLITE_FULL.)"""
     import shutil   # only when something failed: not on every start
 
     try:
-        return shutil.disk_usage(folder).free < 256 * 1024
+        if shutil.disk_usage(folder).free < ROOM:
+            return True
     except OSError:
+        pass
+    try:
+        import resource
+    except ImportError:   # Windows
         return False
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    return limit != resource.RLIM_INFINITY and limit < 4 * ROOM
+
+
+ROOM = 256 * 1024
 
 
 def known_error(error: sqlite3.Error, place: Place) -> StorageError | None:
