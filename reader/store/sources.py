@@ -90,7 +90,7 @@ def read_from(data_dir: Path | None) -> LibrarySources:
     if not path.exists():
         return LibrarySources()
     try:   # read-only: this connection must never checkpoint or write anything into the file
-        conn = sql.connect(path, readonly=True)
+        conn = sql.connect_readonly(path)
     except sqlite3.Error:
         return LibrarySources()
     try:
