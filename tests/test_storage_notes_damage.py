@@ -312,3 +312,20 @@ def test_salvage_keeps_corrections_and_library_sources(data, tmp_path):
         assert [c.entity for c in user.corrections()] == ["GPE:somewhere"]
     finally:
         user.close()
+
+
+def test_an_old_file_in_a_read_only_folder_is_read_without_migrating(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    path = data / "user.sqlite"
+    raw(path, ("CREATE TABLE entity_corrections (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, entity TEXT NOT NULL, "
+               "value TEXT, created TEXT NOT NULL)",), ("PRAGMA user_version = 1",))
+    before = digest(path)
+    data.chmod(0o555)
+    try:
+        listing = succeeds(reader(data, "notes", "list", "--json", prefix=unprivileged()))
+        assert json.loads(listing.stdout) == []
+        refused(add_note(data, prefix=unprivileged()))
+    finally:
+        data.chmod(0o755)
+    assert digest(path) == before and backups(path) == []

@@ -304,15 +304,17 @@ class UserData:
         """A consistent copy (`user.sqlite.bak-<timestamp>`) before the file is migrated."""
         self._check_writable()
         target = fresh_name(self.path, "bak")
-        copy = sqlite3.connect(str(target))
+        copy = None
         try:
             with sql.translated(sql.Place("The backup of your notes file", target, SALVAGE_HINT)):
+                copy = sqlite3.connect(str(target))
                 self.conn.backup(copy)
-        except BaseException:
-            copy.close()
+        except BaseException:   # no migration without its backup
             target.unlink(missing_ok=True)
             raise
-        copy.close()
+        finally:
+            if copy is not None:
+                copy.close()
         _prune_backups(self.path)
         return target
 
