@@ -43,6 +43,7 @@ from reader.annotations.anchoring import anchor
 from reader.annotations.model import (ANCHORED, COLOURS, DEFAULT_COLOUR, ORPHANED, STATUSES, Annotation,
                                       AnnotationError, HistoryEntry, clean_tags, format_time, now_iso, parse_time,
                                       quote_selector, strip_uuid_urn, tag_form)
+from reader.annotations.storage import AnnotationStore, store_of
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -108,9 +109,9 @@ def to_w3c(a: Annotation, with_context: bool = False) -> dict:
     return data
 
 
-def export_json(library: "Library | None" = None, *, user: "UserData | None" = None) -> dict:
+def export_json(library: "Library | None" = None, *, user: "UserData | AnnotationStore | None" = None) -> dict:
     """Every annotation as an AnnotationCollection (deterministic: same notes, same JSON)."""
-    user = user if user is not None else library.user
+    user = store_of(user) if user is not None else library.notes
     annotations = sorted(user.annotations(), key=lambda a: (a.file_name, a.doc_key, a.position, a.created, a.uuid))
     collection_id = uuid_module.uuid5(_READER_NAMESPACE, ",".join(sorted(a.uuid for a in annotations)))
     return {
@@ -209,7 +210,7 @@ def read_json_file(path: Path) -> Any:
 
 
 def import_json(library: "Library | None", data: Any, *, db: "sqlite_utils.Database | None" = None,
-                user: "UserData | None" = None) -> ImportReport:
+                user: "UserData | AnnotationStore | None" = None) -> ImportReport:
     """Import W3C annotations: validate all, anchor each in the index, write all in one transaction.
 
     A UUID already stored is updated only if the incoming `modified` is later (else skipped),
@@ -217,7 +218,7 @@ def import_json(library: "Library | None", data: Any, *, db: "sqlite_utils.Datab
     if any entry is malformed.
     """
     db = db if db is not None else library.db
-    user = user if user is not None else library.user
+    user = store_of(user) if user is not None else library.notes
     report = ImportReport()
     items = _items(data)
     parsed: list[_Parsed] = []

@@ -28,7 +28,7 @@ from reader.ingest.loaders import MAX_FILE_BYTES, too_large_message
 from reader.ingest.model import Document
 from reader.progress import CancelToken, Progress, ProgressCallback, no_progress
 from reader.store import entities as entity_store
-from reader.store import sketch
+from reader.store import sketch, sql
 from reader.store.fts import document_tokens
 
 if TYPE_CHECKING:
@@ -243,16 +243,10 @@ class _BatchedWrites:
     @contextmanager
     def document(self) -> Iterator[None]:
         if not self.conn.in_transaction:
-            self.conn.execute("BEGIN IMMEDIATE")  # take the write lock before reading what to write
+            self.conn.execute("BEGIN IMMEDIATE")  # the batch: take the write lock before reading what to write
             self.started = time.monotonic()
-        self.conn.execute("SAVEPOINT document")
-        try:
+        with sql.atomic(self.conn):   # inside the batch: the document's own savepoint
             yield
-        except BaseException:
-            self.conn.execute("ROLLBACK TO document")
-            self.conn.execute("RELEASE document")
-            raise
-        self.conn.execute("RELEASE document")
         if time.monotonic() - self.started >= self.BATCH_SECONDS:
             self.conn.commit()
 
@@ -527,6 +521,6 @@ class Indexer:
             path = Path(path_str)
             under_root = any(path.is_relative_to(root) for root in resolved_roots)
             if under_root and not path.exists():
-                with self.db.conn:
+                with sql.atomic(self.db.conn):
                     delete_document(self.db, row[1])
                 report.removed.append(path_str)

@@ -110,6 +110,13 @@ CREATE VIRTUAL TABLE passages_fts USING fts5(tokens, content='', tokenize='unico
 """
 
 
+def table_names() -> list[str]:
+    """The tables `create` makes (not the full-text index's own shadow tables)."""
+    import re
+
+    return re.findall(r"CREATE (?:VIRTUAL )?TABLE (\w+)", _TABLES)
+
+
 def create(conn: sqlite3.Connection) -> None:
     """Create the tables, inside the caller's transaction (so two processes can't both do it)."""
     for statement in _TABLES.split(";\n"):
