@@ -106,3 +106,14 @@ def test_files_that_are_not_pdfs(data, message) -> None:
 ])
 def test_join_lines(previous, line, joined) -> None:
     assert join_lines(previous, line) == joined
+
+
+def test_gaps_between_japanese_glyphs_are_no_spaces() -> None:
+    """Justified or letter-spaced Japanese (the Official Gazette) is set with small gaps between
+    glyphs: no spaces in the text, so a search for 一メートル finds it. A blank of a whole
+    character after an item number stays a space."""
+    doc = load_file(FIXTURES / "spaced_japanese.pdf")
+    assert "「一メートル」に改め" in doc.text
+    assert "第一条の二第四項第三号中「一・五メートル」を" in doc.text
+    assert doc.text.split("\n")[1:] == ["一 歩行者は、進行することができること。",
+                                        "二 普通自転車は、横断歩道において直進をすることができること。"]

@@ -31,6 +31,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
 _HYPHENATED = re.compile(r"[A-Za-z\u00c0-\u024f][-\u2010]$")
 _SENTENCE_END = tuple(".!?。！？」』）)”\"")
 _PAGE_NUMBER = re.compile(r"^[\s\-–—(（]*(?:page\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?[\s\-–—)）]*$", re.IGNORECASE)
+_GLYPH_GAP_EMS = 0.5             # of a character: a narrower gap between Japanese characters is no space
 _SHORT_LINE = 0.8                 # of the box's widest line: a paragraph's last line
 _INDENT_EMS = 0.8                 # an indented first line starts a paragraph
 _JOIN_ACROSS_PAGES_CHARS = 20
@@ -151,7 +152,7 @@ def _box_paragraphs(box: Any) -> list[str]:
     lines = [line for line in box if isinstance(line, LTTextLine)]
     entries = []
     for line in lines:
-        text = _CONTROL.sub("", _CID.sub("", line.get_text())).strip()
+        text = _CONTROL.sub("", _CID.sub("", _line_text(line, vertical))).strip()
         if text:
             extent = line.height if vertical else line.width
             indent = (box.y1 - line.y1) if vertical else (line.x0 - box.x0)
@@ -174,6 +175,32 @@ def _box_paragraphs(box: Any) -> list[str]:
             current = join_lines(current, text) if current else text
     paragraphs.append(current)
     return paragraphs
+
+
+def _line_text(line: Any, vertical: bool) -> str:
+    """The text of a line, without the spaces pdfminer inserts for the small gaps of
+    letter-spaced or justified Japanese ("一メー トル"): a space it inserted between two
+    wide characters less than half a character apart is no space in the text. A space
+    character in the PDF, and a gap of half a character or more, stay."""
+    from pdfminer.layout import LTAnno
+
+    items = list(line)
+    kept = [item.get_text() for index, item in enumerate(items)
+            if not (isinstance(item, LTAnno) and item.get_text() == " " and _glyph_gap(items, index, vertical))]
+    return "".join(kept)
+
+
+def _glyph_gap(items: list[Any], index: int, vertical: bool) -> bool:
+    from pdfminer.layout import LTChar
+
+    if index == 0 or index + 1 >= len(items):
+        return False
+    before, after = items[index - 1], items[index + 1]
+    if not (isinstance(before, LTChar) and isinstance(after, LTChar)
+            and is_wide(before.get_text()[-1:]) and is_wide(after.get_text()[:1])):
+        return False
+    gap = (before.y0 - after.y1) if vertical else (after.x0 - before.x1)
+    return gap < _GLYPH_GAP_EMS * max(before.width, before.height)
 
 
 def join_lines(previous: str, line: str) -> str:
