@@ -117,3 +117,12 @@ def test_gaps_between_japanese_glyphs_are_no_spaces() -> None:
     assert "第一条の二第四項第三号中「一・五メートル」を" in doc.text
     assert doc.text.split("\n")[1:] == ["一 歩行者は、進行することができること。",
                                         "二 普通自転車は、横断歩道において直進をすることができること。"]
+
+
+def test_only_numbers_that_run_with_the_pages_are_dropped_as_page_numbers() -> None:
+    doc = load_file(FIXTURES / "numbered.pdf")
+    lines = doc.text.split("\n")
+    assert "400" in lines and "13" in lines          # a chart value and a table cell at a page's edge stay
+    assert not {"2", "3", "4"} & set(lines)          # the page numbers 2, 3 and 4 go
+    assert_in_order(doc.text, ["after every exchange.\n400", "13\nThe exchanges were agreed", "Monitors from",
+                               "next round of talks."])

@@ -5,7 +5,8 @@ text boxes (vertical Japanese too: columns right to left, each top to bottom). T
 of a box are joined into paragraphs, one a line of the Document's text: an English word
 hyphenated at a line end is joined again ("Istan-" + "bul" → "Istanbul"), Japanese lines
 are joined with no space, other lines with one. A short line ending a sentence, or an
-indented line, starts a new paragraph; page numbers alone in a box are dropped.
+indented line, starts a new paragraph. Page numbers are dropped: a number alone at the top or
+bottom of a page that runs with the pages (see drop_page_numbers).
 
 A PDF without any text (a scan without OCR) and one that needs a password are refused
 with a message. Title and author come from the PDF's document information when it names
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -38,6 +40,7 @@ _JOIN_ACROSS_PAGES_CHARS = 20
 # Lines closer than this many line heights are one text box (pdfminer's default is 0.5,
 # which splits Japanese body text set with the usual 1.5-1.8 em leading into single lines).
 _LINE_MARGIN = 1.0
+_MIN_NUMBERED_PAGES = 2           # a page number runs with the pages on at least this many
 _BAD_TITLES = re.compile(r"^(?:untitled|microsoft (?:word|powerpoint|excel)\b|無題)|\.(?:docx?|pdf|indd|tex|dvi|ps|txt|rtf|odt|pages|qxd)$",
                          re.IGNORECASE)
 
@@ -50,7 +53,7 @@ def load_pdf(path: Path, data: bytes) -> Document:
         raise IngestError("This is not a PDF file (it does not start like one), though its name ends in .pdf.")
     document = _open(data)
     info = _document_info(document)
-    pages = list(_page_paragraphs(document))
+    pages = drop_page_numbers(list(_page_paragraphs(document)))
     text = _join_pages(pages)
     if not text.strip():
         raise IngestError(NO_TEXT_MESSAGE)
@@ -102,7 +105,7 @@ def _describe(error: Exception) -> str:
     return str(error) or type(error).__name__
 
 
-def _page_paragraphs(document: Any) -> Iterator[list[str]]:
+def _page_paragraphs(document: Any) -> Iterator[_Page]:
     from pdfminer.converter import PDFPageAggregator
     from pdfminer.layout import LAParams
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
@@ -122,17 +125,47 @@ def _page_paragraphs(document: Any) -> Iterator[list[str]]:
         raise IngestError(f"Page {number or 1} of this PDF cannot be read ({_describe(error)}).") from error
 
 
-def _paragraphs(layout: Any) -> list[str]:
-    """The paragraphs of one page, in pdfminer's reading order; page numbers dropped."""
+@dataclass
+class _Page:
+    paragraphs: list[str]
+    # Indexes of paragraphs that could be the page's number: a number alone in the first or
+    # last text box. Whether they are is decided across pages (drop_page_numbers).
+    number_candidates: list[int] = field(default_factory=list)
+
+
+def _paragraphs(layout: Any) -> _Page:
+    """The paragraphs of one page, in pdfminer's reading order."""
     boxes = list(_text_boxes(layout))
-    paragraphs: list[str] = []
+    page = _Page([])
     for index, box in enumerate(boxes):
         box_paragraphs = _box_paragraphs(box)
         if (index in (0, len(boxes) - 1) and len(box_paragraphs) == 1
                 and _PAGE_NUMBER.match(box_paragraphs[0]) and len(boxes) > 1):
-            continue
-        paragraphs.extend(box_paragraphs)
-    return paragraphs
+            page.number_candidates.append(len(page.paragraphs))
+        page.paragraphs.extend(box_paragraphs)
+    return page
+
+
+def drop_page_numbers(pages: list[_Page]) -> list[list[str]]:
+    """The pages' paragraphs without their page numbers. A number alone at the top or bottom
+    of a page is a page number only when it runs with the pages: the same offset from the
+    page's position ("3" on the 1st page, "4" on the 2nd...) on at least two pages. A table
+    cell, a chart value or an axis tick at a page's edge stays."""
+    offsets: dict[int, set[int]] = {}
+    for position, page in enumerate(pages):
+        for index in page.number_candidates:
+            offsets.setdefault(_page_number(page.paragraphs[index]) - position, set()).add(position)
+    running = {offset for offset, positions in offsets.items() if len(positions) >= _MIN_NUMBERED_PAGES}
+    result = []
+    for position, page in enumerate(pages):
+        dropped = {index for index in page.number_candidates
+                   if _page_number(page.paragraphs[index]) - position in running}
+        result.append([paragraph for index, paragraph in enumerate(page.paragraphs) if index not in dropped])
+    return result
+
+
+def _page_number(paragraph: str) -> int:
+    return int(re.search(r"\d+", paragraph).group())
 
 
 def _text_boxes(container: Any) -> Iterator[Any]:
