@@ -103,6 +103,10 @@ def test_files_that_are_not_pdfs(data, message) -> None:
     ("米国の", "NATO大使", "米国のNATO大使"),
     ("1,000 people, a", "day", "1,000 people, a day"),
     ("co\u00ad", "operation", "cooperation"),                      # soft hyphen
+    ("built semi-", "automatically", "built semi-automatically"),   # "semiautomatically" is no word
+    ("a long-", "term deal", "a long-term deal"),
+    ("the negotia-", "tions resumed", "the negotiations resumed"),
+    ("near Zapo-", "rizhzhia", "near Zaporizhzhia"),               # unknown to the word list: joined
 ])
 def test_join_lines(previous, line, joined) -> None:
     assert join_lines(previous, line) == joined
@@ -124,5 +128,5 @@ def test_only_numbers_that_run_with_the_pages_are_dropped_as_page_numbers() -> N
     lines = doc.text.split("\n")
     assert "400" in lines and "13" in lines          # a chart value and a table cell at a page's edge stay
     assert not {"2", "3", "4"} & set(lines)          # the page numbers 2, 3 and 4 go
-    assert_in_order(doc.text, ["after every exchange.\n400", "13\nThe exchanges were agreed", "Monitors from",
+    assert_in_order(doc.text, ["by each side, semi-automatically compiled", "after every exchange.\n400", "13\nThe exchanges were agreed", "Monitors from",
                                "next round of talks."])

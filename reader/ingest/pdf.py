@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -244,11 +245,41 @@ def join_lines(previous: str, line: str) -> str:
     if previous.endswith("\u00ad"):                       # soft hyphen
         return previous[:-1] + line
     if _HYPHENATED.search(previous):
-        # "Istan-" + "bul": a word broken at the line end; "pro-" + "Russian": a real hyphen.
-        return previous[:-1] + line if line[0].islower() else previous + line
+        # "Istan-" + "bul": a word broken at the line end; "pro-" + "Russian" and
+        # "semi-" + "automatically": a real hyphen.
+        if line[0].islower() and not _real_hyphen(previous[:-1], line):
+            return previous[:-1] + line
+        return previous + line
     if is_wide(previous[-1]) or is_wide(line[0]):
         return previous + line
     return previous + " " + line
+
+
+_WORD_BEFORE = re.compile(r"[A-Za-z\u00c0-\u024f]+$")
+_WORD_AFTER = re.compile(r"^[A-Za-z\u00c0-\u024f]+")
+
+
+def _real_hyphen(before: str, after: str) -> bool:
+    """Whether "semi-" at a line end and "automatically" on the next are a hyphenated word:
+    joined they are not an English word, but each part is (or the hyphenated whole is). A
+    word broken only to fit the line ("negotia-tions", "Istan-bul", "Zapo-rizhzhia") joins."""
+    first, second = _WORD_BEFORE.search(before), _WORD_AFTER.search(after)
+    if first is None or second is None:
+        return False
+    first_word, second_word = first.group().lower(), second.group().lower()
+    words = _english_words()
+    if first_word + second_word in words:
+        return False
+    return f"{first_word}-{second_word}" in words or (first_word in words and second_word in words)
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> Any:
+    """English words with their frequencies (pyspellchecker's list, 160,000 words, built
+    from OpenSubtitles and SCOWL); loaded once, the first time a line ends in a hyphen."""
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language="en", distance=1).word_frequency
 
 
 def _join_pages(pages: list[list[str]]) -> str:
