@@ -130,3 +130,10 @@ def test_only_numbers_that_run_with_the_pages_are_dropped_as_page_numbers() -> N
     assert not {"2", "3", "4"} & set(lines)          # the page numbers 2, 3 and 4 go
     assert_in_order(doc.text, ["by each side, semi-automatically compiled", "after every exchange.\n400", "13\nThe exchanges were agreed", "Monitors from",
                                "next round of talks."])
+
+
+def test_page_mixing_writing_modes_keeps_words_whole_and_in_order() -> None:
+    """Like pdfminer's simple3.pdf: horizontal words and vertical (-V font) columns on one page."""
+    doc = load_file(FIXTURES / "mixed_writing.pdf")
+    assert doc.text.split("\n") == ["Ceasefire", "Istanbul", "ロシアとウクライナの代表団が協議した", "捕虜の交換で合意した",
+                                    "停戦交渉"]

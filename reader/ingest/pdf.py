@@ -107,13 +107,13 @@ def _describe(error: Exception) -> str:
 
 
 def _page_paragraphs(document: Any) -> Iterator[_Page]:
-    from pdfminer.converter import PDFPageAggregator
     from pdfminer.layout import LAParams
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
 
     resources = PDFResourceManager(caching=True)
-    device = PDFPageAggregator(resources, laparams=LAParams(detect_vertical=True, all_texts=True, line_margin=_LINE_MARGIN))
+    device = _aggregator_class()(resources, laparams=LAParams(detect_vertical=True, all_texts=True,
+                                                               line_margin=_LINE_MARGIN))
     interpreter = PDFPageInterpreter(resources, device)
     number = 0
     try:
@@ -124,6 +124,72 @@ def _page_paragraphs(document: Any) -> Iterator[_Page]:
         raise
     except Exception as error:
         raise IngestError(f"Page {number or 1} of this PDF cannot be read ({_describe(error)}).") from error
+
+
+@lru_cache(maxsize=1)
+def _aggregator_class() -> type:
+    """pdfminer's page aggregator, aware of the writing mode of each glyph (a -V font writes
+    vertically):
+
+    - a line never mixes vertical and horizontal glyphs. pdfminer groups characters into
+      lines in the order they are drawn, and with vertical detection on, the first letter of
+      a horizontal word drawn right under a vertical column would join it ("W" + "orld");
+    - on a page with both, each kind is put in reading order on its own (vertical columns
+      right to left, horizontal text top to bottom), and the kind drawn first comes first.
+      pdfminer would order the mixed boxes all as columns, right to left, so a horizontal
+      heading at the top left came last."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import IndexAssigner, LTPage, LTTextBox, LTTextBoxVertical
+
+    class WritingModePage(LTPage):
+        def group_objects(self, laparams: Any, objs: Any) -> Iterator[Any]:
+            run: list[Any] = []
+            for obj in objs:
+                if run and getattr(obj, "vertical_mode", False) != getattr(run[-1], "vertical_mode", False):
+                    yield from super().group_objects(laparams, run)
+                    run = []
+                run.append(obj)
+            if run:
+                yield from super().group_objects(laparams, run)
+
+        def analyze(self, laparams: Any) -> None:
+            super().analyze(laparams)
+            boxes = [obj for obj in self._objs if isinstance(obj, LTTextBox)]
+            vertical = [box for box in boxes if isinstance(box, LTTextBoxVertical)]
+            horizontal = [box for box in boxes if not isinstance(box, LTTextBoxVertical)]
+            if not vertical or not horizontal or laparams.boxes_flow is None:
+                return
+            kinds = sorted((horizontal, vertical), key=lambda kind: min(map(_first_drawn, kind)))
+            ordered = [box for kind in kinds for box in self._reading_order(laparams, kind)]
+            self._objs = ordered + [obj for obj in self._objs if not isinstance(obj, LTTextBox)]
+
+        def _reading_order(self, laparams: Any, boxes: list[Any]) -> list[Any]:
+            if len(boxes) < 2:
+                return boxes
+            assigner = IndexAssigner()
+            for group in self.group_textboxes(laparams, boxes):
+                group.analyze(laparams)
+                assigner.run(group)
+            return sorted(boxes, key=lambda box: box.index)
+
+    class WritingModeAggregator(PDFPageAggregator):
+        def begin_page(self, page: Any, ctm: Any) -> None:
+            super().begin_page(page, ctm)
+            self.cur_item = WritingModePage(self.cur_item.pageid, self.cur_item.bbox)
+            self.drawn = 0
+
+        def render_char(self, matrix: Any, font: Any, *args: Any) -> float:
+            advance = super().render_char(matrix, font, *args)
+            char = self.cur_item._objs[-1]
+            char.vertical_mode, char.draw_order, self.drawn = font.is_vertical(), self.drawn, self.drawn + 1
+            return advance
+
+    return WritingModeAggregator
+
+
+def _first_drawn(box: Any) -> int:
+    return min((getattr(char, "draw_order", 0) for line in box for char in line if hasattr(char, "draw_order")),
+               default=0)
 
 
 @dataclass
