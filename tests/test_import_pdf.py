@@ -137,3 +137,14 @@ def test_page_mixing_writing_modes_keeps_words_whole_and_in_order() -> None:
     doc = load_file(FIXTURES / "mixed_writing.pdf")
     assert doc.text.split("\n") == ["Ceasefire", "Istanbul", "ロシアとウクライナの代表団が協議した", "捕虜の交換で合意した",
                                     "停戦交渉"]
+
+
+def test_search_finds_a_word_set_with_glyph_gaps(tmp_path) -> None:
+    from reader.queries.search import search
+    from reader.store.db import open_index
+    from reader.store.indexer import Indexer
+
+    (tmp_path / "gazette.pdf").write_bytes((FIXTURES / "spaced_japanese.pdf").read_bytes())
+    db = open_index(tmp_path / "index.sqlite")
+    Indexer(db, entities=False).index([tmp_path])
+    assert [hit.file_name for hit in search(db, "一メートル").hits] == ["gazette.pdf"]
