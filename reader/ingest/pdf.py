@@ -14,8 +14,10 @@ them sensibly; its creation date is used when the text states no date.
 """
 from __future__ import annotations
 
+import contextvars
 import io
 import re
+import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +30,13 @@ from reader.ingest.model import Document, IngestError
 NO_TEXT_MESSAGE = ("This PDF has no text layer (scanned?): its pages are only images, and Reader "
                    "reads text, it does not recognise it in pictures (OCR).")
 PASSWORD_MESSAGE = "This PDF is encrypted with a password; Reader cannot open it. Save an unprotected copy to read it."
+
+# Work a hostile PDF could make unbounded: inflating compressed streams (a few hundred KB
+# can unpack to gigabytes) and drawing form XObjects (each drawing the previous twice
+# doubles the work per level). Real documents stay far below these.
+MAX_INFLATED_STREAM_BYTES = 64 * 1024 * 1024
+MAX_INFLATED_DOCUMENT_BYTES = 256 * 1024 * 1024
+MAX_FORM_DRAWINGS = 20_000
 
 _CID = re.compile(r"\(cid:\d+\)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
@@ -52,29 +61,189 @@ def load_pdf(path: Path, data: bytes) -> Document:
         raise IngestError("The file is empty.")
     if b"%PDF-" not in data[:1024]:
         raise IngestError("This is not a PDF file (it does not start like one), though its name ends in .pdf.")
-    document = _open(data)
-    info = _document_info(document)
-    pages = drop_page_numbers(list(_page_paragraphs(document)))
-    text = _join_pages(pages)
+    _install_guards()
+    try:
+        text, info = _read_text(data, rescan=False)
+    except _Unreadable as error:
+        text, info, first_error = "", {}, error
+    else:
+        first_error = None
     if not text.strip():
+        # A damaged cross-reference table can hide every object (and so all the text):
+        # read the objects where they really are in the file before giving up.
+        try:
+            text, info = _read_text(data, rescan=True)
+        except _Unreadable:
+            pass
+    if not text.strip():
+        if first_error is not None:
+            raise first_error
         raise IngestError(NO_TEXT_MESSAGE)
     return build_document(path, text, "pdf", title=info.get("title"), author=info.get("author"),
                           fallback_date=info.get("date"))
 
 
-def _open(data: bytes) -> Any:
-    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+class _Unreadable(IngestError):
+    """The PDF is damaged: worth a second reading that scans the file for its objects."""
+
+
+class _OverBudget(IngestError):
+    """The PDF asks for more work than any real document needs: refused, never retried."""
+
+
+@dataclass
+class _Budget:
+    inflated: int = 0
+    forms: int = 0
+    shown: int = 0                     # text-showing operators met (with or without a usable font)
+    exceeded: str | None = None        # the refusal, kept even if pdfminer swallows the exception
+
+    def spend(self, what: str, amount: int, limit: int, message: str) -> None:
+        setattr(self, what, getattr(self, what) + amount)
+        if getattr(self, what) > limit:
+            self.exceeded = self.exceeded or message
+            raise _OverBudget(self.exceeded)
+
+
+_BUDGET: contextvars.ContextVar[_Budget] = contextvars.ContextVar("pdf_budget")
+_BOMB_MESSAGE = ("This PDF unpacks to more than {mb} MB of drawing instructions from a small file; "
+                 "it may be damaged or built to exhaust memory (a compression bomb?).")
+_FAN_OUT_MESSAGE = (f"This PDF draws the same shapes more than {MAX_FORM_DRAWINGS:,} times over (nested forms); "
+                    "it takes too long to read: it may be damaged or built to be slow.")
+
+
+FONTLESS_MESSAGE = ("This PDF's text cannot be read: its pages show text, but the fonts or resources "
+                    "that text needs are missing or damaged.")
+
+
+def _read_text(data: bytes, rescan: bool) -> tuple[str, dict[str, str]]:
+    budget = _Budget()
+    token = _BUDGET.set(budget)
+    try:
+        document = _open(data, rescan)
+        info = _document_info(document)
+        text = _join_pages(drop_page_numbers(list(_page_paragraphs(document))))
+    except _OverBudget:
+        raise IngestError(budget.exceeded) from None
+    finally:
+        _BUDGET.reset(token)
+    if budget.exceeded:           # raised inside pdfminer code that caught it
+        raise IngestError(budget.exceeded)
+    if not text.strip() and budget.shown:
+        raise _Unreadable(FONTLESS_MESSAGE)
+    return text, info
+
+
+def _open(data: bytes, rescan: bool = False) -> Any:
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFParser
 
     _read_embedded_encodings()
     try:
-        return PDFDocument(PDFParser(io.BytesIO(data)))
+        return (_RescannedDocument if rescan else _GuardedDocument)(PDFParser(io.BytesIO(data)))
+    except IngestError:
+        raise
+    except RecursionError:
+        raise _Unreadable("This PDF is damaged: its objects refer to each other in an endless circle.") from None
     except PDFPasswordIncorrect:
         raise IngestError(PASSWORD_MESSAGE) from None
     except PDFEncryptionError as error:
         raise IngestError(f"This PDF is encrypted in a way Reader cannot read ({error}).") from error
     except Exception as error:      # pdfminer raises many kinds on broken files (PSEOF, KeyError...)
-        raise IngestError(f"This PDF is damaged or incomplete and cannot be read ({_describe(error)}).") from error
+        raise _Unreadable(f"This PDF is damaged or incomplete and cannot be read ({_describe(error)}).") from error
+
+
+def _install_guards() -> None:
+    """Bound what pdfminer does with hostile input (once per process): object references
+    that lead in a circle resolve to nothing (pdfminer would follow them forever), streams
+    inflate only up to the limits above, and form XObjects are counted as they are drawn."""
+    from pdfminer import pdftypes
+    from pdfminer.pdfdocument import PDFDocument, PDFNoValidXRef
+    from pdfminer.pdfinterp import LITERAL_FORM, PDFPageInterpreter
+    from pdfminer.psparser import literal_name
+
+    global _GuardedDocument, _RescannedDocument, _BoundedInterpreter
+    if _GuardedDocument is not None:
+        return
+
+    class GuardedDocument(PDFDocument):
+        def getobj(self, objid: int) -> object:
+            seen = {objid}
+            obj = super().getobj(objid)
+            while isinstance(obj, pdftypes.PDFObjRef):      # `6 0 obj 7 0 R`: a reference to a reference
+                if obj.objid in seen:
+                    return None                              # a circle: PDF null
+                seen.add(obj.objid)
+                obj = super().getobj(obj.objid)
+            return obj
+
+    class RescannedDocument(GuardedDocument):
+        def find_xref(self, parser: Any) -> int:
+            raise PDFNoValidXRef("reading the objects where they are, not where the table says")
+
+    class BoundedInterpreter(PDFPageInterpreter):
+        def do_Do(self, xobjid_arg: Any) -> None:
+            xobj = pdftypes.resolve1(self.xobjmap.get(literal_name(xobjid_arg)))
+            if isinstance(xobj, pdftypes.PDFStream) and xobj.get("Subtype") is LITERAL_FORM:
+                _BUDGET.get().spend("forms", 1, MAX_FORM_DRAWINGS, _FAN_OUT_MESSAGE)
+            super().do_Do(xobjid_arg)
+
+        def do_TJ(self, seq: Any) -> None:      # Tj, ' and " end up here too
+            _BUDGET.get().shown += 1
+            super().do_TJ(seq)
+
+    pdftypes.zlib = _BoundedZlib()
+    pdftypes.decompress_corrupted = _inflate_damaged
+    _GuardedDocument, _RescannedDocument, _BoundedInterpreter = GuardedDocument, RescannedDocument, BoundedInterpreter
+
+
+_GuardedDocument: Any = None
+_RescannedDocument: Any = None
+_BoundedInterpreter: Any = None
+
+
+class _BoundedZlib:
+    """What pdfminer.pdftypes uses of zlib, with decompress() stopping at the budget."""
+
+    error = zlib.error
+    decompressobj = staticmethod(zlib.decompressobj)
+
+    @staticmethod
+    def decompress(data: bytes) -> bytes:
+        inflater = zlib.decompressobj()
+        out = _inflate_some(inflater, data)
+        if not inflater.eof:
+            raise zlib.error("incomplete or truncated stream")     # pdfminer then reads what it can
+        return out
+
+
+def _inflate_some(inflater: Any, data: bytes) -> bytes:
+    budget = _BUDGET.get(None) or _Budget()
+    room = min(MAX_INFLATED_STREAM_BYTES, MAX_INFLATED_DOCUMENT_BYTES - budget.inflated)
+    out = inflater.decompress(data, room + 1)
+    limit = MAX_INFLATED_STREAM_BYTES if room == MAX_INFLATED_STREAM_BYTES else MAX_INFLATED_DOCUMENT_BYTES
+    budget.spend("inflated", len(out), budget.inflated + room, _BOMB_MESSAGE.format(mb=limit // 1024 // 1024))
+    return out
+
+
+def _inflate_damaged(data: bytes) -> bytes:
+    """What inflates of a damaged stream (pdfminer's own version goes byte by byte, copying
+    everything so far at each one: quadratic)."""
+    inflater = zlib.decompressobj()
+    pieces: list[bytes] = []
+    for start in range(0, len(data), 65536):
+        chunk = data[start:start + 65536]
+        try:
+            pieces.append(_inflate_some(inflater, chunk))
+        except zlib.error:
+            for byte in range(len(chunk)):     # up to the damage, within this chunk
+                try:
+                    pieces.append(_inflate_some(inflater, chunk[byte:byte + 1]))
+                except zlib.error:
+                    return b"".join(pieces)
+        if inflater.eof:
+            break
+    return b"".join(pieces)
 
 
 def _read_embedded_encodings() -> None:
@@ -108,13 +277,13 @@ def _describe(error: Exception) -> str:
 
 def _page_paragraphs(document: Any) -> Iterator[_Page]:
     from pdfminer.layout import LAParams
-    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfinterp import PDFResourceManager
     from pdfminer.pdfpage import PDFPage
 
     resources = PDFResourceManager(caching=True)
     device = _aggregator_class()(resources, laparams=LAParams(detect_vertical=True, all_texts=True,
                                                                line_margin=_LINE_MARGIN))
-    interpreter = PDFPageInterpreter(resources, device)
+    interpreter = _BoundedInterpreter(resources, device)
     number = 0
     try:
         for number, page in enumerate(PDFPage.create_pages(document), start=1):
@@ -123,7 +292,7 @@ def _page_paragraphs(document: Any) -> Iterator[_Page]:
     except IngestError:
         raise
     except Exception as error:
-        raise IngestError(f"Page {number or 1} of this PDF cannot be read ({_describe(error)}).") from error
+        raise _Unreadable(f"Page {number or 1} of this PDF cannot be read ({_describe(error)}).") from error
 
 
 @lru_cache(maxsize=1)
