@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 MIN_LETTERS = 120           # below this langid's answers are not reliable
 _MIN_CONFIDENCE = 0.9       # of langid's normalised probability
-_SAMPLE_CHARS = 20_000      # the language of a long article is clear long before its end
+_SAMPLE_CHARS = 5_000       # the language of an article is clear long before its end
 
 
 def tag_latin_language(text: str, passages: list[Passage], letters: list["LanguageLetters"]) -> None:
