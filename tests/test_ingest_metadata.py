@@ -191,3 +191,8 @@ def test_a_flattened_box_of_related_headlines_is_boilerplate() -> None:
                    "一時運転見合わせ台風12号で被災のJR紀勢本線、約3ヵ月ぶりに全線で運行再開\n"
                    "両報道によると、安定的な財源確保や、収支採算性など5つの着工条件を満たす目途が立ったためである。\n")
     assert [doc.text[p.start:p.end][:6] for p in doc.passages if p.boilerplate] == ["鉄道2011"]
+
+
+def test_a_sentence_citing_related_articles_is_not_a_box() -> None:
+    doc = document("秋田新幹線が立ち往生\n\n(関連記事3・4)JR秋田新幹線は、4日夜に田沢湖駅近くで列車が雪を抱き込んで動けなくなった。\n")
+    assert not any(p.boilerplate for p in doc.passages)

@@ -169,7 +169,7 @@ _LINK_LIST_ITEM_CHARS = 120
 # "2016年8月16日(火):台風13号の影響で…": an item of a dated "related news" list.
 _DATED_LINK = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日\s*[(（][月火水木金土日][)）]\s*[:：]")
 # "鉄道2011年鉄道関連ニュース整備新幹線の…": a box of headlines under its label, flattened into one line.
-_LINK_BOX = re.compile(r"^[^。、，,\s]{0,20}(?:関連ニュース|関連記事)(?![をがはにでとのも、])")
+_LINK_BOX = re.compile(r"^[^。、，,\s(（「『]{0,20}(?:関連ニュース|関連記事)(?![をがはにでとのも、])")
 
 
 def _mark_link_lists(passages: list[Passage], contents: list[str]) -> None:
