@@ -140,6 +140,14 @@ def test_sources_related_news_and_external_links_are_link_lists() -> None:
     assert passage_texts(doc, boilerplate=False) == [article]
 
 
+def test_a_related_articles_box_above_the_article_ends_at_its_first_sentence() -> None:
+    text = ("関連記事\n米露首脳が電話会談\n停戦案の骨子が判明\n"
+            "ロシアとウクライナの代表団が協議した。\n"
+            "出典\n朝日新聞社、2025年3月14日。\n『停戦交渉が再開』。\n")
+    doc = document(text)
+    assert passage_texts(doc, boilerplate=False) == ["ロシアとウクライナの代表団が協議した。"]
+
+
 def test_corpora_have_little_boilerplate() -> None:
     if not WIKINEWS.is_dir() or not AOZORA.is_dir():
         pytest.skip("shared bench corpus not available")

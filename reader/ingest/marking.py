@@ -181,13 +181,22 @@ def _mark_link_lists(passages: list[Passage], contents: list[str]) -> None:
         if _LINK_LIST_HEADING.fullmatch(bare):
             passage.boilerplate, in_list = True, True
             continue
-        if in_list and len(content) <= _LINK_LIST_ITEM_CHARS:
+        if in_list and len(content) <= _LINK_LIST_ITEM_CHARS and not _is_japanese_prose(content):
             passage.boilerplate = True
             continue
         in_list = False
         dated_links = _DATED_LINK.findall(content)
         if len(dated_links) >= 2 or (dated_links and _DATED_LINK.match(content)) or _LINK_BOX.match(content):
             passage.boilerplate = True
+
+
+_CITATION_MARKS = re.compile(r"[『』「」《》]|https?://|\d{4}年|\d{4}[-/.]\d")
+
+
+def _is_japanese_prose(line: str) -> bool:
+    """A sentence of the article ("代表団が協議した。"), which ends a link list: not a cited
+    title (『…』), a publisher with its date ("朝日新聞社、2011年12月3日。") or a URL."""
+    return line.endswith("。") and _CITATION_MARKS.search(line) is None
 
 
 def _weighted_letters(letters: LanguageLetters) -> int:
