@@ -243,7 +243,10 @@ def _index_as_unprivileged(library: Path, db_path: Path) -> dict:
         return run()
     if not hasattr(os, "fork"):
         pytest.skip("running as root without fork: chmod cannot make a file unreadable")
-    import charset_normalizer  # noqa: F401  (the child cannot import from root's Python install)
+    # The child cannot import from root's Python install (nor start worker processes, so it
+    # analyses in place): load what analysing a text file needs first.
+    import charset_normalizer  # noqa: F401
+    indexer_module.prepare(library / "readable.txt", (library / "readable.txt").read_bytes())
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:                                   # the child: drop privileges, index, report, exit
