@@ -12,6 +12,7 @@ parent process is gone. Idle workers are kept for the next import in the same pr
 """
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
 import signal
@@ -107,9 +108,11 @@ def _watch_parent(parent_pid: int) -> None:
             os._exit(1)
 
 
-def _serve(conn: Connection, parent_pid: int) -> None:
-    """A worker's loop: (function, args) in, ("ok", value) / ("memory", "") / ("error", text) out."""
+def _serve(conn: Connection, parent_pid: int, module: str) -> None:
+    """A worker's loop: (function, args) in, ("ok", value) / ("memory", "") / ("error", text) out.
+    `module` (the functions') is imported first, so its memory is not counted against a document."""
     die_with_parent(parent_pid)
+    importlib.import_module(module)
     conn.send(("ready", None))
     while True:
         try:
@@ -126,10 +129,11 @@ def _serve(conn: Connection, parent_pid: int) -> None:
 # --- In the parent -----------------------------------------------------------------------
 
 class _Worker:
-    def __init__(self) -> None:
+    def __init__(self, module: str) -> None:
         context = multiprocessing.get_context("spawn")   # safe from any thread (the window's too)
         self.conn, child_end = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child_end, os.getpid()), name="reader-analyse",
+        self.module = module
+        self.process = context.Process(target=_serve, args=(child_end, os.getpid(), module), name="reader-analyse",
                                        daemon=True)
         try:
             self.process.start()
@@ -189,18 +193,20 @@ _idle_lock = threading.Lock()
 _idle_owner = os.getpid()
 
 
-def _take_worker() -> _Worker:
+def _take_worker(module: str) -> _Worker:
     global _idle_owner
     with _idle_lock:
         if _idle_owner != os.getpid():    # a forked copy of the parent: those workers are not its own
             _idle.clear()
             _idle_owner = os.getpid()
-        while _idle:
-            worker = _idle.pop()
-            if worker.alive():      # (a worker dies with the thread that started it, on Linux)
+        for worker in list(_idle):
+            if not worker.alive():  # (a worker dies with the thread that started it, on Linux)
+                _idle.remove(worker)
+                worker.kill()
+            elif worker.module == module:
+                _idle.remove(worker)
                 return worker
-            worker.kill()
-    return _Worker()
+    return _Worker(module)
 
 
 def _keep_or_kill(worker: _Worker, keep: int) -> None:
@@ -272,14 +278,14 @@ def analyse_all(function: Callable[..., Any], jobs: Iterable[Job], arguments: Ca
 def _start(pool: list[_Worker], job: Any, function: Callable, args: tuple) -> None:
     worker = next((w for w in pool if not w.busy), None)
     if worker is None:
-        worker = _take_worker()
+        worker = _take_worker(function.__module__)
         pool.append(worker)
     try:
         worker.submit(job, function, args)
     except (OSError, ValueError):          # the idle worker died meanwhile: a fresh one
         pool.remove(worker)
         worker.kill()
-        worker = _Worker()
+        worker = _Worker(function.__module__)
         pool.append(worker)
         worker.submit(job, function, args)
 
