@@ -85,7 +85,10 @@ def make_bad_folder(folder: Path) -> dict[str, str]:
     os.symlink("/nonexistent/file.txt", loops / "broken.txt")
     for name in ("itself.txt", "a.txt", "b.txt", "broken.txt"):
         expected[f"loops/{name}"] = "broken or loops"
-    os.mkfifo(folder / "pipe.txt")                      # not a file: skipped, never opened (it would block)
+    os.mkfifo(folder / "pipe.txt")                      # not a file: never opened (it would block)
+    expected["pipe.txt"] = r"named pipe \(FIFO\), not a file"
+    os.symlink("/dev/zero", folder / "zeros.txt")       # a device: never read (it never ends)
+    expected["zeros.txt"] = "This is a device, not a file"
     (folder / "notes.docx").write_bytes(b"PK\x03\x04")  # not a format Reader reads: not collected
     return expected
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 import sqlite_utils
 
 from reader.ingest import IngestError, load_file, supported_suffixes
-from reader.ingest.loaders import MAX_FILE_BYTES, too_large_message
+from reader.ingest.loaders import read_regular_file, special_file_message
 from reader.ingest.model import Document
 from reader.progress import CancelToken, Progress, ProgressCallback, no_progress
 from reader.store import entities as entity_store
@@ -90,6 +90,15 @@ def collect_files(paths: Iterable[Path], errors: list[FileError]) -> list[Path]:
         errors.append(FileError(_printable_path(Path(error.filename or "")),
                                 f"Cannot open the folder: {error.strerror or error}."))
 
+    def refuse(path: Path, link_leads: str) -> None:
+        """Report an entry that is neither a regular file nor a folder, with what it is."""
+        try:
+            message = special_file_message(path.stat().st_mode)     # (following links)
+        except (OSError, RuntimeError):
+            message = f"The link is broken or loops; {link_leads}." if path.is_symlink() else "No such file or folder."
+        if message:
+            errors.append(FileError(_printable_path(path), message))
+
     for root in paths:
         if root.is_file():
             add(root)
@@ -104,13 +113,10 @@ def collect_files(paths: Iterable[Path], errors: list[FileError]) -> list[Path]:
                         continue
                     if candidate.is_file():
                         add(candidate)
-                    elif candidate.is_symlink():
-                        errors.append(FileError(_printable_path(candidate), "The link is broken or loops; "
-                                                "it leads to no file."))
-        elif root.is_symlink():
-            errors.append(FileError(_printable_path(root), "The link is broken or loops; it leads to no file or folder."))
+                    else:
+                        refuse(candidate, "it leads to no file")
         else:
-            errors.append(FileError(_printable_path(root), "No such file or folder."))
+            refuse(root, "it leads to no file or folder")
     return sorted(found)
 
 
@@ -470,12 +476,12 @@ class Indexer:
             if known and known[2] == stat.st_size and known[3] == stat.st_mtime:
                 report.unchanged += 1
                 return None
-            if stat.st_size > MAX_FILE_BYTES:
-                report.errors.append(FileError(str(path), too_large_message(stat.st_size)))
-                return None
-            data = path.read_bytes()
+            data, stat = read_regular_file(path)
         except OSError as error:
             report.errors.append(FileError(str(path), f"Cannot read the file: {error.strerror or error}."))
+            return None
+        except IngestError as error:
+            report.errors.append(FileError(str(path), str(error)))
             return None
         file_sha = _file_sha(data)
         if not known and self.passed_over.get(str(path)) == file_sha:
