@@ -104,11 +104,12 @@ def pdf_pages_tree_loop() -> bytes:
     return pdf(objects)
 
 
-def pdf_xobject_fan_out(levels: int = 22) -> bytes:
-    """Form XObjects that each draw the previous one twice: 2**levels drawings of one line."""
+def pdf_xobject_fan_out(levels: int = 22, leaf: str = "x", pages: int = 1) -> bytes:
+    """Form XObjects that each draw the previous one twice: 2**levels drawings of `leaf`, on
+    each of `pages` pages."""
     objects = _text_pdf_objects()
     first = 20
-    objects[first] = _stream(_text_content("x"), b" /Type /XObject /Subtype /Form /BBox [0 0 612 792]"
+    objects[first] = _stream(_text_content(leaf), b" /Type /XObject /Subtype /Form /BBox [0 0 612 792]"
                                                  b" /Resources << /Font << /F1 5 0 R >> >>")
     for level in range(1, levels + 1):
         number = first + level
@@ -117,6 +118,11 @@ def pdf_xobject_fan_out(levels: int = 22) -> bytes:
     objects[3] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >>"
                   b" /XObject << /Top %d 0 R >> >> /Contents 4 0 R >>" % (first + levels))
     objects[4] = _stream(_text_content() + b" /Top Do")
+    if pages > 1:
+        kids = [3] + list(range(first + levels + 1, first + levels + pages))
+        for number in kids[1:]:
+            objects[number] = objects[3]
+        objects[2] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), pages)
     return pdf(objects)
 
 

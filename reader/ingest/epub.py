@@ -7,8 +7,8 @@ become ``Document.ruby`` over their base text, and ``<rp>`` parentheses are drop
 Title, author, date and publisher come from the OPF's Dublin Core metadata.
 
 The archive is read in memory and checked before anything is decompressed: a damaged or
-truncated ZIP, a ZIP bomb (more than 200 MB unpacked, or a member packed more than 100 to
-1), or a book whose chapters are encrypted (DRM) is refused with a message. Parsing uses
+truncated ZIP, a ZIP bomb (more than 200 MB unpacked, or the archive or a member packed
+more than 100 to 1), or a book whose chapters are encrypted (DRM) is refused with a message. Parsing uses
 no DTDs, external entities or network.
 """
 from __future__ import annotations
@@ -84,6 +84,11 @@ def open_archive(data: bytes) -> zipfile.ZipFile:
     if unpacked > MAX_UNPACKED_BYTES:
         raise IngestError(f"This EPUB would unpack to {unpacked / 1024 / 1024:,.0f} MB; Reader refuses "
                           f"archives over {MAX_UNPACKED_BYTES // 1024 // 1024} MB (a ZIP bomb?).")
+    packed = sum(member.compress_size for member in members)
+    if unpacked >= _RATIO_CHECK_FROM_BYTES and unpacked > MAX_COMPRESSION_RATIO * max(packed, 1):
+        # (many members, each too small for the check below, can add up to a bomb)
+        raise IngestError(f"This EPUB would unpack {unpacked // max(packed, 1):,} to 1 as a whole; Reader refuses "
+                          f"archives packed more than {MAX_COMPRESSION_RATIO} to 1 (a ZIP bomb?).")
     for member in members:
         if member.file_size >= _RATIO_CHECK_FROM_BYTES and \
                 member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1):

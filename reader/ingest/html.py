@@ -39,7 +39,8 @@ def load_html(path: Path, data: bytes) -> Document:
     meta = page_metadata(root)
     readings = mark_ruby_in_tree(root)
     collapse_source_breaks(root)
-    body = main_text(root)
+    _mark_repeats(root)
+    body = main_text(root).replace(_REPEAT_MARK, "")
     body, ruby = unmark_ruby(body, readings)
     if not body.strip():
         raise IngestError("This page has no article text: only navigation, scripts or forms.")
@@ -59,6 +60,29 @@ def _with_headline(title: str | None, body: str) -> tuple[str, int]:
 
 
 # --- Main content ----------------------------------------------------------------------
+
+# The extractor drops a paragraph that repeats the one before it word for word (taking it for
+# a page-building mistake); a page that says the same thing twice keeps both. Each repeat is
+# marked, alternately once and twice, with a printable symbol no news page uses (the way ruby
+# is, see reader.ingest.markup), so no two neighbours are equal; the marks are taken out again.
+_REPEAT_MARK = "\U0001d001"
+_PARAGRAPH_TAGS = ("p", "li", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "td", "th")
+
+
+def _mark_repeats(root: "etree._Element") -> None:
+    previous, repeats = None, 0
+    for element in root.iter(*_PARAGRAPH_TAGS):
+        text = "".join(element.itertext()).strip()
+        repeats = repeats + 1 if text and text == previous else 0
+        previous = text
+        if repeats:
+            element.text = _REPEAT_MARK * (1 + repeats % 2) + (element.text or "")
+
+
+# A page with more text than this is a document dump, not an article with a site around it:
+# it is read whole, outside navigation and forms, without the extractor (made for articles,
+# it takes minutes and gigabytes on a page of tens of megabytes).
+EXTRACTOR_MAX_CHARS = 2_000_000
 
 # Parts of a page that are never the article, for the fallback extraction. A <form> is
 # chrome (a search box, a newsletter sign-up) unless it holds most of the page: ASP.NET
@@ -87,6 +111,8 @@ def main_text(root: "etree._Element") -> str:
     outside_chrome = _text_outside_chrome(body) if body is not None else ""
     if not outside_chrome.strip():
         return ""           # navigation, forms and scripts only: no article to read
+    if len(outside_chrome) > EXTRACTOR_MAX_CHARS:
+        return _tidy(outside_chrome)
     plain_page = _has_no_chrome(body)
     try:
         extracted = trafilatura.bare_extraction(

@@ -36,7 +36,8 @@ PASSWORD_MESSAGE = "This PDF is encrypted with a password; Reader cannot open it
 # doubles the work per level). Real documents stay far below these.
 MAX_INFLATED_STREAM_BYTES = 64 * 1024 * 1024
 MAX_INFLATED_DOCUMENT_BYTES = 256 * 1024 * 1024
-MAX_FORM_DRAWINGS = 20_000
+MAX_FORM_DRAWINGS = 5_000           # per page
+MAX_PAGE_TEXT_BYTES = 100_000       # text drawn on one page (a dense page holds ~10 KB)
 
 _CID = re.compile(r"\(cid:\d+\)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
@@ -94,7 +95,8 @@ class _OverBudget(IngestError):
 @dataclass
 class _Budget:
     inflated: int = 0
-    forms: int = 0
+    forms: int = 0                     # on this page
+    page_text: int = 0                 # bytes of text drawn on this page
     shown: int = 0                     # text-showing operators met (with or without a usable font)
     exceeded: str | None = None        # the refusal, kept even if pdfminer swallows the exception
 
@@ -108,8 +110,10 @@ class _Budget:
 _BUDGET: contextvars.ContextVar[_Budget] = contextvars.ContextVar("pdf_budget")
 _BOMB_MESSAGE = ("This PDF unpacks to more than {mb} MB of drawing instructions from a small file; "
                  "it may be damaged or built to exhaust memory (a compression bomb?).")
-_FAN_OUT_MESSAGE = (f"This PDF draws the same shapes more than {MAX_FORM_DRAWINGS:,} times over (nested forms); "
-                    "it takes too long to read: it may be damaged or built to be slow.")
+_FAN_OUT_MESSAGE = (f"This PDF draws the same shapes more than {MAX_FORM_DRAWINGS:,} times over on a page (nested "
+                    "forms); it takes too long to read: it may be damaged or built to be slow.")
+_PAGE_TEXT_MESSAGE = (f"This PDF draws more than {MAX_PAGE_TEXT_BYTES // 1000:,} KB of text on one page; it takes too "
+                      "long to read: it may be damaged or built to be slow.")
 
 
 FONTLESS_MESSAGE = ("This PDF's text cannot be read: its pages show text, but the fonts or resources "
@@ -189,8 +193,16 @@ def _install_guards() -> None:
             super().do_Do(xobjid_arg)
 
         def do_TJ(self, seq: Any) -> None:      # Tj, ' and " end up here too
-            _BUDGET.get().shown += 1
+            budget = _BUDGET.get()
+            budget.shown += 1
+            drawn = sum(len(item) for item in seq if isinstance(item, bytes)) if isinstance(seq, list) else 0
+            budget.spend("page_text", drawn, MAX_PAGE_TEXT_BYTES, _PAGE_TEXT_MESSAGE)
             super().do_TJ(seq)
+
+        def process_page(self, page: Any) -> None:
+            budget = _BUDGET.get()
+            budget.forms = budget.page_text = 0
+            super().process_page(page)
 
     pdftypes.zlib = _BoundedZlib()
     pdftypes.decompress_corrupted = _inflate_damaged
