@@ -17,9 +17,8 @@ def test_reference_loops_outside_the_text_do_not_hang_and_the_text_is_read(build
     assert load_file("/tmp/loop.pdf", build()).text == hostile.PAGE_TEXT
 
 
-def test_a_media_box_loop_is_refused_as_damaged() -> None:
-    with pytest.raises(IngestError, match="cannot be read"):
-        load_file("/tmp/loop.pdf", hostile.pdf_media_box_loop())
+def test_a_page_whose_media_box_loops_is_read_as_a_letter_page() -> None:
+    assert load_file("/tmp/loop.pdf", hostile.pdf_media_box_loop()).text == hostile.PAGE_TEXT
 
 
 def test_resources_pointing_to_themselves_are_refused_with_the_reason() -> None:

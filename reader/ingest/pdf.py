@@ -164,6 +164,7 @@ def _install_guards() -> None:
     from pdfminer import pdftypes
     from pdfminer.pdfdocument import PDFDocument, PDFNoValidXRef
     from pdfminer.pdfinterp import LITERAL_FORM, PDFPageInterpreter
+    from pdfminer.pdfpage import PDFPage
     from pdfminer.psparser import literal_name
 
     global _GuardedDocument, _RescannedDocument, _BoundedInterpreter
@@ -204,6 +205,17 @@ def _install_guards() -> None:
             budget.forms = budget.page_text = 0
             super().process_page(page)
 
+    # A page box that resolves to nothing (a reference loop) is a missing one: pdfminer's own
+    # defaults (US Letter; the media box) apply, as they do to a box that is not a rectangle.
+    parse_mediabox, parse_cropbox = PDFPage._parse_mediabox, PDFPage._parse_cropbox
+
+    def guarded_mediabox(self: Any, value: Any) -> Any:
+        return parse_mediabox(self, value if pdftypes.resolve1(value) is not None else None)
+
+    def guarded_cropbox(self: Any, value: Any, mediabox: Any) -> Any:
+        return parse_cropbox(self, value if pdftypes.resolve1(value) is not None else None, mediabox)
+
+    PDFPage._parse_mediabox, PDFPage._parse_cropbox = guarded_mediabox, guarded_cropbox
     pdftypes.zlib = _BoundedZlib()
     pdftypes.decompress_corrupted = _inflate_damaged
     _GuardedDocument, _RescannedDocument, _BoundedInterpreter = GuardedDocument, RescannedDocument, BoundedInterpreter
