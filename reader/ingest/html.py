@@ -164,7 +164,8 @@ def _all_text(element: "etree._Element") -> str:
 
 
 def _letters(text: str) -> int:
-    return sum(1 for char in text if not char.isspace())
+    """Characters other than white space."""
+    return len("".join(text.split()))
 
 
 def _copy(element: "etree._Element") -> "etree._Element":
