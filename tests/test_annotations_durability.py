@@ -11,6 +11,8 @@ import sys
 import time
 from conftest import REPO
 
+from reader.store import userdata
+
 # Writes annotations (and edits earlier ones) for ever, printing each one only after its
 # transaction returned: "add <uuid>" or "edit <uuid> <version>".
 WRITER = r"""
@@ -129,7 +131,7 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path):
     conn = sqlite3.connect(str(path))
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == userdata.VERSION
         names = {u for (u,) in conn.execute("SELECT uuid FROM annotations")}
         tags = json.loads(conn.execute("SELECT tags FROM annotations WHERE uuid LIKE '00000000%'").fetchone()[0])
     finally:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from reader.annotations.files import ExportError, prepare_folder, safe_filename, write_all_atomic, write_atomic
-from reader.annotations.model import Annotation, AnnotationError, format_time, now_iso, parse_time
+from reader.annotations.model import Annotation, AnnotationError, format_time, now_iso, parse_time, tag_form
 from reader.annotations.service import find_document, sort_in_text_order
 
 if TYPE_CHECKING:
@@ -314,11 +314,8 @@ def _all_tags(annotations: Iterable[Annotation]) -> list[str]:
 
 
 def tag_name(tag: str) -> str:
-    """A tag as Obsidian takes it: spaces → hyphens, and nothing but letters, digits, _ - /."""
-    name = re.sub(r"\s+", "-", tag.strip().lstrip("#"))
-    name = "".join(c if c.isalnum() or c in "_-/" or unicodedata.category(c) in ("Mn", "Mc") else "-"
-                   for c in name)
-    return re.sub(r"-{2,}", "-", name).strip("-/")
+    """A tag as Obsidian takes it (tags stored before they were normalised at entry too)."""
+    return tag_form(tag)
 
 
 def _link_target(name: str) -> str:

@@ -498,7 +498,10 @@ class Indexer:
         try:
             with self._writes.document():
                 # Checked inside the write transaction: another Reader may have just added it.
-                twin = self.db.execute("SELECT path FROM documents WHERE key = ?", [doc.key]).fetchone()
+                twin = self.db.execute("SELECT path, id FROM documents WHERE key = ?", [doc.key]).fetchone()
+                if twin and twin[0] == doc.path and (not known or twin[1] != known[1]):
+                    report.unchanged += 1  # that other Reader has just indexed this very file, as it is now
+                    return
                 if twin and (not known or twin[0] != doc.path):
                     if known:  # the file now holds another document's text: its old version goes
                         delete_document(self.db, known[1])

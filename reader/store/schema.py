@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlite3
 
-VERSION = 3  # 2: documents.author and .ruby; 3: search folding, document ids never reused
+VERSION = 4  # 2: documents.author and .ruby; 3: search folding, document ids never reused; 4: apostrophes (ʼ ’…) fold to '
 
 _TABLES = """
 CREATE TABLE documents (

@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Sequence
 from reader.annotations.model import Annotation, AnnotationError, AnnotationNotFound, parse_time
 from reader.store.db import enable_wal
 
-VERSION = 2
+VERSION = 3
 
 
 class UserDataError(Exception):
@@ -66,8 +66,13 @@ def _migrate_to_2(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX annotations_file ON annotations(file_name)")
 
 
+def _migrate_to_3(conn: sqlite3.Connection) -> None:
+    # What imported W3C annotations hold that Reader has no column for (JSON; '' for nothing).
+    conn.execute("ALTER TABLE annotations ADD COLUMN w3c TEXT NOT NULL DEFAULT ''")
+
+
 # Step k migrates a file at version k to version k + 1.
-_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_1, _migrate_to_2]
+_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_1, _migrate_to_2, _migrate_to_3]
 
 
 @dataclass(frozen=True)
@@ -214,7 +219,7 @@ class UserData:
                     "UPDATE annotations SET doc_key = ?, file_name = ?, status = ?, cur_start = ?, cur_end = ?, "
                     "history = ? WHERE uuid = ? AND exact = ? AND prefix = ? AND suffix = ? AND start IS ? "
                     "AND end IS ?",
-                    [a.doc_key, a.file_name, a.status, a.cur_start, a.cur_end, a.to_row()[-1], a.uuid, a.exact,
+                    [a.doc_key, a.file_name, a.status, a.cur_start, a.cur_end, a.to_row()[_HISTORY], a.uuid, a.exact,
                      a.prefix, a.suffix, a.start, a.end])
                 changed += cursor.rowcount
         return changed
@@ -241,6 +246,9 @@ class UserData:
     def check_integrity(self) -> str:
         """SQLite's own check of the file: 'ok' when sound."""
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+_HISTORY = Annotation.COLUMNS.index("history")
 
 
 class _Transaction:

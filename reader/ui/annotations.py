@@ -32,6 +32,7 @@ from reader.annotations.model import COLOURS, DEFAULT_COLOUR, Annotation, Annota
 from reader.ui import palette
 from reader.ui.compat import top_up
 from reader.ui.notes_panel import (COLOUR_LABELS, NotesPanel, colour_icon, edge_colour, fill_colour, render_note)
+from reader.ui.views import plain_message
 
 log = logging.getLogger(__name__)
 
@@ -408,7 +409,7 @@ class AnnotationsController(QObject):
         return ok
 
     def _problem(self, title: str, message: str) -> None:
-        QMessageBox.warning(self.window, title, message)
+        QMessageBox.warning(self.window, title, plain_message(message))
 
     def refresh(self, force: bool = False) -> None:
         """Read the annotations again (cheap) and update the text, the panel and the counts if they changed."""

@@ -11,6 +11,7 @@ from reader.paths import resource_path
 from reader.ui.compat import none_guard
 from reader.ui.context import AppContext
 from reader.ui.fonts import ensure_japanese_font, reading_families
+from reader.ui.views import plain_message
 
 
 def create_application(argv: list[str]) -> QApplication:
@@ -55,7 +56,7 @@ def run(argv: list[str], data_dir: str | None) -> int:
         context = AppContext.create(data_dir)
         window = MainWindow(context)
     except IndexError_ as error:
-        QMessageBox.critical(None, "Reader", str(error))
+        QMessageBox.critical(None, "Reader", plain_message(str(error)))
         return 1
     window.show()
     code = app.exec()

@@ -180,6 +180,7 @@ class LibraryActions(QObject):
         """Ask before removing: KEEP (notes kept as orphans), DELETE (notes too) or None (cancel)."""
         box = QMessageBox(QMessageBox.Icon.Question, "Remove from Library",
                           f"Remove “{title}” from the library?", parent=self.window)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the title is the document's own
         box.setObjectName("removeDocument")
         info = "The file itself is not touched; import it again to bring the document back."
         if notes:
