@@ -219,14 +219,16 @@ def _keep_or_kill(worker: _Worker, keep: int) -> None:
 
 
 def analyse_all(function: Callable[..., Any], jobs: Iterable[Job], arguments: Callable[[Job], tuple],
-                path_of: Callable[[Job], Path], *, workers: int, budget: Budget,
-                cancel: CancelToken) -> Iterator[tuple[Job, Any] | None]:
+                path_of: Callable[[Job], Path], *, workers: int, budget: Budget, cancel: CancelToken,
+                in_place_fallback: bool = True) -> Iterator[tuple[Job, Any] | None]:
     """Run `function(*arguments(job))` for each job in worker processes, at most `workers` at
     once; yields (job, result) as each finishes, in the order they finish. A job over budget,
     or whose worker crashed, yields an error message (str) as its result instead. None is
     yielded while waiting, every fraction of a second, so the caller can commit and check
     its own state. Jobs are taken from `jobs` only as workers become free. On cancel, busy
-    workers are killed and the iteration ends within a fraction of a second."""
+    workers are killed and the iteration ends within a fraction of a second. Where no worker
+    process can start, the jobs run in this process (without the budget), unless
+    `in_place_fallback` is False: then WorkersUnavailable is raised."""
     pool: list[_Worker] = []
     pending = iter(jobs)
     exhausted = here = False
@@ -245,6 +247,8 @@ def analyse_all(function: Callable[..., Any], jobs: Iterable[Job], arguments: Ca
                         _start(pool, job, function, args)
                         continue
                     except WorkersUnavailable:
+                        if not in_place_fallback:
+                            raise
                         here = True     # better analysed without a budget than not at all
                 yield job, _outcome(_call_here(function, args), job, path_of, budget)
                 if cancel.cancelled:
