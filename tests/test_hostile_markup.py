@@ -61,6 +61,11 @@ def test_a_doctype_internal_subset_leaves_nothing_in_the_text() -> None:
     assert load_file("/tmp/subset.html", page).text == "Talks resumed in Istanbul."
 
 
+def test_text_after_the_end_of_the_page_is_kept() -> None:
+    page = b"<html><body><p>The talks began.</p></body></html><p>They went on after the end tag.</p>"
+    assert load_file("/tmp/after.html", page).text == "The talks began.\nThey went on after the end tag."
+
+
 def test_a_parser_that_loses_text_is_caught_by_comparing_with_the_source() -> None:
     """However the parser loses text, the letters it kept are compared with the source's."""
     page = "<html><body><p>" + " ".join(f"word{i}" for i in range(2000)) + "</p></body></html>"

@@ -92,7 +92,8 @@ def parse_html(text: str) -> "etree._Element":
     # huge_tree: text nodes over 10 MB and nesting deeper than 255 levels are kept, not cut off.
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
                                   default_doctype=False, huge_tree=True)
-    text = without_doctype_subset(without_xml_declaration(text))
+    # (libxml2 drops what follows </html>; browsers, per HTML5, read it as part of the body)
+    text = _END_OF_PAGE.sub("", without_doctype_subset(without_xml_declaration(text)))
     if not text.strip():
         raise IngestError("The file is an empty document: it has no text.")
     try:
@@ -120,6 +121,7 @@ def parse_xhtml(data: bytes) -> "etree._Element":
     return root
 
 
+_END_OF_PAGE = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
 _DOCTYPE_SUBSET = re.compile(r"^(\s*<!DOCTYPE[^\[>]*)\[.*?\]\s*>", re.DOTALL | re.IGNORECASE)
 
 

@@ -8,7 +8,7 @@ import goes on with a fresh worker. Cancelling kills busy workers at once.
 
 Workers die with their parent, even when it is killed (SIGKILL): on Linux the kernel
 signals them (PR_SET_PDEATHSIG), and everywhere a thread in each worker exits it when its
-parent process is gone. Idle workers are kept for the next import in the same process.
+parent process is gone. Workers end with the import that started them.
 """
 from __future__ import annotations
 
@@ -34,7 +34,6 @@ SECONDS_VARIABLE = "READER_DOCUMENT_SECONDS"
 MEMORY_VARIABLE = "READER_DOCUMENT_MEMORY_MB"
 _TICK_SECONDS = 0.05            # how often budgets and cancel are checked while workers are busy
 _PARENT_CHECK_SECONDS = 0.5
-_KEEP_IDLE_BELOW_BYTES = 400 * 1024 * 1024   # a worker that grew past this is not kept for later
 _PR_SET_PDEATHSIG = 1
 _START_SECONDS = 120            # for a worker to import what it needs (a loaded machine is slow)
 
@@ -186,47 +185,30 @@ class _Worker:
         self.process.join()
         self.conn.close()
 
+    def stop(self) -> None:
+        """An idle worker is told to end (its loop returns when its pipe closes); a busy one is killed."""
+        if self.busy:
+            self.kill()
+            return
+        self.conn.close()
+        self.process.join(5)
+        self.kill()
+
 
 _NO_MORE = object()
-_idle: list[_Worker] = []
-_idle_lock = threading.Lock()
-_idle_owner = os.getpid()
-
-
-def _take_worker(module: str) -> _Worker:
-    global _idle_owner
-    with _idle_lock:
-        if _idle_owner != os.getpid():    # a forked copy of the parent: those workers are not its own
-            _idle.clear()
-            _idle_owner = os.getpid()
-        for worker in list(_idle):
-            if not worker.alive():  # (a worker dies with the thread that started it, on Linux)
-                _idle.remove(worker)
-                worker.kill()
-            elif worker.module == module:
-                _idle.remove(worker)
-                return worker
-    return _Worker(module)
-
-
-def _keep_or_kill(worker: _Worker, keep: int) -> None:
-    rss = worker.rss()
-    with _idle_lock:
-        if not worker.busy and worker.alive() and len(_idle) < keep and (rss or 0) < _KEEP_IDLE_BELOW_BYTES:
-            _idle.append(worker)
-            return
-    worker.kill()
 
 
 def analyse_all(function: Callable[..., Any], jobs: Iterable[Job], arguments: Callable[[Job], tuple],
-                path_of: Callable[[Job], Path], *, workers: int, budget: Budget,
-                cancel: CancelToken) -> Iterator[tuple[Job, Any] | None]:
+                path_of: Callable[[Job], Path], *, workers: int, budget: Budget, cancel: CancelToken,
+                in_place_fallback: bool = True) -> Iterator[tuple[Job, Any] | None]:
     """Run `function(*arguments(job))` for each job in worker processes, at most `workers` at
     once; yields (job, result) as each finishes, in the order they finish. A job over budget,
     or whose worker crashed, yields an error message (str) as its result instead. None is
     yielded while waiting, every fraction of a second, so the caller can commit and check
     its own state. Jobs are taken from `jobs` only as workers become free. On cancel, busy
-    workers are killed and the iteration ends within a fraction of a second."""
+    workers are killed and the iteration ends within a fraction of a second. Where no worker
+    process can start, the jobs run in this process (without the budget), unless
+    `in_place_fallback` is False: then WorkersUnavailable is raised."""
     pool: list[_Worker] = []
     pending = iter(jobs)
     exhausted = here = False
@@ -245,6 +227,8 @@ def analyse_all(function: Callable[..., Any], jobs: Iterable[Job], arguments: Ca
                         _start(pool, job, function, args)
                         continue
                     except WorkersUnavailable:
+                        if not in_place_fallback:
+                            raise
                         here = True     # better analysed without a budget than not at all
                 yield job, _outcome(_call_here(function, args), job, path_of, budget)
                 if cancel.cancelled:
@@ -269,20 +253,17 @@ def analyse_all(function: Callable[..., Any], jobs: Iterable[Job], arguments: Ca
                 yield None
     finally:
         for worker in pool:
-            if worker.busy:
-                worker.kill()
-            else:
-                _keep_or_kill(worker, workers)
+            worker.stop()
 
 
 def _start(pool: list[_Worker], job: Any, function: Callable, args: tuple) -> None:
     worker = next((w for w in pool if not w.busy), None)
     if worker is None:
-        worker = _take_worker(function.__module__)
+        worker = _Worker(function.__module__)
         pool.append(worker)
     try:
         worker.submit(job, function, args)
-    except (OSError, ValueError):          # the idle worker died meanwhile: a fresh one
+    except (OSError, ValueError):          # the worker died meanwhile: a fresh one
         pool.remove(worker)
         worker.kill()
         worker = _Worker(function.__module__)
