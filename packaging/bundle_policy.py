@@ -134,8 +134,20 @@ def keep_babel_file(dest: str) -> bool:
     return True
 
 
+# pyspellchecker: only its English word list is read (PDF import: is "semi-automatically" one word?).
+SPELLCHECKER_LISTS_KEPT = ("en.json.gz",)
+
+
+def keep_spellchecker_file(dest: str) -> bool:
+    parts = _parts(dest)
+    if len(parts) == 3 and parts[0] == "spellchecker" and parts[1] == "resources":
+        return parts[2] in SPELLCHECKER_LISTS_KEPT
+    return True
+
+
 def keep(dest: str) -> bool:
-    return keep_qt_file(dest) and keep_pycountry_file(dest) and keep_sudachi_file(dest) and keep_babel_file(dest)
+    return (keep_qt_file(dest) and keep_pycountry_file(dest) and keep_sudachi_file(dest) and keep_babel_file(dest)
+            and keep_spellchecker_file(dest))
 
 
 def filter_toc(toc):

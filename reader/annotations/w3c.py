@@ -194,11 +194,17 @@ class _Parsed:
     kept: str = ""             # JSON: what Reader keeps without a field of its own (Annotation.w3c)
 
 
+MAX_NOTES_FILE_BYTES = 512 * 1024 * 1024
+
+
 def read_json_file(path: Path) -> Any:
+    from reader.ingest.loaders import read_regular_file
+    from reader.ingest.model import IngestError
+
     try:
-        raw = Path(path).read_bytes()
-    except OSError as error:
-        raise ImportRejected([f"cannot read {path}: {error.strerror or error}"]) from error
+        raw, _ = read_regular_file(path, MAX_NOTES_FILE_BYTES)   # not /dev/zero, a pipe, or gigabytes
+    except IngestError as error:
+        raise ImportRejected([f"{path}: {error}"]) from error
     try:
         return json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
