@@ -1,0 +1,141 @@
+"""Spellings of one name across scripts and variants, found without a table.
+
+The linker hands over the name parts it saw (each with its kind: a person's surname, a
+person's given name, a place, an organisation) and gets back classes of parts that spell one
+name: {merkel, メルケル}, {zelensky, zelenskyy, ゼレンスキー}, {ルハンシク, ルハンスク}. Each class keeps
+the lowest score of the links that made it, which is the confidence shown to the user.
+
+Only parts of the same kind are compared (a surname never joins a given name or a place), and
+only within a block of parts that start with the same sound. A class grows only when every
+cross-script pair in it still scores at least ``CLASS_FLOOR`` (complete linkage), so a chain of
+near matches (Petr ~ ペトロ ~ Pedro ~ ペドロ) cannot pull two unlike spellings together.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from reader.nlp import transliterate as tr
+
+# Kinds of parts; people's parts are matched more loosely because a full name must then agree
+# on every part, while a place or a bare surname stands alone.
+SURNAME, GIVEN, PLACE, ORG = "surname", "given", "place", "org"
+PART_THRESHOLD = {SURNAME: 0.8, GIVEN: 0.7, PLACE: 0.82, ORG: 0.82}
+SAME_SCRIPT_THRESHOLD = 0.9      # two katakana (or two Latin) spellings: they vary less, and
+                                 # unlike names written alike are common
+SHORT_SKELETON_THRESHOLD = 0.92  # two- or one-consonant names ("Kim", "イエン") need more
+CLASS_FLOOR = 0.6
+MODEL_WINDOW = (0.55, 0.9)       # ask the e2k model only when the rules are unsure
+
+_LATIN = re.compile(r"[a-z]+")
+
+
+def script_of(part: str) -> str | None:
+    if _LATIN.fullmatch(part):
+        return "latin"
+    if tr.names.is_katakana_name(part) or (len(part) == 1 and "\u30a1" <= part <= "\u30fa"):
+        return "kana"
+    return None
+
+
+@dataclass
+class SpellingClasses:
+    """part (kind, text) -> representative; representative -> confidence and members."""
+    rep: dict[tuple[str, str], str] = field(default_factory=dict)
+    confidence: dict[str, float] = field(default_factory=dict)
+
+    def of(self, kind: str, part: str) -> str:
+        return self.rep.get((kind, part), part)
+
+    def conf(self, kind: str, a: str, b: str) -> float | None:
+        """The confidence that two parts spell one name, or None when they are not linked."""
+        if a == b:
+            return 1.0
+        ra, rb = self.rep.get((kind, a)), self.rep.get((kind, b))
+        if ra is None or ra != rb:
+            return None
+        return self.confidence.get(ra, 1.0)
+
+
+def pair_score(a: str, b: str) -> float:
+    """Score of two parts, whatever their scripts (0 when they cannot be compared)."""
+    sa, sb = script_of(a), script_of(b)
+    if sa is None or sb is None:
+        return 0.0
+    if sa == sb == "latin":
+        return tr.latin_score(a, b)
+    if sa == sb == "kana":
+        return tr.katakana_score(a, b)
+    latin, kana = (a, b) if sa == "latin" else (b, a)
+    score = tr.latin_katakana_score(latin, kana, use_model=False)
+    if MODEL_WINDOW[0] <= score < MODEL_WINDOW[1]:
+        score = tr.latin_katakana_score(latin, kana, use_model=True)
+    return score
+
+
+def _threshold(kind: str, a: str, b: str) -> float:
+    threshold = PART_THRESHOLD[kind]
+    if script_of(a) == script_of(b):
+        threshold = max(threshold, SAME_SCRIPT_THRESHOLD)
+    if min(len(tr.skeleton_of(a)), len(tr.skeleton_of(b))) <= 2:
+        threshold = max(threshold, SHORT_SKELETON_THRESHOLD)
+    return threshold
+
+
+def _candidates(parts: list[str]):
+    """Pairs of parts worth scoring: same block, skeletons of similar length, not both identical."""
+    blocks: dict[str, set[str]] = defaultdict(set)
+    for p in parts:
+        for key in tr.blocking_keys(p):
+            blocks[key].add(p)
+    seen = set()
+    for key in sorted(blocks):
+        members = sorted(blocks[key])
+        for i, a in enumerate(members):
+            la = len(tr.skeleton_of(a))
+            for b in members[i + 1:]:
+                if (a, b) in seen or abs(la - len(tr.skeleton_of(b))) > 3:
+                    continue
+                seen.add((a, b))
+                yield a, b
+
+
+def spelling_classes(parts_by_kind: dict[str, set[str]]) -> SpellingClasses:
+    """Group the parts of each kind into spellings of one name (see the module docstring)."""
+    out = SpellingClasses()
+    for kind in sorted(parts_by_kind):
+        parts = sorted(p for p in parts_by_kind[kind] if script_of(p) and len(p) >= 2)
+        edges = []
+        for a, b in _candidates(parts):
+            score = pair_score(a, b)
+            if score >= _threshold(kind, a, b):
+                edges.append((-score, a, b))
+        edges.sort()
+        members: dict[str, list[str]] = {}
+        rep: dict[str, str] = {}
+        conf: dict[str, float] = {}
+
+        def find(x: str) -> str:
+            return rep.get(x, x)
+
+        for neg, a, b in edges:
+            ra, rb = find(a), find(b)
+            if ra == rb:
+                continue
+            ma, mb = members.get(ra, [ra]), members.get(rb, [rb])
+            if any(script_of(x) != script_of(y) and pair_score(x, y) < CLASS_FLOOR for x in ma for y in mb):
+                continue
+            root, other = min(ra, rb), max(ra, rb)
+            merged = ma + mb
+            members[root] = merged
+            members.pop(other, None)
+            for x in merged:
+                rep[x] = root
+            conf[root] = min(-neg, conf.get(ra, 1.0), conf.get(rb, 1.0))
+            conf.pop(other, None)
+        for x, r in rep.items():
+            out.rep[(kind, x)] = f"{kind}\0{r}"
+        for r, c in conf.items():
+            out.confidence[f"{kind}\0{r}"] = c
+    return out
