@@ -16,6 +16,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
 from reader.nlp import transliterate as tr
 
 # Kinds of parts; people's parts are matched more loosely because a full name must then agree
@@ -26,7 +30,10 @@ SAME_SCRIPT_THRESHOLD = 0.9      # two katakana (or two Latin) spellings: they v
                                  # unlike names written alike are common
 SHORT_SKELETON_THRESHOLD = 0.92  # two- or one-consonant names ("Kim", "イエン") need more
 CLASS_FLOOR = 0.6
-MODEL_WINDOW = (0.55, 0.9)       # ask the e2k model only when the rules are unsure
+# Below these consonant-skeleton similarities the weighted score cannot reach the threshold.
+SKELETON_FLOOR = 0.45
+SAME_SCRIPT_SKELETON_FLOOR = 0.75
+MODEL_WINDOW = (0.65, 0.9)       # ask the e2k model only when the rules are unsure
 
 _LATIN = re.compile(r"[a-z]+")
 
@@ -84,30 +91,46 @@ def _threshold(kind: str, a: str, b: str) -> float:
 
 
 def _candidates(parts: list[str]):
-    """Pairs of parts worth scoring: same block, skeletons of similar length, not both identical."""
+    """Pairs of parts worth scoring: in one block, with consonant skeletons at least
+    SKELETON_FLOOR alike (rapidfuzz's vectorised cdist does the pruning: a library has
+    thousands of names, and a pair below that floor cannot reach any threshold)."""
     blocks: dict[str, set[str]] = defaultdict(set)
     for p in parts:
         for key in tr.blocking_keys(p):
             blocks[key].add(p)
     seen = set()
     for key in sorted(blocks):
-        members = sorted(blocks[key])
-        for i, a in enumerate(members):
-            la = len(tr.skeleton_of(a))
-            for b in members[i + 1:]:
-                if (a, b) in seen or abs(la - len(tr.skeleton_of(b))) > 3:
-                    continue
-                seen.add((a, b))
-                yield a, b
+        by_script: dict[str, list[str]] = defaultdict(list)
+        for m in sorted(blocks[key]):
+            by_script[script_of(m)].append(m)
+        latin, kana = by_script.get("latin", []), by_script.get("kana", [])
+        for left, right, floor in ((latin, kana, SKELETON_FLOOR), (latin, latin, SAME_SCRIPT_SKELETON_FLOOR),
+                                   (kana, kana, SAME_SCRIPT_SKELETON_FLOOR)):
+            if not left or not right:
+                continue
+            similar = process.cdist([tr.skeleton_of(m) for m in left], [tr.skeleton_of(m) for m in right],
+                                    scorer=Levenshtein.normalized_similarity, score_cutoff=floor,
+                                    dtype=numpy.float32)
+            for i, j in zip(*numpy.nonzero(similar)):
+                a, b = sorted((left[i], right[j]))
+                if a != b and (a, b) not in seen:
+                    seen.add((a, b))
+                    yield a, b
 
 
-def spelling_classes(parts_by_kind: dict[str, set[str]]) -> SpellingClasses:
-    """Group the parts of each kind into spellings of one name (see the module docstring)."""
+def spelling_classes(parts_by_kind: dict[str, set[str]], open_parts: set[tuple[str, str]] | None = None
+                     ) -> SpellingClasses:
+    """Group the parts of each kind into spellings of one name (see the module docstring).
+
+    ``open_parts`` ((kind, part) pairs), when given, are the parts of names the alias table does
+    not settle; a pair of two settled parts is not compared (the table already decided)."""
     out = SpellingClasses()
     for kind in sorted(parts_by_kind):
         parts = sorted(p for p in parts_by_kind[kind] if script_of(p) and len(p) >= 2)
         edges = []
         for a, b in _candidates(parts):
+            if open_parts is not None and (kind, a) not in open_parts and (kind, b) not in open_parts:
+                continue
             score = pair_score(a, b)
             if score >= _threshold(kind, a, b):
                 edges.append((-score, a, b))

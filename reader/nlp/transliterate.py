@@ -95,13 +95,15 @@ def _sounds(latin: str) -> str:
     return re.sub(r"(.)\1+", r"\1", s)
 
 
+@lru_cache(maxsize=262144)
 def _skeleton(sounds: str) -> str:
     """Consonants only, in coarse classes; a repeat only collapses when nothing stood between."""
     coarse = re.sub(r"(.)\1+", r"\1", sounds.translate(_COARSE))
     return "".join(c for c in coarse if c not in _VOWELS)
 
 
-def _latin_readings(folded: str) -> set[str]:
+@lru_cache(maxsize=131072)
+def _latin_readings(folded: str) -> frozenset[str]:
     """Ways a Latin spelling may be said (its language is unknown), in the shared alphabet."""
     readings = {folded}
     readings.add(re.sub(r"(?<=[aeo])r(?=[^aeiouy]|$)", "", folded))      # Starmer: スターマー
@@ -112,9 +114,10 @@ def _latin_readings(folded: str) -> set[str]:
     readings.add(re.sub(r"^h", "", folded))                                 # Hollande: オランド
     readings.add(folded.replace("ei", "ai").replace("ey", "ei"))           # Stein: シュタイン
     readings.add(re.sub(r"e$", "", folded))                                 # silent final e
-    return {_sounds(r) for r in readings if r}
+    return frozenset(_sounds(r) for r in readings if r)
 
 
+@lru_cache(maxsize=131072)
 def _katakana_reading(katakana: str) -> tuple[str, str]:
     """(full, with Japanese epenthetic vowels removed) in the shared alphabet."""
     full = _sounds(romanize(katakana).replace(" ", ""))
@@ -168,6 +171,8 @@ def english_katakana(folded: str) -> str:
 
 # -- scores ----------------------------------------------------------------------------
 
+DICTIONARY_FLOOR = 0.6   # a JMnedict gloss counts only for a spelling that sounds alike
+
 def fold_latin(text: str) -> str:
     """'Zelenskyy' -> 'zelenskyy', 'Erdoğan' -> 'erdogan'; spaces and hyphens dropped."""
     return names.fold_gloss(text).replace(" ", "")
@@ -179,11 +184,11 @@ def latin_katakana_score(latin: str, katakana: str, use_model: bool = True) -> f
     folded = fold_latin(latin)
     if not folded or not katakana:
         return 0.0
-    info = names.lookup(katakana)
-    if info and any(fold_latin(g) == folded for g in info.glosses):
-        return 1.0                                   # the dictionary says so
     full, bare = _katakana_reading(katakana)
     score = max(_similarity(r, k) for r in _latin_readings(folded) for k in (full, bare))
+    info = names.lookup(katakana)
+    if info and score >= DICTIONARY_FLOOR and any(fold_latin(g) == folded for g in info.glosses):
+        return 1.0      # the dictionary says so, and it sounds alike (ジョン is glossed Jonathan too)
     if use_model and score < 0.9:
         english = english_katakana(folded)
         if english:
