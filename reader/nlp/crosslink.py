@@ -85,7 +85,7 @@ def _threshold(kind: str, a: str, b: str) -> float:
     threshold = PART_THRESHOLD[kind]
     if script_of(a) == script_of(b):
         threshold = max(threshold, SAME_SCRIPT_THRESHOLD)
-    if min(len(tr.skeleton_of(a)), len(tr.skeleton_of(b))) <= 2:
+    if kind != GIVEN and min(len(tr.skeleton_of(a)), len(tr.skeleton_of(b))) <= 2:
         threshold = max(threshold, SHORT_SKELETON_THRESHOLD)
     return threshold
 
@@ -108,11 +108,14 @@ def _candidates(parts: list[str]):
                                    (kana, kana, SAME_SCRIPT_SKELETON_FLOOR)):
             if not left or not right:
                 continue
-            similar = process.cdist([tr.skeleton_of(m) for m in left], [tr.skeleton_of(m) for m in right],
+            # every reading's skeleton takes part (Roger is "rkr" read as written, "rs" as ロジャー)
+            lefts = [(m, sk) for m in left for sk in tr.skeletons_of(m)]
+            rights = [(m, sk) for m in right for sk in tr.skeletons_of(m)]
+            similar = process.cdist([sk for _, sk in lefts], [sk for _, sk in rights],
                                     scorer=Levenshtein.normalized_similarity, score_cutoff=floor,
                                     dtype=numpy.float32)
             for i, j in zip(*numpy.nonzero(similar)):
-                a, b = sorted((left[i], right[j]))
+                a, b = sorted((lefts[i][0], rights[j][0]))
                 if a != b and (a, b) not in seen:
                     seen.add((a, b))
                     yield a, b

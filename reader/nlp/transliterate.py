@@ -102,18 +102,33 @@ def _skeleton(sounds: str) -> str:
     return "".join(c for c in coarse if c not in _VOWELS)
 
 
+# Spelling rules of the languages a Latin name may come from; a name is read with each rule
+# and with each pair of rules (Roger: soft g and English -er, ロジャー).
+_READING_RULES = [
+    (re.compile(r"(?<=[aeo])r(?=[^aeiouy]|$)"), ""),     # English non-rhotic: Starmer スターマー
+    (re.compile(r"c(?=[eiy])"), "s"),                    # soft c: Lucy ルーシー
+    (re.compile(r"g(?=[eiy])"), "j"),                    # soft g: Angela アンジェラ
+    (re.compile(r"j"), "y"),                             # Germanic/Slavic j: Jens イェンス
+    (re.compile(r"^j"), "h"),                            # Spanish j: Javier ハビエル
+    (re.compile(r"^v"), "f"),                            # German v: Volkswagen フォルクスワーゲン
+    (re.compile(r"^ch"), "k"),                           # Greek ch: Christine クリスティーヌ
+    (re.compile(r"(?<=[aeiou])h(?=[^aeiou]|$)"), ""),    # silent h: Shah, Buhl
+    (re.compile(r"^h"), ""),                             # French h: Hollande オランド
+    (re.compile(r"ei"), "ai"),                           # German ei: Stein シュタイン
+    (re.compile(r"ai|ay"), "ei"),                        # English ai: Raytheon レイセオン
+    (re.compile(r"e$"), ""),                             # silent final e
+]
+
+
 @lru_cache(maxsize=131072)
 def _latin_readings(folded: str) -> frozenset[str]:
     """Ways a Latin spelling may be said (its language is unknown), in the shared alphabet."""
     readings = {folded}
-    readings.add(re.sub(r"(?<=[aeo])r(?=[^aeiouy]|$)", "", folded))      # Starmer: スターマー
-    readings.add(re.sub(r"c(?=[eiy])", "s", folded))                       # Lucy: ルーシー
-    readings.add(re.sub(r"g(?=[eiy])", "j", folded))                       # Angela: アンジェラ
-    readings.add(re.sub(r"j", "y", folded))                                 # Jens: イェンス, Jurij
-    readings.add(re.sub(r"(?<=[aeiou])h(?=[^aeiou]|$)", "", folded))        # Shah, Buhl
-    readings.add(re.sub(r"^h", "", folded))                                 # Hollande: オランド
-    readings.add(folded.replace("ei", "ai").replace("ey", "ei"))           # Stein: シュタイン
-    readings.add(re.sub(r"e$", "", folded))                                 # silent final e
+    for i, (rule, repl) in enumerate(_READING_RULES):
+        once = rule.sub(repl, folded)
+        readings.add(once)
+        for rule2, repl2 in _READING_RULES[i + 1:]:
+            readings.add(rule2.sub(repl2, once))
     return frozenset(_sounds(r) for r in readings if r)
 
 
@@ -226,6 +241,12 @@ def _readings(part: str) -> list[str]:
 def skeleton_of(part: str) -> str:
     readings = _readings(part)
     return _skeleton(max(readings, key=len)) if readings else ""
+
+
+@lru_cache(maxsize=262144)
+def skeletons_of(part: str) -> tuple[str, ...]:
+    """The consonant skeletons of all the part's readings."""
+    return tuple(sorted({_skeleton(r) for r in _readings(part)} - {""}))
 
 
 @lru_cache(maxsize=262144)
