@@ -68,6 +68,9 @@ SYSTEM_LIBS = re.compile(r"^lib(fontconfig\.so|freetype\.so)")
 # pycountry: its JSON databases, and gettext catalogues for these languages only.
 PYCOUNTRY_LOCALES_KEPT = ("ja", "en")
 
+# e2k's models: Reader uses the turbo English-to-katakana character model only.
+E2K_MODEL_KEPT = "models/model-c2k-turbo.safetensors"
+
 # Bundled project files: (source folder relative to the repo, destination in the bundle).
 PROJECT_DATA = [("seeds", "seeds"), ("resources", "resources")]
 PROJECT_DATA_SKIPPED = re.compile(r"(^|/)(screenshots/|__pycache__/|\.)|\.(icns|ico)$")
