@@ -92,24 +92,29 @@ def _threshold(kind: str, a: str, b: str) -> float:
     return threshold
 
 
-def _candidates(parts: list[str]):
-    """Pairs of parts worth scoring: in one block, with consonant skeletons at least
-    SKELETON_FLOOR alike (rapidfuzz's vectorised cdist does the pruning: a library has
-    thousands of names, and a pair below that floor cannot reach any threshold)."""
+def _candidates(parts: list[str], is_open):
+    """Pairs of parts worth scoring: in one block, at least one of them open (not settled by the
+    alias table), with consonant skeletons at least SKELETON_FLOOR alike (rapidfuzz's vectorised
+    cdist does the pruning: a library has thousands of names, and a pair below that floor
+    cannot reach any threshold)."""
     blocks: dict[str, set[str]] = defaultdict(set)
     for p in parts:
         for key in tr.blocking_keys(p):
             blocks[key].add(p)
     seen = set()
     for key in sorted(blocks):
-        by_script: dict[str, list[str]] = defaultdict(list)
+        by_script: dict[tuple, list[str]] = defaultdict(list)
         for m in sorted(blocks[key]):
-            by_script[script_of(m)].append(m)
-        latin, kana = by_script.get("latin", []), by_script.get("kana", [])
-        for left, right, floor in ((latin, kana, SKELETON_FLOOR), (latin, latin, SAME_SCRIPT_SKELETON_FLOOR),
-                                   (kana, kana, SAME_SCRIPT_SKELETON_FLOOR)):
+            by_script[script_of(m), "all"].append(m)
+            if is_open(m):
+                by_script[script_of(m), "open"].append(m)
+        for (script_a, which_a), (script_b, which_b) in (
+                (("latin", "open"), ("kana", "all")), (("kana", "open"), ("latin", "all")),
+                (("latin", "open"), ("latin", "all")), (("kana", "open"), ("kana", "all"))):
+            left, right = by_script.get((script_a, which_a)), by_script.get((script_b, which_b))
             if not left or not right:
                 continue
+            floor = SKELETON_FLOOR if script_a != script_b else SAME_SCRIPT_SKELETON_FLOOR
             # every reading's skeleton takes part (Roger is "rkr" read as written, "rs" as ロジャー)
             lefts = [(m, sk) for m in left for sk in tr.skeletons_of(m)]
             rights = [(m, sk) for m in right for sk in tr.skeletons_of(m)]
@@ -133,11 +138,11 @@ def spelling_classes(parts_by_kind: dict[str, set[str]], open_parts: set[tuple[s
     for kind in sorted(parts_by_kind):
         parts = sorted(p for p in parts_by_kind[kind] if script_of(p) and len(p) >= 2)
         edges = []
-        for a, b in _candidates(parts):
-            open_a = open_parts is None or (kind, a) in open_parts
-            open_b = open_parts is None or (kind, b) in open_parts
-            if not (open_a or open_b):
-                continue
+        def is_open(part: str, kind: str = kind) -> bool:
+            return open_parts is None or (kind, part) in open_parts
+
+        for a, b in _candidates(parts, is_open):
+            open_a, open_b = is_open(a), is_open(b)
             # the model (~5 ms a word) only for names the table knows on neither side
             score = pair_score(a, b, use_model=open_a and open_b)
             if score >= _threshold(kind, a, b):
