@@ -139,3 +139,11 @@ def test_linked_spellings_show_their_confidence_in_the_index(tmp_path):
     assert len(merkel[0]["files"]) == 2
     shown = json.loads(reader("xref", merkel[0]["id"], "--json"))["entity"]
     assert shown["links"] == merkel[0]["links"]
+
+
+def test_a_kanji_name_links_to_its_romanised_reading_from_the_dictionary():
+    pairs, _ = link(("a", "PERSON", "Fumio Kishida"), ("a", "PERSON", "Kishida"), ("b", "PERSON", "岸田首相"),
+                    ("c", "GPE", "Hiroshima"), ("d", "GPE", "広島"), ("e", "PERSON", "高野氏"))
+    assert ids_of(pairs, "岸田首相") == ids_of(pairs, "Fumio Kishida") == ids_of(pairs, "Kishida")
+    assert ids_of(pairs, "広島") == ids_of(pairs, "Hiroshima")
+    assert ids_of(pairs, "高野氏") != ids_of(pairs, "Fumio Kishida")

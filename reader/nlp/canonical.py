@@ -618,7 +618,7 @@ class _Spellings:
     def _add(self, kind: str, loose: str, raw: str, settled: bool) -> None:
         from reader.nlp.transliterate import fold_latin
 
-        if self.kinds.script_of(raw) == "kana":
+        if self.kinds.script_of(raw) in ("kana", "kanji"):
             unit = raw
         elif re.search(r"[a-z]", raw) and not _is_japanese(raw):
             unit = fold_latin(raw)

@@ -37,6 +37,8 @@ SAME_SCRIPT_SKELETON_FLOOR = 0.75
 MODEL_WINDOW = (0.65, 0.9)       # ask the e2k model only when the rules are unsure
 
 _LATIN = re.compile(r"[a-z]+")
+_KANJI = re.compile(r"[\u4e00-\u9fff々]{2,6}")
+GLOSS_SCORE = 0.95   # a kanji name and the Latin spelling JMnedict gives as its reading
 
 
 @lru_cache(maxsize=262144)
@@ -45,7 +47,16 @@ def script_of(part: str) -> str | None:
         return "latin"
     if tr.names.is_katakana_name(part) or (len(part) == 1 and "\u30a1" <= part <= "\u30fa"):
         return "kana"
+    if _KANJI.fullmatch(part):
+        return "kanji"
     return None
+
+
+@lru_cache(maxsize=65536)
+def _kanji_glosses(part: str) -> frozenset[str]:
+    """The romanised readings JMnedict gives a kanji name (高市 -> takaichi, kouichi, …)."""
+    info = tr.names.lookup(part)
+    return frozenset(g for g in (tr.fold_latin(g) for g in info.glosses) if g) if info else frozenset()
 
 
 @dataclass
@@ -76,6 +87,15 @@ def pair_score(a: str, b: str, use_model: bool = True) -> float:
         return tr.latin_score(a, b)
     if sa == sb == "kana":
         return tr.katakana_score(a, b)
+    if "kanji" in (sa, sb):
+        # a kanji name is known only by its dictionary readings
+        kanji, other = (a, b) if sa == "kanji" else (b, a)
+        if script_of(other) == "latin":
+            return GLOSS_SCORE if other in _kanji_glosses(kanji) else 0.0
+        if script_of(other) == "kana":
+            return max((tr.latin_katakana_score(g, other, use_model=False) for g in _kanji_glosses(kanji)),
+                       default=0.0)
+        return 0.0
     latin, kana = (a, b) if sa == "latin" else (b, a)
     score = tr.latin_katakana_score(latin, kana, use_model=False)
     if use_model and MODEL_WINDOW[0] <= score < MODEL_WINDOW[1]:
@@ -87,7 +107,8 @@ def _threshold(kind: str, a: str, b: str) -> float:
     threshold = PART_THRESHOLD[kind]
     if script_of(a) == script_of(b):
         threshold = max(threshold, SAME_SCRIPT_THRESHOLD)
-    if kind != GIVEN and min(len(tr.skeleton_of(a)), len(tr.skeleton_of(b))) <= 2:
+    if kind != GIVEN and "kanji" not in (script_of(a), script_of(b)) \
+            and min(len(tr.skeleton_of(a)), len(tr.skeleton_of(b))) <= 2:
         threshold = max(threshold, SHORT_SKELETON_THRESHOLD)
     return threshold
 
@@ -97,11 +118,20 @@ def _candidates(parts: list[str], is_open):
     alias table), with consonant skeletons at least SKELETON_FLOOR alike (rapidfuzz's vectorised
     cdist does the pruning: a library has thousands of names, and a pair below that floor
     cannot reach any threshold)."""
+    seen = set()
+    latin = {p for p in parts if script_of(p) == "latin"}
+    for p in parts:
+        if script_of(p) == "kanji":
+            for gloss in sorted(_kanji_glosses(p) & latin):
+                if is_open(p) or is_open(gloss):
+                    seen.add((gloss, p))
+                    yield gloss, p
     blocks: dict[str, set[str]] = defaultdict(set)
     for p in parts:
+        if script_of(p) == "kanji":
+            continue
         for key in tr.blocking_keys(p):
             blocks[key].add(p)
-    seen = set()
     for key in sorted(blocks):
         by_script: dict[tuple, list[str]] = defaultdict(list)
         for m in sorted(blocks[key]):
