@@ -117,6 +117,8 @@ _READING_RULES = [
     (re.compile(r"ei"), "ai"),                           # German ei: Stein シュタイン
     (re.compile(r"ai|ay"), "ei"),                        # English ai: Raytheon レイセオン
     (re.compile(r"e$"), ""),                             # silent final e
+    (re.compile(r"oo"), "u"),                            # English oo: Cook クック
+    (re.compile(r"ow"), "au"),                           # English ow: Powell パウエル
 ]
 
 
@@ -153,7 +155,14 @@ def _similarity(a: str, b: str) -> float:
     initial = 1.0 if a[0] == b[0] or (a[0] in _VOWELS and b[0] in _VOWELS) else 0.85
     # a short skeleton ("rn") matches too much by chance: lean on the whole form then
     weight = min(0.55, 0.15 * min(len(ska), len(skb)))
-    return (weight * skeleton + (1 - weight) * whole) * initial
+    # the same consonants with other vowels are another name (Britain/ボルトン, Blatter/ブラット)
+    vowels = Indel.normalized_similarity(_vowels(a), _vowels(b))
+    return (weight * skeleton + (1 - weight) * whole) * initial * (0.85 + 0.15 * vowels)
+
+
+@lru_cache(maxsize=262144)
+def _vowels(sounds: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", "".join(c for c in sounds if c in _VOWELS))
 
 
 # -- e2k (English -> katakana) ---------------------------------------------------
