@@ -574,7 +574,7 @@ class _Spellings:
     :mod:`reader.nlp.crosslink`), in the terms the linker works in: loose keys and signatures."""
 
     def __init__(self, all_keys: list[str], sigs: dict[str, tuple[str, str, str, bool]],
-                 is_person, majority_label, curated) -> None:
+                 is_person, majority_label, curated, written) -> None:
         from reader.nlp import crosslink
 
         self.kinds = crosslink
@@ -582,6 +582,7 @@ class _Spellings:
         self.unit_of: dict[tuple[str, str], str] = {}     # (kind, loose part) -> spelling compared
         self.kind_of: dict[str, str] = {}                 # whole-name key -> kind
         self.open: set[tuple[str, str]] = set()           # (kind, unit) of a name the table lacks
+        self.acronyms: set[str] = set()                   # units written in capitals (NHK, KAT-TUN)
         for k in all_keys:
             settled = curated(k)
             if k in sigs:
@@ -595,11 +596,14 @@ class _Spellings:
             kind = self._whole_kind(k, is_person, majority_label)
             if kind:
                 self.kind_of[k] = kind
-                self._add(kind, self.loose(k), "".join(_parts(k)), settled)
+                unit = self._add(kind, self.loose(k), "".join(_parts(k)), settled)
+                form = written(k)
+                if unit and len(form) > 1 and form.upper() == form and re.search(r"[A-Z]", form):
+                    self.acronyms.add(unit)
         parts_by_kind: dict[str, set[str]] = defaultdict(set)
         for (kind, _), unit in self.unit_of.items():
             parts_by_kind[kind].add(unit)
-        self.classes = crosslink.spelling_classes(parts_by_kind, self.open)
+        self.classes = crosslink.spelling_classes(parts_by_kind, self.open, frozenset(self.acronyms))
 
     @staticmethod
     def loose(k: str) -> str:
@@ -615,7 +619,7 @@ class _Spellings:
             return self.kinds.ORG
         return None
 
-    def _add(self, kind: str, loose: str, raw: str, settled: bool) -> None:
+    def _add(self, kind: str, loose: str, raw: str, settled: bool) -> str | None:
         from reader.nlp.transliterate import fold_latin
 
         if self.kinds.script_of(raw) in ("kana", "kanji"):
@@ -623,11 +627,12 @@ class _Spellings:
         elif re.search(r"[a-z]", raw) and not _is_japanese(raw):
             unit = fold_latin(raw)
         else:
-            return
+            return None
         if unit:
             unit = self.unit_of.setdefault((kind, loose), unit)
             if not settled:
                 self.open.add((kind, unit))
+        return unit or None
 
     def cls(self, kind: str, loose: str) -> str:
         unit = self.unit_of.get((kind, loose))
@@ -801,7 +806,7 @@ class Linker:
         # 3b. spellings of one name in other scripts or variants, by transliteration (no table):
         # name parts that spell one name get one class, and people's signatures use the classes
         spelling = _Spellings(all_keys, sigs, is_person, lambda k: _majority(label_votes[k]),
-                              lambda k: uf.curated_of(k) is not None)
+                              lambda k: uf.curated_of(k) is not None, lambda k: key_form.get(k, k))
         raw_sigs = sigs
         sigs = {k: spelling.signature(s) for k, s in raw_sigs.items()}
         self._links = links = []

@@ -27,8 +27,11 @@ from reader.nlp import transliterate as tr
 # on every part, while a place or a bare surname stands alone.
 SURNAME, GIVEN, PLACE, ORG = "surname", "given", "place", "org"
 PART_THRESHOLD = {SURNAME: 0.8, GIVEN: 0.7, PLACE: 0.82, ORG: 0.82}
-SAME_SCRIPT_THRESHOLD = 0.9      # two katakana (or two Latin) spellings: they vary less, and
-                                 # unlike names written alike are common
+# Two katakana (or two Latin) spellings vary less, and unlike names written alike are common:
+# a bare surname most of all (ブラッター is not ブラット), a place least (ルハンシク/ルハンスク).
+# Latin variants are mostly transliterations of one name (Mirziyoyev/Mirziyoev).
+SAME_SCRIPT_THRESHOLD = {SURNAME: 0.95, GIVEN: 0.9, PLACE: 0.9, ORG: 0.93}
+LATIN_SURNAME_THRESHOLD = 0.92
 SHORT_SKELETON_THRESHOLD = 0.92  # two- or one-consonant names ("Kim", "イエン") need more
 CLASS_FLOOR = 0.6
 # Below these consonant-skeleton similarities the weighted score cannot reach the threshold.
@@ -106,14 +109,17 @@ def pair_score(a: str, b: str, use_model: bool = True) -> float:
 def _threshold(kind: str, a: str, b: str) -> float:
     threshold = PART_THRESHOLD[kind]
     if script_of(a) == script_of(b):
-        threshold = max(threshold, SAME_SCRIPT_THRESHOLD)
+        same = SAME_SCRIPT_THRESHOLD[kind]
+        if kind == SURNAME and script_of(a) == "latin":
+            same = LATIN_SURNAME_THRESHOLD
+        threshold = max(threshold, same)
     if kind != GIVEN and "kanji" not in (script_of(a), script_of(b)) \
             and min(len(tr.skeleton_of(a)), len(tr.skeleton_of(b))) <= 2:
         threshold = max(threshold, SHORT_SKELETON_THRESHOLD)
     return threshold
 
 
-def _candidates(parts: list[str], is_open):
+def _candidates(parts: list[str], is_open, acronyms: frozenset[str] = frozenset()):
     """Pairs of parts worth scoring: in one block, at least one of them open (not settled by the
     alias table), with consonant skeletons at least SKELETON_FLOOR alike (rapidfuzz's vectorised
     cdist does the pruning: a library has thousands of names, and a pair below that floor
@@ -128,7 +134,7 @@ def _candidates(parts: list[str], is_open):
                     yield gloss, p
     blocks: dict[str, set[str]] = defaultdict(set)
     for p in parts:
-        if script_of(p) == "kanji":
+        if script_of(p) == "kanji" or p in acronyms:
             continue
         for key in tr.blocking_keys(p):
             blocks[key].add(p)
@@ -158,12 +164,14 @@ def _candidates(parts: list[str], is_open):
                     yield a, b
 
 
-def spelling_classes(parts_by_kind: dict[str, set[str]], open_parts: set[tuple[str, str]] | None = None
-                     ) -> SpellingClasses:
+def spelling_classes(parts_by_kind: dict[str, set[str]], open_parts: set[tuple[str, str]] | None = None,
+                     acronyms: frozenset[str] = frozenset()) -> SpellingClasses:
     """Group the parts of each kind into spellings of one name (see the module docstring).
 
     ``open_parts`` ((kind, part) pairs), when given, are the parts of names the alias table does
-    not settle; a pair of two settled parts is not compared (the table already decided)."""
+    not settle; a pair of two settled parts is not compared (the table already decided).
+    ``acronyms`` (NHK, KAT-TUN, ISS) are letters, not sounds: they link only through the
+    dictionary (NHK = 日本放送協会), never by sounding alike."""
     out = SpellingClasses()
     for kind in sorted(parts_by_kind):
         parts = sorted(p for p in parts_by_kind[kind] if script_of(p) and len(p) >= 2)
@@ -171,7 +179,7 @@ def spelling_classes(parts_by_kind: dict[str, set[str]], open_parts: set[tuple[s
         def is_open(part: str, kind: str = kind) -> bool:
             return open_parts is None or (kind, part) in open_parts
 
-        for a, b in _candidates(parts, is_open):
+        for a, b in _candidates(parts, is_open, acronyms):
             open_a, open_b = is_open(a), is_open(b)
             # the model (~5 ms a word) only for names the table knows on neither side
             score = pair_score(a, b, use_model=open_a and open_b)
