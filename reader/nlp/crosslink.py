@@ -36,7 +36,8 @@ SHORT_SKELETON_THRESHOLD = 0.92  # two- or one-consonant names ("Kim", "イエ�
 CLASS_FLOOR = 0.6
 # Below these consonant-skeleton similarities the weighted score cannot reach the threshold.
 SKELETON_FLOOR = 0.5
-SAME_SCRIPT_SKELETON_FLOOR = 0.75
+SAME_SCRIPT_SKELETON_FLOOR = 0.8
+SETTLED_SKELETON_FLOOR = 0.6     # another spelling of a name the table knows: it sounds closer
 MODEL_WINDOW = (0.65, 0.9)       # ask the e2k model only when the rules are unsure
 
 _LATIN = re.compile(r"[a-z]+")
@@ -142,15 +143,16 @@ def _candidates(parts: list[str], is_open, acronyms: frozenset[str] = frozenset(
         by_script: dict[tuple, list[str]] = defaultdict(list)
         for m in sorted(blocks[key]):
             by_script[script_of(m), "all"].append(m)
-            if is_open(m):
-                by_script[script_of(m), "open"].append(m)
-        for (script_a, which_a), (script_b, which_b) in (
-                (("latin", "open"), ("kana", "all")), (("kana", "open"), ("latin", "all")),
-                (("latin", "open"), ("latin", "all")), (("kana", "open"), ("kana", "all"))):
+            by_script[script_of(m), "open" if is_open(m) else "settled"].append(m)
+        for (script_a, which_a), (script_b, which_b), floor in (
+                (("latin", "open"), ("kana", "open"), SKELETON_FLOOR),
+                (("latin", "open"), ("kana", "settled"), SETTLED_SKELETON_FLOOR),
+                (("kana", "open"), ("latin", "settled"), SETTLED_SKELETON_FLOOR),
+                (("latin", "open"), ("latin", "all"), SAME_SCRIPT_SKELETON_FLOOR),
+                (("kana", "open"), ("kana", "all"), SAME_SCRIPT_SKELETON_FLOOR)):
             left, right = by_script.get((script_a, which_a)), by_script.get((script_b, which_b))
             if not left or not right:
                 continue
-            floor = SKELETON_FLOOR if script_a != script_b else SAME_SCRIPT_SKELETON_FLOOR
             # every reading's skeleton takes part (Roger is "rkr" read as written, "rs" as ロジャー)
             lefts = [(m, sk) for m in left for sk in tr.skeletons_of(m)]
             rights = [(m, sk) for m in right for sk in tr.skeletons_of(m)]

@@ -197,6 +197,7 @@ def english_katakana(folded: str) -> str:
 
 DICTIONARY_FLOOR = 0.6   # a JMnedict gloss counts only for a spelling that sounds alike
 
+@lru_cache(maxsize=262144)
 def fold_latin(text: str) -> str:
     """'Zelenskyy' -> 'zelenskyy', 'Erdoğan' -> 'erdogan'; spaces and hyphens dropped."""
     return names.fold_gloss(text).replace(" ", "")
