@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import numpy
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Indel, Levenshtein
 
 from reader.nlp import transliterate as tr
 
@@ -38,6 +38,7 @@ CLASS_FLOOR = 0.6
 SKELETON_FLOOR = 0.5
 SAME_SCRIPT_SKELETON_FLOOR = 0.8
 SETTLED_SKELETON_FLOOR = 0.6     # another spelling of a name the table knows: it sounds closer
+SAME_SCRIPT_SOUND_FLOOR = 0.75   # whole sounds (Indel) below which no same-script threshold is met
 MODEL_WINDOW = (0.65, 0.9)       # ask the e2k model only when the rules are unsure
 
 _LATIN = re.compile(r"[a-z]+")
@@ -154,16 +155,28 @@ def _candidates(parts: list[str], is_open, acronyms: frozenset[str] = frozenset(
             if not left or not right:
                 continue
             # every reading's skeleton takes part (Roger is "rkr" read as written, "rs" as ロジャー)
-            lefts = [(m, sk) for m in left for sk in tr.skeletons_of(m)]
-            rights = [(m, sk) for m in right for sk in tr.skeletons_of(m)]
-            similar = process.cdist([sk for _, sk in lefts], [sk for _, sk in rights],
-                                    scorer=Levenshtein.normalized_similarity, score_cutoff=floor,
-                                    dtype=numpy.float32)
-            for i, j in zip(*numpy.nonzero(similar)):
-                a, b = sorted((lefts[i][0], rights[j][0]))
-                if a != b and (a, b) not in seen:
+            found = _similar_pairs(left, right, tr.skeletons_of, Levenshtein.normalized_similarity, floor)
+            if script_a == script_b:   # and, in one script, the whole sounds must be close as well
+                found &= _similar_pairs(left, right, tr.readings_of, Indel.normalized_similarity,
+                                        SAME_SCRIPT_SOUND_FLOOR)
+            for a, b in sorted(found):
+                if (a, b) not in seen:
                     seen.add((a, b))
                     yield a, b
+
+
+def _similar_pairs(left: list[str], right: list[str], strings_of, scorer, floor: float) -> set[tuple[str, str]]:
+    """Sorted pairs (a, b), a != b, of which some strings score at least `floor` (rapidfuzz cdist)."""
+    lefts = [(m, x) for m in left for x in strings_of(m)]
+    rights = [(m, x) for m in right for x in strings_of(m)]
+    similar = process.cdist([x for _, x in lefts], [x for _, x in rights], scorer=scorer,
+                            score_cutoff=floor, dtype=numpy.float32)
+    out = set()
+    for i, j in zip(*numpy.nonzero(similar)):
+        a, b = lefts[i][0], rights[j][0]
+        if a != b:
+            out.add((a, b) if a < b else (b, a))
+    return out
 
 
 def spelling_classes(parts_by_kind: dict[str, set[str]], open_parts: set[tuple[str, str]] | None = None,

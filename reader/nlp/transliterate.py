@@ -254,6 +254,11 @@ def skeleton_of(part: str) -> str:
 
 
 @lru_cache(maxsize=262144)
+def readings_of(part: str) -> tuple[str, ...]:
+    return tuple(_readings(part))
+
+
+@lru_cache(maxsize=262144)
 def skeletons_of(part: str) -> tuple[str, ...]:
     """The consonant skeletons of all the part's readings."""
     return tuple(sorted({_skeleton(r) for r in _readings(part)} - {""}))
