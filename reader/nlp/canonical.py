@@ -15,6 +15,12 @@ Vladimir Putin). The evidence, strongest first:
 3. Sudachi synonym groups (``Morpheme.synonym_group_ids()``): two place or
    organisation names that are one Sudachi morpheme each and share a group id
    (キーウ/キエフ, ジュネーブ/ジュネーヴ, 国連/国際連合) are one entity;
+3b. spellings of one name in another script or variant, by how they sound
+   (:mod:`reader.nlp.crosslink`: Merkel/メルケル, Zelensky/Zelenskyy, ルハンシク/ルハンスク,
+   岸田/Kishida through the JMnedict readings): name parts of one kind (surname, given
+   name, place, organisation) form spelling classes, and people's signatures below use
+   them, so a full name links only when every part does. Each such link is kept with its
+   score and shown (``Entity.confidence``, ``Entity.links``); a split undoes it;
 4. for people, a bare surname (or an initial + surname) links to the full name
    with that surname: within a document when exactly one such full name is
    named there, and across the corpus when exactly one exists; two different
