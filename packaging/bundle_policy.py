@@ -73,6 +73,9 @@ PYCOUNTRY_LOCALES_KEPT = ("ja", "en")
 # unpacks it into the user's cache folder on first use. 193 MiB → 45 MiB on disk.
 PACKED_DICTIONARY = ("build/packed/sudachi", "resources/sudachi")
 
+# e2k's models: Reader uses the turbo English-to-katakana character model only.
+E2K_MODEL_KEPT = "models/model-c2k-turbo.safetensors"
+
 # Bundled project files: (source folder relative to the repo, destination in the bundle).
 PROJECT_DATA = [("seeds", "seeds"), ("resources", "resources")]
 PROJECT_DATA_SKIPPED = re.compile(r"(^|/)(screenshots/|__pycache__/|\.)|\.(icns|ico)$")

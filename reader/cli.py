@@ -178,7 +178,9 @@ def cmd_entities(args: argparse.Namespace) -> int:
         return 0
     for e in entities:
         aliases = ", ".join(a for a in e.aliases if a != e.name)[:60]
-        print(f"{e.label:<12} {e.mentions:>5} × in {e.documents:>3} docs  {e.name}" + (f"  ({aliases})" if aliases else ""))
+        sure = f"  [linked by spelling, {e.confidence:.0%} sure]" if e.links else ""
+        print(f"{e.label:<12} {e.mentions:>5} × in {e.documents:>3} docs  {e.name}" + (f"  ({aliases})" if aliases else "")
+              + sure)
     return 0
 
 
@@ -201,6 +203,10 @@ def cmd_xref(args: argparse.Namespace) -> int:
         return 0
     print(f"{entity.name} [{entity.label}]  {entity.mentions} mentions in {entity.documents} documents")
     print(f"  also written: {', '.join(entity.aliases)}")
+    for link in entity.links:
+        a, b = link["forms"]
+        print(f"  linked by spelling: {a} = {b} ({link['confidence']:.0%} sure; "
+              f"undo: reader entity split \"{entity.id}\" \"{b}\")")
     for group in mentions:
         print(f"\n{group.document.date or '':<16} {one_line(group.document.title)}")
         for m in group.mentions:

@@ -167,9 +167,10 @@ def _rebuild_derived(db: sqlite_utils.Database, entities: list, rows: list[tuple
         known.add(e.id)
         documents = len({doc for doc, _ in passages_of[e.id]})
         entity_rows.append((e.id, e.name, e.label, json.dumps(e.aliases, ensure_ascii=False), int(e.hidden),
-                            mention_count[e.id], documents, len(passages_of[e.id])))
+                            mention_count[e.id], documents, len(passages_of[e.id]), e.confidence,
+                            json.dumps(e.links, ensure_ascii=False)))
         alias_rows.extend((alias.casefold(), e.id) for alias in {e.name, *e.aliases})
-    db.conn.executemany("INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?)", entity_rows)
+    db.conn.executemany("INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entity_rows)
     db.conn.executemany("INSERT INTO entity_aliases VALUES (?, ?)", alias_rows)
     db.conn.executemany("INSERT INTO doc_entities VALUES (?, ?, ?)",
                         [(doc, eid, n) for (doc, eid), n in per_doc.items() if eid in known])
