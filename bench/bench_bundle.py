@@ -124,6 +124,8 @@ COMPONENTS = [   # (name, test on the path relative to _internal), first match w
     ("HTML import (lxml, trafilatura & co.)",
      lambda p: p.startswith(("lxml/", "trafilatura/", "justext/", "courlan/", "htmldate/", "babel/", "dateparser",
                              "regex/", "pytz/", "tzlocal/", "tld/", "charset_normalizer/"))),
+    ("language identification and English word list (py3langid, pyspellchecker en)",
+     lambda p: p.startswith(("py3langid/", "spellchecker/"))),
     ("pycountry (data, ja/en locales)", lambda p: p.startswith("pycountry/")),
     ("system libraries (X11/xcb, fontconfig, glib, ...)", lambda p: p.startswith("lib") and ".so" in p),
 ]

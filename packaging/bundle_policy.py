@@ -73,6 +73,9 @@ PYCOUNTRY_LOCALES_KEPT = ("ja", "en")
 # unpacks it into the user's cache folder on first use. 193 MiB → 45 MiB on disk.
 PACKED_DICTIONARY = ("build/packed/sudachi", "resources/sudachi")
 
+# e2k's models: Reader uses the turbo English-to-katakana character model only.
+E2K_MODEL_KEPT = "models/model-c2k-turbo.safetensors"
+
 # Bundled project files: (source folder relative to the repo, destination in the bundle).
 PROJECT_DATA = [("seeds", "seeds"), ("resources", "resources")]
 PROJECT_DATA_SKIPPED = re.compile(r"(^|/)(screenshots/|__pycache__/|\.)|\.(icns|ico)$")
@@ -134,8 +137,20 @@ def keep_babel_file(dest: str) -> bool:
     return True
 
 
+# pyspellchecker: only its English word list is read (PDF import: is "semi-automatically" one word?).
+SPELLCHECKER_LISTS_KEPT = ("en.json.gz",)
+
+
+def keep_spellchecker_file(dest: str) -> bool:
+    parts = _parts(dest)
+    if len(parts) == 3 and parts[0] == "spellchecker" and parts[1] == "resources":
+        return parts[2] in SPELLCHECKER_LISTS_KEPT
+    return True
+
+
 def keep(dest: str) -> bool:
-    return keep_qt_file(dest) and keep_pycountry_file(dest) and keep_sudachi_file(dest) and keep_babel_file(dest)
+    return (keep_qt_file(dest) and keep_pycountry_file(dest) and keep_sudachi_file(dest) and keep_babel_file(dest)
+            and keep_spellchecker_file(dest))
 
 
 def filter_toc(toc):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Callable
@@ -92,7 +93,8 @@ def _open_index(args: argparse.Namespace):
 def cmd_index(args: argparse.Namespace) -> int:
     library = _library(args)
     run = library.import_sources if args.paths else library.update   # imported paths are remembered
-    report = run([Path(p) for p in args.paths], progress=TerminalProgress(), entities=not args.no_entities)
+    report = run([Path(p) for p in args.paths], progress=TerminalProgress(), entities=not args.no_entities,
+                 check_index=True)   # `reader index` is where a damaged index gets rebuilt
     if args.json:
         _print_json(report.to_json())
     else:
@@ -176,7 +178,9 @@ def cmd_entities(args: argparse.Namespace) -> int:
         return 0
     for e in entities:
         aliases = ", ".join(a for a in e.aliases if a != e.name)[:60]
-        print(f"{e.label:<12} {e.mentions:>5} × in {e.documents:>3} docs  {e.name}" + (f"  ({aliases})" if aliases else ""))
+        sure = f"  [linked by spelling, {e.confidence:.0%} sure]" if e.links else ""
+        print(f"{e.label:<12} {e.mentions:>5} × in {e.documents:>3} docs  {e.name}" + (f"  ({aliases})" if aliases else "")
+              + sure)
     return 0
 
 
@@ -199,6 +203,10 @@ def cmd_xref(args: argparse.Namespace) -> int:
         return 0
     print(f"{entity.name} [{entity.label}]  {entity.mentions} mentions in {entity.documents} documents")
     print(f"  also written: {', '.join(entity.aliases)}")
+    for link in entity.links:
+        a, b = link["forms"]
+        print(f"  linked by spelling: {a} = {b} ({link['confidence']:.0%} sure; "
+              f"undo: reader entity split \"{entity.id}\" \"{b}\")")
     for group in mentions:
         print(f"\n{group.document.date or '':<16} {one_line(group.document.title)}")
         for m in group.mentions:
@@ -293,6 +301,33 @@ def _note_line(a) -> str:
             + (f"  {note[:60]}{'…' if len(note) > 60 else ''}" if note else "") + (f"  {tags}" if tags else ""))
 
 
+def _warn_skipped(library) -> None:
+    """Notes that could not be read (bad rows, damaged pages): said on stderr, the rest still shown."""
+    skipped = library.notes.skipped
+    for line in skipped[:10]:
+        print(f"reader: warning: {line}", file=sys.stderr)
+    if skipped:
+        more = f" ({len(skipped) - 10} more)" if len(skipped) > 10 else ""
+        print(f"reader: warning: {len(skipped)} stored notes could not be read{more}; `reader notes salvage` "
+              "copies every readable note into a fresh file.", file=sys.stderr)
+
+
+def _salvage(args: argparse.Namespace, library) -> int:
+    from reader.annotations.storage import salvage
+
+    library.close()   # the file is replaced: nothing may hold it open
+    report = salvage(paths.user_data_path(library.data_dir))
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        print(f"{report.notes} notes copied into a fresh {paths.USER_DATA_FILE}"
+              + "".join(f", {n} {table.replace('_', ' ')}" for table, n in report.other.items() if n)
+              + f"; the old file is kept as {Path(report.damaged_copy).name}.")
+        for line in report.skipped:
+            print(f"  not readable: {line}")
+    return 0
+
+
 def cmd_notes(args: argparse.Namespace) -> int:
     from reader.annotations.files import ExportError, write_atomic
     from reader.annotations.model import AnnotationError
@@ -309,8 +344,9 @@ def cmd_notes(args: argparse.Namespace) -> int:
             else:
                 for a in found:
                     print(_note_line(a))
-                if not found:
+                if not found and not library.notes.skipped:
                     print("No notes yet.")
+            _warn_skipped(library)
         elif args.notes_action == "add":
             made = notes.create(args.doc, args.start, args.end, note=args.note, tags=args.tag or (),
                                 colour=args.color)
@@ -332,6 +368,7 @@ def cmd_notes(args: argparse.Namespace) -> int:
                 print(", ".join(f"{n} {s}" for s, n in report.counts.items()) + f"; {len(report.changed)} changed")
         elif args.notes_action == "export-json":
             text = w3c.dumps(w3c.export_json(library))
+            _warn_skipped(library)
             if args.out:
                 out = Path(args.out).expanduser()
                 write_atomic(out / "Reader notes.json" if out.is_dir() else out, text.encode("utf-8"))
@@ -339,6 +376,8 @@ def cmd_notes(args: argparse.Namespace) -> int:
                 sys.stdout.flush()
                 sys.stdout.buffer.write(text.encode("utf-8"))
                 sys.stdout.buffer.flush()
+        elif args.notes_action == "salvage":
+            return _salvage(args, library)
         elif args.notes_action == "import":
             report = w3c.import_json(library, w3c.read_json_file(Path(args.file)))
             if args.json:
@@ -496,6 +535,11 @@ def build_parser() -> argparse.ArgumentParser:
                                             description="import W3C Web Annotation JSON: all or nothing; a "
                                             "known UUID is updated only if newer", parents=[common])
     notes_import.add_argument("file", help="a JSON file: an AnnotationCollection, a page or a list of annotations")
+    notes_actions.add_parser("salvage", help="copy every readable note of a damaged notes file into a fresh one",
+                             description="copy every annotation, entity correction and library source that can "
+                             "still be read from your notes file into a fresh file, which takes its place; the old "
+                             "file is kept beside it as user.sqlite.damaged-<time>. Close the window first.",
+                             parents=[common])
     return parser
 
 
@@ -513,6 +557,36 @@ def _undecodable_argument(args: argparse.Namespace) -> str | None:
             if isinstance(text, str) and re.search("[\ud800-\udfff]", text):
                 return shown
     return None
+def _storage_problem(args: argparse.Namespace, error: sqlite3.Error):
+    """The known storage error behind a raw SQLite error, naming the file it is about: the one
+    that fails SQLite's check when the error says 'damaged', else the index (most commands')."""
+    from reader.store import db, sql
+    from reader.store.userdata import SALVAGE_HINT
+
+    data = paths.data_dir(args.data_dir)
+    index = db.index_place(paths.index_path(data))
+    notes = sql.Place("Your notes file", paths.user_data_path(data), SALVAGE_HINT)
+    place = index
+    if sql.is_damaged(error):
+        place = next((p for p in (index, notes) if _fails_check(p.path)), index)
+        if place is index:
+            db.mark_suspect(index.path)   # the next update checks and rebuilds it
+    return sql.known_error(error, place)
+
+
+def _fails_check(path: Path) -> bool:
+    from reader.store import sql
+
+    if not path.is_file():
+        return False
+    try:
+        conn = sql.connect_readonly(path)
+    except sqlite3.Error:
+        return True
+    try:
+        return sql.quick_check(conn) != "ok"
+    finally:
+        conn.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -533,8 +607,7 @@ def main(argv: list[str] | None = None) -> int:
     from reader.nlp.packed_dictionary import DictionaryUnavailable
     from reader.queries.documents import DocumentNotFound
     from reader.queries.entities import EntityNotFound
-    from reader.store.db import IndexError_
-    from reader.store.userdata import UserDataError
+    from reader.store.sql import StorageError
 
     sys.stdout, sys.stderr = SafeTerminal(sys.stdout), SafeTerminal(sys.stderr)
     try:
@@ -542,9 +615,14 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `reader ... | head`
         sys.stderr.close()
         return 0
-    except (DocumentNotFound, EntityNotFound, IndexError_, UserDataError, IngestError,
-            DictionaryUnavailable) as error:
+    except (DocumentNotFound, EntityNotFound, StorageError, IngestError, DictionaryUnavailable) as error:
         print(f"reader: {error}", file=sys.stderr)
+        return 1
+    except sqlite3.Error as error:
+        known = _storage_problem(args, error)
+        if known is None:
+            raise   # a bug in Reader, not a state of the user's files
+        print(f"reader: {known}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("reader: interrupted", file=sys.stderr)

@@ -125,15 +125,18 @@ class SelfTest:
         return f"{len(report.added)} documents, {report.entities} entities, in {self.data}"
 
     def step_worker_process(self) -> str:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
+        from reader.progress import CancelToken
         from reader.store.indexer import _prepare_or_error
+        from reader.store.workers import Budget, WorkersUnavailable, analyse_all
 
         seed = self.seeds[-1]
-        context = multiprocessing.get_context("spawn")   # as the indexer does for large batches
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            prepared = pool.submit(_prepare_or_error, seed, seed.read_bytes(), True).result(timeout=120)
+        try:       # as the indexer does: a spawned worker under a budget
+            outcomes = [o for o in analyse_all(_prepare_or_error, [seed], lambda s: (s, s.read_bytes(), True),
+                                               lambda s: s, workers=1, budget=Budget(seconds=120),
+                                               cancel=CancelToken(), in_place_fallback=False) if o is not None]
+        except WorkersUnavailable as error:
+            check(False, f"no worker process can start: {error}")
+        prepared = outcomes[0][1]
         check(not isinstance(prepared, str), f"the worker could not read {seed.name}: {prepared}")
         check(prepared.mentions, f"the worker found no entities in {seed.name}")
         return f"a spawned worker analysed {seed.name}: {len(prepared.mentions)} mentions"

@@ -19,9 +19,10 @@ WRITER = r"""
 import sys, uuid
 from pathlib import Path
 from reader.annotations.model import Annotation, now_iso
-from reader.store.userdata import UserData
+from reader.annotations.storage import AnnotationStore
 
-user = UserData(Path(sys.argv[1]))
+user = AnnotationStore.open(Path(sys.argv[1]))
+print("ready", flush=True)
 mine, versions, i = [], {}, 0
 while True:
     i += 1
@@ -45,12 +46,12 @@ CONCURRENT = r"""
 import sys, time
 from pathlib import Path
 from reader.annotations.model import Annotation, AnnotationError, now_iso
-from reader.store.userdata import UserData
+from reader.annotations.storage import AnnotationStore
 
 path, name, count, go = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
 while not go.exists():
     time.sleep(0.001)
-user = UserData(path)   # both open (and migrate) a new file at the same moment
+user = AnnotationStore.open(path)   # both open (and migrate) a new file at the same moment
 shared = "00000000-0000-4000-8000-000000000000"
 t = now_iso()
 try:
@@ -78,25 +79,23 @@ def _read_reports(stdout: bytes) -> tuple[set[str], dict[str, int]]:
 
 
 def test_killed_writers_never_lose_a_reported_annotation(tmp_path):
-    """A third of the kills land at a random moment (while starting, opening or migrating the file,
-    or writing); the others once the writer has reported its first write, so they land mid-writes
-    however quickly the process starts."""
     path = tmp_path / "user.sqlite"
     rng = random.Random(1124)
     reported: set[str] = set()
     edits: dict[str, int] = {}
     rounds = 30
+    kills_during_writes = 0
     for round_ in range(rounds):
         writer = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], cwd=REPO, stdout=subprocess.PIPE,
                                   env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
-        early = round_ % 3 == 0
-        first = b"" if early else writer.stdout.readline()   # waits for the first committed write
-        time.sleep(rng.uniform(0.0, 0.35 if early else 0.05))
+        if round_ % 3:   # mostly mid-writes, however long the start takes on a busy machine
+            assert writer.stdout.readline() == b"ready\n"
+        time.sleep(rng.uniform(0.02, 0.35))   # else sometimes while starting or migrating
         writer.send_signal(signal.SIGKILL)
         stdout, _ = writer.communicate()
         assert writer.returncode == -signal.SIGKILL
-        added, edited = _read_reports(first + stdout)
-        assert early or added, "a kill after the first write finds it reported"
+        added, edited = _read_reports(stdout)
+        kills_during_writes += bool(added)
         reported |= added
         for uuid, version in edited.items():
             edits[uuid] = max(edits.get(uuid, 0), version)
@@ -113,8 +112,10 @@ def test_killed_writers_never_lose_a_reported_annotation(tmp_path):
             note, exact = rows[uuid]
             assert exact.startswith(f"exact {uuid}") and note.startswith(f"note {uuid} v")
             assert int(note.rsplit("v", 1)[1]) >= edits.get(uuid, 0), "a reported edit was lost"
-    assert len(reported) >= rounds - rounds // 3
-    print(f"{rounds} kills; {len(reported)} annotations and {sum(edits.values())} edits reported, all intact")
+    assert kills_during_writes >= rounds // 2, "the kills should mostly land while writing"
+    assert len(reported) > rounds
+    print(f"{rounds} kills, {kills_during_writes} mid-writes; {len(reported)} annotations and "
+          f"{sum(edits.values())} edits reported, all intact")
 
 
 def test_two_processes_writing_at_once_lose_nothing(tmp_path):

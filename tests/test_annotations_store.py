@@ -9,8 +9,9 @@ from annotations_support import document
 
 from reader.annotations import AnnotationError, AnnotationNotFound
 from reader.annotations.service import Annotations
+from reader.annotations.storage import AnnotationStore
 from reader.store import userdata
-from reader.store.userdata import UserData, UserDataError
+from reader.store.userdata import VERSION, UserData, UserDataError, backups
 
 SEED = "000_60ad3fcb420e1d94.txt"
 OTHER = "004_7ebdf0c8330a0b12.txt"
@@ -162,13 +163,20 @@ def test_a_version_1_file_is_migrated_and_keeps_its_corrections(tmp_path):
     conn.close()
     user = UserData(path)
     try:
-        assert user.conn.execute("PRAGMA user_version").fetchone()[0] == userdata.VERSION
+        assert user.conn.execute("PRAGMA user_version").fetchone()[0] == VERSION
         assert [(c.kind, c.entity, c.value) for c in user.corrections()] == [("rename", "e1", "X")]
-        assert user.annotations() == [] and user.check_integrity() == "ok"
+        assert AnnotationStore(user).annotations() == [] and user.check_integrity() == "ok"
+        assert user.has_table("library_sources") and user.has_table("removed_documents")
         assert user.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert user.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     finally:
         user.close()
+    # The file as it was before the migration is kept beside it.
+    [copy] = backups(path)
+    conn = sqlite3.connect(str(copy))
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("SELECT entity FROM entity_corrections").fetchall() == [("e1",)]
+    conn.close()
 
 
 def test_a_file_from_a_newer_reader_is_refused_untouched(tmp_path):
@@ -213,7 +221,7 @@ def test_a_version_2_file_gains_the_w3c_column_and_keeps_its_annotations(tmp_pat
     user = UserData(path)
     try:
         assert user.conn.execute("PRAGMA user_version").fetchone()[0] == userdata.VERSION
-        [kept] = user.annotations()
+        [kept] = AnnotationStore(user).annotations()
         assert (kept.note, kept.tags, kept.w3c) == ("note", ("t",), "")
     finally:
         user.close()

@@ -85,7 +85,10 @@ def make_bad_folder(folder: Path) -> dict[str, str]:
     os.symlink("/nonexistent/file.txt", loops / "broken.txt")
     for name in ("itself.txt", "a.txt", "b.txt", "broken.txt"):
         expected[f"loops/{name}"] = "broken or loops"
-    os.mkfifo(folder / "pipe.txt")                      # not a file: skipped, never opened (it would block)
+    os.mkfifo(folder / "pipe.txt")                      # not a file: never opened (it would block)
+    expected["pipe.txt"] = r"named pipe \(FIFO\), not a file"
+    os.symlink("/dev/zero", folder / "zeros.txt")       # a device: never read (it never ends)
+    expected["zeros.txt"] = "This is a device, not a file"
     (folder / "notes.docx").write_bytes(b"PK\x03\x04")  # not a format Reader reads: not collected
     return expected
 
@@ -243,7 +246,10 @@ def _index_as_unprivileged(library: Path, db_path: Path) -> dict:
         return run()
     if not hasattr(os, "fork"):
         pytest.skip("running as root without fork: chmod cannot make a file unreadable")
-    import charset_normalizer  # noqa: F401  (the child cannot import from root's Python install)
+    # The child cannot import from root's Python install (nor start worker processes, so it
+    # analyses in place): load what analysing a text file needs first.
+    import charset_normalizer  # noqa: F401
+    indexer_module.prepare(library / "readable.txt", (library / "readable.txt").read_bytes())
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:                                   # the child: drop privileges, index, report, exit

@@ -240,6 +240,6 @@ def test_a_note_with_a_far_future_date_can_still_be_edited(library):
     import_json(library, [item])
     uuid = item["id"].removeprefix("urn:uuid:")
     stored = Annotations(library).get(uuid)
-    library.user.merge_annotations([stored.with_changes(modified="9999-12-31T23:59:59.999Z")])
+    library.notes.merge_annotations([stored.with_changes(modified="9999-12-31T23:59:59.999Z")])
     edited = Annotations(library).update(uuid, note="edited")
     assert edited.note == "edited" and edited.modified == "9999-12-31T23:59:59.999Z"

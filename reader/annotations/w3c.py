@@ -43,6 +43,7 @@ from reader.annotations.anchoring import anchor
 from reader.annotations.model import (ANCHORED, COLOURS, DEFAULT_COLOUR, ORPHANED, STATUSES, Annotation,
                                       AnnotationError, HistoryEntry, clean_tags, format_time, now_iso, parse_time,
                                       quote_selector, strip_uuid_urn, tag_form)
+from reader.annotations.storage import AnnotationStore, store_of
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -108,9 +109,9 @@ def to_w3c(a: Annotation, with_context: bool = False) -> dict:
     return data
 
 
-def export_json(library: "Library | None" = None, *, user: "UserData | None" = None) -> dict:
+def export_json(library: "Library | None" = None, *, user: "UserData | AnnotationStore | None" = None) -> dict:
     """Every annotation as an AnnotationCollection (deterministic: same notes, same JSON)."""
-    user = user if user is not None else library.user
+    user = store_of(user) if user is not None else library.notes
     annotations = sorted(user.annotations(), key=lambda a: (a.file_name, a.doc_key, a.position, a.created, a.uuid))
     collection_id = uuid_module.uuid5(_READER_NAMESPACE, ",".join(sorted(a.uuid for a in annotations)))
     return {
@@ -193,11 +194,17 @@ class _Parsed:
     kept: str = ""             # JSON: what Reader keeps without a field of its own (Annotation.w3c)
 
 
+MAX_NOTES_FILE_BYTES = 512 * 1024 * 1024
+
+
 def read_json_file(path: Path) -> Any:
+    from reader.ingest.loaders import read_regular_file
+    from reader.ingest.model import IngestError
+
     try:
-        raw = Path(path).read_bytes()
-    except OSError as error:
-        raise ImportRejected([f"cannot read {path}: {error.strerror or error}"]) from error
+        raw, _ = read_regular_file(path, MAX_NOTES_FILE_BYTES)   # not /dev/zero, a pipe, or gigabytes
+    except IngestError as error:
+        raise ImportRejected([f"{path}: {error}"]) from error
     try:
         return json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
@@ -209,7 +216,7 @@ def read_json_file(path: Path) -> Any:
 
 
 def import_json(library: "Library | None", data: Any, *, db: "sqlite_utils.Database | None" = None,
-                user: "UserData | None" = None) -> ImportReport:
+                user: "UserData | AnnotationStore | None" = None) -> ImportReport:
     """Import W3C annotations: validate all, anchor each in the index, write all in one transaction.
 
     A UUID already stored is updated only if the incoming `modified` is later (else skipped),
@@ -217,7 +224,7 @@ def import_json(library: "Library | None", data: Any, *, db: "sqlite_utils.Datab
     if any entry is malformed.
     """
     db = db if db is not None else library.db
-    user = user if user is not None else library.user
+    user = store_of(user) if user is not None else library.notes
     report = ImportReport()
     items = _items(data)
     parsed: list[_Parsed] = []

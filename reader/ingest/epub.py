@@ -7,8 +7,8 @@ become ``Document.ruby`` over their base text, and ``<rp>`` parentheses are drop
 Title, author, date and publisher come from the OPF's Dublin Core metadata.
 
 The archive is read in memory and checked before anything is decompressed: a damaged or
-truncated ZIP, a ZIP bomb (more than 200 MB unpacked, or a member packed more than 100 to
-1), or a book whose chapters are encrypted (DRM) is refused with a message. Parsing uses
+truncated ZIP, a ZIP bomb (more than 200 MB unpacked, or the archive or a member packed
+more than 100 to 1), or a book whose chapters are encrypted (DRM) is refused with a message. Parsing uses
 no DTDs, external entities or network.
 """
 from __future__ import annotations
@@ -84,12 +84,39 @@ def open_archive(data: bytes) -> zipfile.ZipFile:
     if unpacked > MAX_UNPACKED_BYTES:
         raise IngestError(f"This EPUB would unpack to {unpacked / 1024 / 1024:,.0f} MB; Reader refuses "
                           f"archives over {MAX_UNPACKED_BYTES // 1024 // 1024} MB (a ZIP bomb?).")
+    packed = sum(member.compress_size for member in members)
+    if unpacked >= _RATIO_CHECK_FROM_BYTES and unpacked > MAX_COMPRESSION_RATIO * max(packed, 1):
+        # (many members, each too small for the check below, can add up to a bomb)
+        raise IngestError(f"This EPUB would unpack {unpacked // max(packed, 1):,} to 1 as a whole; Reader refuses "
+                          f"archives packed more than {MAX_COMPRESSION_RATIO} to 1 (a ZIP bomb?).")
     for member in members:
         if member.file_size >= _RATIO_CHECK_FROM_BYTES and \
                 member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1):
             raise IngestError(f"This EPUB contains {member.filename!r}, packed {member.file_size // max(member.compress_size, 1):,} "
                               f"to 1; Reader refuses members packed more than {MAX_COMPRESSION_RATIO} to 1 (a ZIP bomb?).")
+    _read_unflagged_names_as_utf8(archive)
     return archive
+
+
+_UTF8_NAME_FLAG = 0x800
+
+
+def _read_unflagged_names_as_utf8(archive: zipfile.ZipFile) -> None:
+    """Member names written in UTF-8 without the ZIP's UTF-8 flag (Info-ZIP's `zip` does
+    this) are read by Python as cp437, into noise for "表紙.xhtml", so
+    the manifest's hrefs would not find them. Such names are read as UTF-8 when their bytes
+    are valid UTF-8; names in other encodings stay as they were."""
+    renamed = False
+    for info in archive.infolist():
+        if info.flag_bits & _UTF8_NAME_FLAG or info.filename.isascii():
+            continue
+        try:
+            name = info.filename.encode("cp437").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        info.filename, renamed = name, True
+    if renamed:
+        archive.NameToInfo = {info.filename: info for info in archive.infolist()}
 
 
 def _read_member(archive: zipfile.ZipFile, name: str) -> bytes:

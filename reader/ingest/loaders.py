@@ -8,10 +8,13 @@ modules are imported at the end of this one, so every process that can load file
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from pathlib import Path
 from typing import Callable, Sequence
 
 from reader.ingest.decode import decode_bytes, normalise_newlines
+from reader.ingest.languages import tag_latin_language
 from reader.ingest.marking import mark_passages
 from reader.ingest.metadata import extract_metadata
 from reader.ingest.model import Document, IngestError, Ruby
@@ -49,26 +52,57 @@ def load_file(path: Path | str, data: bytes | None = None) -> Document:
         known = ", ".join(suffix for suffix in supported_suffixes() if suffix)
         raise IngestError(f"Reader cannot open {path.suffix or 'these'} files (it reads {known}).")
     if data is None:
-        data = _read(path)
+        data, _ = read_regular_file(path)
     _refuse_if_too_large(len(data))
     return loader(path, data)
 
 
-def _read(path: Path) -> bytes:
+def read_regular_file(path: Path | str, max_bytes: int = MAX_FILE_BYTES) -> tuple[bytes, os.stat_result]:
+    """The bytes (and status) of a regular file, read only once it is known to be one and small
+    enough: a device such as /dev/zero never ends, and opening a named pipe waits for a writer.
+    Raises IngestError with the reason."""
     try:
-        _refuse_if_too_large(path.stat().st_size)    # before reading gigabytes into memory
-        return path.read_bytes()
+        refuse_special_file(os.stat(path))                  # before opening: opening can block or act
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as error:
         raise IngestError(f"Cannot read the file: {error.strerror or error}.") from error
+    with os.fdopen(fd, "rb") as file:
+        try:
+            status = os.fstat(fd)
+            refuse_special_file(status)                      # (it may have been replaced meanwhile)
+            _refuse_if_too_large(status.st_size, max_bytes)  # before reading gigabytes into memory
+            data = file.read(max_bytes + 1)
+        except OSError as error:
+            raise IngestError(f"Cannot read the file: {error.strerror or error}.") from error
+    _refuse_if_too_large(len(data), max_bytes)               # it grew while being read
+    return data, status
 
 
-def too_large_message(size: int) -> str:
-    return f"The file is too large ({size / 1024 / 1024:.0f} MB); Reader takes files up to {MAX_FILE_DESCRIPTION}."
+def special_file_message(mode: int) -> str | None:
+    """Why a file system entry of this mode is no document (None for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "This is a folder, not a file."
+    kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+    return f"This is {kind}, not a file with contents; Reader reads only regular files."
 
 
-def _refuse_if_too_large(size: int) -> None:
-    if size > MAX_FILE_BYTES:
-        raise IngestError(too_large_message(size))
+def refuse_special_file(status: os.stat_result) -> None:
+    message = special_file_message(status.st_mode)
+    if message:
+        raise IngestError(message)
+
+
+def too_large_message(size: int, max_bytes: int = MAX_FILE_BYTES) -> str:
+    limit = MAX_FILE_DESCRIPTION if max_bytes == MAX_FILE_BYTES else f"{max_bytes / 1024 / 1024:.0f} MB"
+    return f"The file is too large ({size / 1024 / 1024:.0f} MB); Reader takes files up to {limit}."
+
+
+def _refuse_if_too_large(size: int, max_bytes: int = MAX_FILE_BYTES) -> None:
+    if size > max_bytes:
+        raise IngestError(too_large_message(size, max_bytes))
 
 
 def build_document(path: Path | str, text: str, encoding: str, *, title: str | None = None,
@@ -98,6 +132,7 @@ def build_document(path: Path | str, text: str, encoding: str, *, title: str | N
         for passage in passages:
             if start <= passage.start and passage.end <= end:
                 passage.boilerplate = True
+    tag_latin_language(text, passages, letters)
     metadata = extract_metadata(text, passages, fallback_title=path.stem, letters=letters)
     return Document(
         path=str(path),

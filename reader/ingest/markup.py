@@ -9,7 +9,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from reader.ingest.decode import decode_bytes, normalise_newlines
 from reader.ingest.metadata import extract_date
@@ -85,18 +85,24 @@ def without_xml_declaration(text: str) -> str:
 # --- Parsing ---------------------------------------------------------------------------
 
 def parse_html(text: str) -> "etree._Element":
-    """An lxml.html tree of a decoded page; comments and processing instructions dropped."""
+    """An lxml.html tree of a decoded page; comments and processing instructions dropped.
+    Raises IngestError when the parser would lose part of the page's text (see below)."""
     import lxml.html
 
+    # huge_tree: text nodes over 10 MB and nesting deeper than 255 levels are kept, not cut off.
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
-                                  default_doctype=False)
-    text = without_xml_declaration(text)
+                                  default_doctype=False, huge_tree=True)
+    # (libxml2 drops what follows </html>; browsers, per HTML5, read it as part of the body)
+    text = _END_OF_PAGE.sub("", without_doctype_subset(without_xml_declaration(text)))
     if not text.strip():
         raise IngestError("The file is an empty document: it has no text.")
     try:
-        return lxml.html.document_fromstring(text, parser=parser)
+        root = lxml.html.document_fromstring(text, parser=parser)
     except Exception as error:   # lxml raises ParserError / XMLSyntaxError / ValueError
         raise IngestError(f"Reader cannot read this HTML: {error}.") from error
+    refuse_if_text_lost(text, root)
+    flatten_deep_tree(root)
+    return root
 
 
 def parse_xhtml(data: bytes) -> "etree._Element":
@@ -105,12 +111,127 @@ def parse_xhtml(data: bytes) -> "etree._Element":
     from lxml import etree
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                             remove_comments=True, remove_pis=True, huge_tree=False)
+                             remove_comments=True, remove_pis=True, huge_tree=True)
     try:
-        return etree.fromstring(data, parser=parser)
+        root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError:
         text, _ = decode_markup(data)
         return parse_html(text)
+    flatten_deep_tree(root)
+    return root
+
+
+_END_OF_PAGE = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+_DOCTYPE_SUBSET = re.compile(r"^(\s*<!DOCTYPE[^\[>]*)\[.*?\]\s*>", re.DOTALL | re.IGNORECASE)
+
+
+def without_doctype_subset(text: str) -> str:
+    """An HTML parser ends <!DOCTYPE html [ <!ENTITY ...> ]> at the first '>' and reads the
+    rest of the internal subset as text ("]>"): the subset goes before parsing."""
+    return _DOCTYPE_SUBSET.sub(r"\1>", text, count=1)
+
+
+# --- Text the parser must not lose -----------------------------------------------------------
+
+# libxml2 stops at 2,048 levels of nesting even with huge_tree: what lies deeper is dropped.
+# Trees are flattened below MAX_TREE_DEPTH levels so that the recursive steps after parsing
+# (the extractor, TextBuilder) stay within Python's recursion limit.
+MAX_TREE_DEPTH = 200
+_UNREAD_ELEMENTS = re.compile(r"<!--.*?-->|<(script|style)\b[^>]*>.*?</\1\s*>|<!\[CDATA\[.*?\]\]>",
+                              re.DOTALL | re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+_LOST_SHARE = 0.05            # of the page's characters: more than this lost means the parser gave up
+_LOST_SLACK = 200             # characters the two counts may differ by anyway (entities, odd markup)
+
+
+def refuse_if_text_lost(source: str, root: "etree._Element") -> None:
+    """Compare the letters and digits of the page's source text (outside tags, scripts,
+    styles and comments) with those in the parsed tree; refuse when the parser lost text."""
+    import html
+
+    in_source = _word_chars(html.unescape(_TAG.sub(" ", _UNREAD_ELEMENTS.sub(" ", source))))
+    in_tree = sum(_word_chars(piece) for piece in _tree_text(root))
+    if in_tree < in_source * (1 - _LOST_SHARE) - _LOST_SLACK:
+        deepest = _depth(root)
+        reason = (f"it is nested {deepest:,} levels deep" if deepest >= 1000
+                  else "its markup is too damaged")
+        raise IngestError(f"Part of this page's text cannot be read: {reason}, and the HTML parser dropped "
+                          f"{in_source - in_tree:,} of its {in_source:,} letters and digits. Reader does not add "
+                          "a page with text missing.")
+
+
+def _word_chars(text: str) -> int:
+    return sum(map(str.isalnum, text))      # (a regular expression would list every word first)
+
+
+def _tree_text(root: "etree._Element") -> Iterator[str]:
+    for element in root.iter():
+        if isinstance(element.tag, str) and local_name(element) not in ("script", "style") and element.text:
+            yield element.text
+        if element is not root and element.tail:
+            yield element.tail
+
+
+def _depth(root: "etree._Element") -> int:
+    depths = {root: 0}
+    deepest = 0
+    for element in root.iter():
+        parent = element.getparent()
+        if parent is not None:
+            depths[element] = depth = depths.get(parent, 0) + 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
+def flatten_deep_tree(root: "etree._Element") -> None:
+    """A tree no deeper than MAX_TREE_DEPTH, with all its text: first wrappers (an element
+    whose only content is one element) give way to what they wrap; then elements still too
+    deep are merged into their ancestor at that depth (their boundaries become line breaks,
+    read as a space)."""
+    if _depth(root) <= MAX_TREE_DEPTH:
+        return
+    for element in reversed(list(root.iter())):
+        parent = element.getparent()
+        if (parent is not None and len(element) == 1 and not (element.text or "").strip()
+                and isinstance(element.tag, str) and isinstance(element[0].tag, str)):
+            child = element[0]
+            child.tail = (child.tail or "") + (element.tail or "")
+            parent.replace(element, child)
+    if _depth(root) > MAX_TREE_DEPTH:
+        _merge_below(root, MAX_TREE_DEPTH)
+
+
+def _merge_below(root: "etree._Element", limit: int) -> None:
+    depths = {root: 0}
+    deep = []
+    for element in root.iter():
+        parent = element.getparent()
+        if parent is None:
+            continue
+        depths[element] = depth = depths[parent] + 1
+        if depth > limit:
+            deep.append(element)
+    for element in reversed(deep):          # innermost last in document order: merged first
+        parent = element.getparent()
+        text = "\n" + (element.text or "") if isinstance(element.tag, str) else ""
+        tail = "\n" + (element.tail or "")
+        index = parent.index(element)
+        children = list(element)
+        for offset, child in enumerate(children):
+            parent.insert(index + 1 + offset, child)
+        before = parent[index - 1] if index > 0 else None
+        if before is None:
+            parent.text = (parent.text or "") + text
+        else:
+            before.tail = (before.tail or "") + text
+        last = children[-1] if children else None
+        if last is not None:
+            last.tail = (last.tail or "") + tail
+        elif before is None:
+            parent.text += tail
+        else:
+            before.tail += tail
+        parent.remove(element)
 
 
 def local_name(element: "etree._Element") -> str | None:
@@ -146,6 +267,7 @@ class TextBuilder:
 
     def __init__(self) -> None:
         self.parts: list[str] = []
+        self._chunks: list[str] = []
         self.length = 0
         self.last = ""
         self.pending_break = ""           # "\n" (paragraph) or "\n\n" (chapter) before the next text
@@ -187,11 +309,14 @@ class TextBuilder:
 
     def _write(self, piece: str) -> None:
         self.parts.append(piece)
+        if len(self.parts) >= 8192:     # (a string per word and space: joined as it goes, memory stays near the text's)
+            self._chunks.append("".join(self.parts))
+            self.parts.clear()
         self.length += len(piece)
         self.last = piece[-1]
 
     def text(self) -> str:
-        return "".join(self.parts)
+        return "".join(self._chunks) + "".join(self.parts)
 
     # Elements
     def add_element(self, element: "etree._Element") -> None:

@@ -37,7 +37,7 @@ class ScriptCounts:
 
 
 def _run_length(pattern: re.Pattern[str], text: str) -> int:
-    return sum(map(len, pattern.findall(text)))
+    return len(text) - len(pattern.sub("", text))     # (one string, not a list of every word)
 
 
 def script_counts(text: str) -> ScriptCounts:
@@ -120,7 +120,43 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
             else:
                 spans.append((start, end))
         previous_block_end = block[-1][2]
-    return spans
+    return _bounded(text, spans)
+
+
+# A paragraph longer than this (a whole file on one line) is cut into passages of at most
+# this many characters, at a sentence end or a space where there is one: every step after
+# (sentences, languages, duplicates, search tokens) then works on pieces of bounded size.
+MAX_PASSAGE_CHARS = 20_000
+_SENTENCE_CUT = re.compile(r"[。！？．][」』）)】”’\"']*|[!?.][」』）)】”’\"']*(?=\s)")
+
+
+def _bounded(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    if all(end - start <= MAX_PASSAGE_CHARS for start, end in spans):
+        return spans
+    bounded = []
+    for start, end in spans:
+        while end - start > MAX_PASSAGE_CHARS:
+            cut = _cut_point(text, start, start + MAX_PASSAGE_CHARS)
+            bounded.append((start, cut))
+            start = cut
+            while start < end and text[start].isspace():
+                start += 1
+        if start < end:
+            bounded.append((start, end))
+    return [(start, len(text[start:end].rstrip()) + start) for start, end in bounded]
+
+
+def _cut_point(text: str, start: int, limit: int) -> int:
+    """After the last sentence end (else space) in the second half of text[start:limit], else `limit`."""
+    half = start + (limit - start) // 2
+    window = text[half:limit]
+    last = None
+    for last in _SENTENCE_CUT.finditer(window):
+        pass
+    if last is not None:
+        return half + last.end()
+    space = max(window.rfind(" "), window.rfind("\t"), window.rfind("\u3000"))
+    return half + space + 1 if space >= 0 else limit
 
 
 def _blocks(text: str) -> list[list[tuple[int, int, str]]]:

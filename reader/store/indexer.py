@@ -13,23 +13,22 @@ import multiprocessing
 import os
 import sqlite3
 import time
-from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 import sqlite_utils
 
 from reader.ingest import IngestError, load_file, supported_suffixes
-from reader.ingest.loaders import MAX_FILE_BYTES, too_large_message
+from reader.ingest.loaders import read_regular_file, special_file_message
 from reader.ingest.model import Document
 from reader.progress import CancelToken, Progress, ProgressCallback, no_progress
 from reader.store import entities as entity_store
-from reader.store import sketch
+from reader.store import sketch, sql
 from reader.store.fts import document_tokens
+from reader.store.workers import Budget, analyse_all, die_with_parent
 
 if TYPE_CHECKING:
     from reader.nlp.canonical import Correction
@@ -91,6 +90,15 @@ def collect_files(paths: Iterable[Path], errors: list[FileError]) -> list[Path]:
         errors.append(FileError(_printable_path(Path(error.filename or "")),
                                 f"Cannot open the folder: {error.strerror or error}."))
 
+    def refuse(path: Path, link_leads: str) -> None:
+        """Report an entry that is neither a regular file nor a folder, with what it is."""
+        try:
+            message = special_file_message(path.stat().st_mode)     # (following links)
+        except (OSError, RuntimeError):
+            message = f"The link is broken or loops; {link_leads}." if path.is_symlink() else "No such file or folder."
+        if message:
+            errors.append(FileError(_printable_path(path), message))
+
     for root in paths:
         if root.is_file():
             add(root)
@@ -105,13 +113,10 @@ def collect_files(paths: Iterable[Path], errors: list[FileError]) -> list[Path]:
                         continue
                     if candidate.is_file():
                         add(candidate)
-                    elif candidate.is_symlink():
-                        errors.append(FileError(_printable_path(candidate), "The link is broken or loops; "
-                                                "it leads to no file."))
-        elif root.is_symlink():
-            errors.append(FileError(_printable_path(root), "The link is broken or loops; it leads to no file or folder."))
+                    else:
+                        refuse(candidate, "it leads to no file")
         else:
-            errors.append(FileError(_printable_path(root), "No such file or folder."))
+            refuse(root, "it leads to no file or folder")
     return sorted(found)
 
 
@@ -243,16 +248,10 @@ class _BatchedWrites:
     @contextmanager
     def document(self) -> Iterator[None]:
         if not self.conn.in_transaction:
-            self.conn.execute("BEGIN IMMEDIATE")  # take the write lock before reading what to write
+            self.conn.execute("BEGIN IMMEDIATE")  # the batch: take the write lock before reading what to write
             self.started = time.monotonic()
-        self.conn.execute("SAVEPOINT document")
-        try:
+        with sql.atomic(self.conn):   # inside the batch: the document's own savepoint
             yield
-        except BaseException:
-            self.conn.execute("ROLLBACK TO document")
-            self.conn.execute("RELEASE document")
-            raise
-        self.conn.execute("RELEASE document")
         if time.monotonic() - self.started >= self.BATCH_SECONDS:
             self.conn.commit()
 
@@ -275,8 +274,9 @@ def _database_file(db: sqlite_utils.Database) -> str | None:
     return None
 
 
-def _relink_child(path: str, alias_paths: list, corrections: list, fingerprint: str, sender) -> None:
+def _relink_child(path: str, alias_paths: list, corrections: list, fingerprint: str, sender, parent_pid: int) -> None:
     """In a child process: link every mention of the index at `path`; sends ("ok", entities)."""
+    die_with_parent(parent_pid)
     try:
         from reader.nlp.canonical import Linker
         from reader.store.db import open_index
@@ -293,36 +293,21 @@ def _relink_child(path: str, alias_paths: list, corrections: list, fingerprint: 
         sender.close()
 
 
-@contextmanager
-def _analysers(file_count: int, with_entities: bool) -> Iterator[Callable[[Iterable[FileToIndex]], Iterator[tuple]]]:
-    """A function mapping files to (file, PreparedDocument or error message), in order.
+def _analyse(files: Iterable[FileToIndex], file_count: int, with_entities: bool, budget: Budget,
+             cancel: CancelToken) -> Iterator[tuple[FileToIndex, PreparedDocument | str] | None]:
+    """(file, PreparedDocument or error message) for each file, as each is ready; None while waiting.
 
-    Analysis is pure CPU work, so for a large batch it runs in worker processes
-    (spawned, so it is safe from the window's worker thread) while this process
-    writes to SQLite; a small batch is analysed in place.
+    Every document is analysed in a worker process under `budget` (see reader.store.workers):
+    one worker for a small batch, one per core for a large one, while this process writes.
     """
-    workers = max(1, (os.cpu_count() or 1))
-    if file_count < POOL_MIN_FILES or workers == 1:
-        yield lambda items: ((item, _prepare_or_error(item.path, item.data, with_entities)) for item in items)
-        return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        def analyse(items: Iterable[FileToIndex]) -> Iterator[tuple]:
-            pending: deque = deque()
-            for item in items:
-                pending.append((item, pool.submit(_prepare_or_error, item.path, item.data, with_entities)))
-                item.data = b""  # the worker has its copy
-                if len(pending) >= workers * 8:
-                    first, future = pending.popleft()
-                    yield first, future.result()
-            while pending:
-                first, future = pending.popleft()
-                yield first, future.result()
+    cores = max(1, os.cpu_count() or 1)
 
-        try:
-            yield analyse
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+    def arguments(item: FileToIndex) -> tuple:
+        data, item.data = item.data, b""          # the worker has its copy
+        return item.path, data, with_entities
+
+    yield from analyse_all(_prepare_or_error, files, arguments, lambda item: item.path,
+                           workers=1 if file_count < POOL_MIN_FILES else cores, budget=budget, cancel=cancel)
 
 
 class Indexer:
@@ -330,7 +315,8 @@ class Indexer:
 
     def __init__(self, db: sqlite_utils.Database, progress: ProgressCallback = no_progress,
                  cancel: CancelToken | None = None, entities: bool = True,
-                 corrections: Sequence["Correction"] = (), alias_paths: Sequence[Path] = ()) -> None:
+                 corrections: Sequence["Correction"] = (), alias_paths: Sequence[Path] = (),
+                 budget: Budget | None = None) -> None:
         self.db = db
         self.progress = progress
         self.cancel = cancel or CancelToken()
@@ -338,6 +324,7 @@ class Indexer:
         self.corrections = list(corrections)
         self.alias_paths = list(alias_paths)
         self._writes = _BatchedWrites(db.conn)
+        self.budget = budget or Budget.from_environment()    # per document, see reader.store.workers
         # Files to pass over while their bytes are unchanged (path -> SHA-256 of the bytes): the
         # documents the user removed from the library (Library.update sets it; see reader.store.sources).
         self.passed_over: dict[str, str] = {}
@@ -426,7 +413,8 @@ class Indexer:
         context = multiprocessing.get_context("spawn")
         receiver, sender = context.Pipe(duplex=False)
         child = context.Process(target=_relink_child, name="reader-link", daemon=True,
-                                args=(path, list(self.alias_paths), list(self.corrections), fingerprint, sender))
+                                args=(path, list(self.alias_paths), list(self.corrections), fingerprint, sender,
+                                      os.getpid()))
         child.start()
         sender.close()
         try:
@@ -451,7 +439,7 @@ class Indexer:
             child.join()
 
     def _index_files(self, files: list[Path], known: dict, report: IndexReport) -> None:
-        """Read files in order; analyse the changed ones (in worker processes when many); store them."""
+        """Read files in order; analyse the changed ones in worker processes; store each as it is ready."""
         done = 0
 
         def changed_files() -> Iterator[FileToIndex]:
@@ -467,17 +455,19 @@ class Indexer:
                 else:
                     yield item
 
-        with _analysers(len(files), self.entities) as analyse:
-            for item, prepared in analyse(changed_files()):
-                if isinstance(prepared, str):
-                    report.errors.append(FileError(str(item.path), prepared))
-                else:
-                    self._store(prepared, item, report)
-                done += 1
-                if self.cancel.cancelled:
-                    report.cancelled = True
-                    break
-        if not report.cancelled:
+        for outcome in _analyse(changed_files(), len(files), self.entities, self.budget, self.cancel):
+            if outcome is None:          # waiting on the workers: what is finished is committed
+                self._writes.flush()
+                continue
+            item, prepared = outcome
+            if isinstance(prepared, str):
+                report.errors.append(FileError(str(item.path), prepared))
+            else:
+                self._store(prepared, item, report)
+            done += 1
+        if self.cancel.cancelled:
+            report.cancelled = True
+        else:
             self.progress(Progress("indexing", len(files), len(files)))
 
     def _read_if_changed(self, path: Path, known: tuple | None, report: IndexReport) -> FileToIndex | None:
@@ -487,12 +477,12 @@ class Indexer:
             if known and known[2] == stat.st_size and known[3] == stat.st_mtime:
                 report.unchanged += 1
                 return None
-            if stat.st_size > MAX_FILE_BYTES:
-                report.errors.append(FileError(str(path), too_large_message(stat.st_size)))
-                return None
-            data = path.read_bytes()
+            data, stat = read_regular_file(path)
         except OSError as error:
             report.errors.append(FileError(str(path), f"Cannot read the file: {error.strerror or error}."))
+            return None
+        except IngestError as error:
+            report.errors.append(FileError(str(path), str(error)))
             return None
         file_sha = _file_sha(data)
         if not known and self.passed_over.get(str(path)) == file_sha:
@@ -534,6 +524,6 @@ class Indexer:
             path = Path(path_str)
             under_root = any(path.is_relative_to(root) for root in resolved_roots)
             if under_root and not path.exists():
-                with self.db.conn:
+                with sql.atomic(self.db.conn):
                     delete_document(self.db, row[1])
                 report.removed.append(path_str)

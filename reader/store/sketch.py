@@ -52,16 +52,24 @@ def _shingle_hashes(text: str) -> "np.ndarray":
     return h >> np.uint64(1)  # fits SQLite's signed 64-bit integers
 
 
+# Hashes take ~30 bytes a character while computed: a long document is hashed this many
+# characters (of whole passages) at a time, so its memory stays bounded.
+_HASH_CHUNK_CHARS = 1_000_000
+
+
 def document_sketches(text: str, spans: list[tuple[int, int]]) -> list["np.ndarray | None"]:
     """For each (start, end) passage span: its sorted bottom-K hashes, or None if too short."""
     np = _numpy()
-    hashes = _shingle_hashes(text)
     sketches: list[np.ndarray | None] = []
+    base, hashes = 0, np.zeros(0, dtype=np.uint64)
     for start, end in spans:
         if end - start < MIN_CHARS:
             sketches.append(None)
             continue
-        window = np.unique(hashes[start:end - SHINGLE + 1])
+        if start < base or end - SHINGLE + 1 - base > len(hashes):
+            base = start
+            hashes = _shingle_hashes(text[base:max(end, min(len(text), base + _HASH_CHUNK_CHARS))])
+        window = np.unique(hashes[start - base:end - SHINGLE + 1 - base])
         if len(window) > K:
             window = np.sort(np.partition(window, K)[:K])
         sketches.append(window)

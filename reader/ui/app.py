@@ -48,14 +48,14 @@ def _install_qt_translation(app: QApplication) -> None:
 
 def run(argv: list[str], data_dir: str | None) -> int:
     """Open the window on `data_dir` (None: $READER_DATA_DIR or the platform's) and run it."""
-    from reader.store.db import IndexError_
+    from reader.store.sql import StorageError
     from reader.ui.main_window import MainWindow
 
     app = create_application(argv)
     try:
         context = AppContext.create(data_dir)
         window = MainWindow(context)
-    except IndexError_ as error:
+    except StorageError as error:   # the index cannot be used (read-only, a folder, newer, busy): say why
         QMessageBox.critical(None, "Reader", plain_message(str(error)))
         return 1
     window.show()

@@ -108,8 +108,11 @@ class _JobThread(QThread):
         try:
             job.result = job.operation(JobContext(self.progressed.emit, job.cancel_token))
         except Exception as error:  # shown to the user; the window keeps working on what is there
+            from reader.store.sql import StorageError
+
             log.exception("%s failed", job.kind)
-            job.error = f"{type(error).__name__}: {error}"
+            # A storage error (disk full, damaged, read-only) is one plain line already.
+            job.error = str(error) if isinstance(error, StorageError) else f"{type(error).__name__}: {error}"
 
 
 class JobRunner(QObject):

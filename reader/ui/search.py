@@ -45,6 +45,15 @@ class _SearchRunner(QObject):
                 from reader.queries.search import search
 
                 result = search(self.db, query, limit=limit)
+        except sqlite3.DatabaseError as error:
+            from reader.store import db as index_db
+            from reader.store import sql
+
+            log.exception("search failed")
+            known = sql.known_error(error, index_db.index_place(self.index_path))
+            if sql.is_damaged(error):
+                index_db.mark_suspect(self.index_path)   # the next update (F5) rebuilds it
+            result = known or error
         except Exception as error:
             log.exception("search failed")
             result = error

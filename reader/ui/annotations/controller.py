@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QToolTip, QWidge
 
 from reader import paths
 from reader.annotations.model import COLOURS, DEFAULT_COLOUR, Annotation, AnnotationError
+from reader.store.sql import DatabaseBusy, StorageError
 from reader.ui import palette
 from reader.ui.annotations.commands import AnnotationCommand, CreateCommand, DeleteCommand, EditCommand
 from reader.ui.annotations.model import UuidRole, render_note
@@ -46,10 +47,13 @@ SELECTION_TOOLBAR_DELAY_MS = 160
 NOTES_BUSY_TIMEOUT_S = 2.0
 
 
+BUSY_MESSAGE = ("Notes: the notes file is busy (another Reader is writing to it); the change was not saved. "
+                "Try again in a moment.")
+
+
 def change_failed_message(error: Exception) -> str:
     if isinstance(error, sqlite3.OperationalError) and ("locked" in str(error) or "busy" in str(error)):
-        return ("Notes: the notes file is busy (another Reader is writing to it); the change was not saved. "
-                "Try again in a moment.")
+        return BUSY_MESSAGE
     return f"Notes: {error}"
 
 
@@ -106,11 +110,11 @@ class AnnotationsController(QObject):
             if self.error is not None or (not create and not self.path.exists()):
                 return None
             from reader.annotations.service import Annotations
-            from reader.store.userdata import UserData, UserDataError
+            from reader.store.userdata import UserData
 
             try:
                 self._user = UserData(self.path, busy_timeout=NOTES_BUSY_TIMEOUT_S)
-            except UserDataError as error:
+            except StorageError as error:
                 self.error = str(error)
                 self.panel.set_unavailable(self.error)
                 return None
@@ -127,6 +131,19 @@ class AnnotationsController(QObject):
             return False
         try:
             change(notes)
+        except DatabaseBusy as error:   # another Reader is writing: a moment later it works
+            log.warning("annotation change refused: %s", error)
+            self.window.statusBar().showMessage(BUSY_MESSAGE, 8000)
+            if command is not None:
+                command.setObsolete(True)
+            self.refresh()
+            return False
+        except StorageError as error:   # disk full, read-only, damaged: nothing was saved, say so plainly
+            self._problem("Notes not saved", str(error))
+            if command is not None:
+                command.setObsolete(True)
+            self.refresh()
+            return False
         except (AnnotationError, sqlite3.Error) as error:
             log.warning("annotation change failed: %s", error)
             self.window.statusBar().showMessage(change_failed_message(error), 8000)
@@ -147,7 +164,7 @@ class AnnotationsController(QObject):
         notes = self.service()
         try:
             current = notes.list_all() if notes is not None else []
-        except (AnnotationError, sqlite3.Error) as error:
+        except (AnnotationError, StorageError, sqlite3.Error) as error:
             log.warning("reading annotations failed: %s", error)
             current = self.annotations
         changed = force or current != self.annotations
@@ -332,7 +349,7 @@ class AnnotationsController(QObject):
         notes = self.service()
         try:
             return notes.get(uuid) if notes is not None else None
-        except (AnnotationError, sqlite3.Error) as error:
+        except (AnnotationError, StorageError, sqlite3.Error) as error:
             self.window.statusBar().showMessage(f"Notes: {error}", 8000)
             self.refresh()
             return None
