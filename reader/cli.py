@@ -103,10 +103,19 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     from reader.queries.search import search
 
+    if args.entity:
+        from reader.cli_story import search_entity
+
+        return search_entity(args, _print_hits)
     result = search(_open_index(args), args.query, limit=args.limit)
     if args.json:
         _print_json({"query": result.query, "more": result.more, "hits": [h.to_json() for h in result.hits]})
         return 0
+    _print_hits(result)
+    return 0
+
+
+def _print_hits(result) -> None:
     bold, plain = ("\033[1m", "\033[0m") if sys.stdout.isatty() else ("【", "】")
     for hit in result.hits:
         snippet = hit.snippet
@@ -115,7 +124,6 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(f"{hit.file_name} [{hit.start}:{hit.end}] {hit.title}\n    {snippet}")
     count = len(result.hits)
     print(f"{count} result{'' if count == 1 else 's'}{' (more with --limit)' if result.more else ''}")
-    return 0
 
 
 def cmd_entities(args: argparse.Namespace) -> int:
@@ -360,6 +368,8 @@ def build_parser() -> argparse.ArgumentParser:
     search = add("search", cmd_search, "search all documents")
     search.add_argument("query", help='words (all must occur); "quoted phrase" kept together')
     search.add_argument("--limit", type=_positive, default=20, help="at most this many results (default 20)")
+    search.add_argument("--entity", action="store_true", help="when the query is a known name, also the passages "
+                        "naming that entity in any other spelling or script (Putin → プーチン)")
     remove = add("remove", cmd_remove, "take a document out of the library (the file is left alone); "
                                        "a later sync of its folder does not add it back")
     remove.add_argument("doc", help="document id, file name or content-hash prefix")
@@ -370,6 +380,9 @@ def build_parser() -> argparse.ArgumentParser:
     xref = add("xref", cmd_xref, "where an entity appears, what it appears with, related documents")
     xref.add_argument("entity", help="entity id or any name it is written as")
     xref.add_argument("--limit", type=_positive, default=10)
+    from reader.cli_story import add_story_commands
+
+    add_story_commands(add, _positive)
     extract = add("extract", cmd_extract, "the entities in any text file, without indexing it")
     extract.add_argument("file")
     entity = add("entity", cmd_entity, "correct an entity; kept with your data across re-indexing")
