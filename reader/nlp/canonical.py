@@ -43,6 +43,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
+from reader.nlp.dates import is_relative_date
 from reader.nlp.normalize import normalize_value, value_key
 
 __all__ = [
@@ -601,6 +602,8 @@ class Linker:
             label = m.label or ""
             if label in VALUE_LABELS:
                 vk = _value_key(m.text or "", label, doc_dates.get(m.doc))
+                if label == "DATE" and vk == display_form(m.text or "", label) and is_relative_date(m.text or ""):
+                    vk = f"{vk}@{m.doc[:8]}"   # 本日 with no known date: that document's day, not a shared one
                 vgroups[f"{label}:{vk}"].append(i)
                 continue
             k = _name_key(m.text or "", label)

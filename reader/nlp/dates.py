@@ -151,12 +151,12 @@ _JA_PART = [(re.compile(r"^(?:の)?上旬"), "early"), (re.compile(r"^(?:の)?(?
 _JA_YEAR_PART = [(re.compile(r"^(?:の)?(?:末|暮れ|終わり)"), "end"), (re.compile(r"^(?:の)?(?:初め|初頭|はじめ|明け)"), "start"),
                  (re.compile(r"^(?:の)?前半"), "first"), (re.compile(r"^(?:の)?後半"), "second"),
                  (re.compile(r"^(?:の)?半ば"), "mid")]
-_REL_YEAR = {"一昨年": -2, "おととし": -2, "昨年": -1, "去年": -1, "前年": -1, "今年": 0, "本年": 0, "ことし": 0,
-             "来年": 1, "翌年": 1, "再来年": 2}
-_REL_MONTH = {"先々月": -2, "先月": -1, "前月": -1, "今月": 0, "本月": 0, "来月": 1, "翌月": 1, "再来月": 2}
-_REL_WEEK = {"先々週": -2, "先週": -1, "前週": -1, "今週": 0, "本週": 0, "来週": 1, "翌週": 1, "再来週": 2}
-_REL_DAY = {"一昨日": -2, "おととい": -2, "昨日": -1, "きのう": -1, "前日": -1, "今日": 0, "本日": 0, "きょう": 0,
-            "当日": 0, "明日": 1, "あす": 1, "あした": 1, "翌日": 1, "明後日": 2, "あさって": 2}
+_REL_YEAR = {"一昨年": -2, "おととし": -2, "昨年": -1, "去年": -1, "今年": 0, "本年": 0, "ことし": 0,
+             "来年": 1, "再来年": 2}
+_REL_MONTH = {"先々月": -2, "先月": -1, "今月": 0, "本月": 0, "来月": 1, "再来月": 2}
+_REL_WEEK = {"先々週": -2, "先週": -1, "今週": 0, "本週": 0, "来週": 1, "再来週": 2}
+_REL_DAY = {"一昨日": -2, "おととい": -2, "昨日": -1, "きのう": -1, "今日": 0, "本日": 0, "きょう": 0,
+            "明日": 1, "あす": 1, "あした": 1, "明後日": 2, "あさって": 2}
 _WEEKDAYS_JA = "月火水木金土日"
 _WEEKDAYS_EN = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
@@ -395,11 +395,41 @@ def _en_relative(low: str, anchor: date) -> ResolvedDate | None:
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 
-def resolve_date(text: str, anchor: date | None) -> ResolvedDate | None:
-    """The calendar span `text` (one date expression) means, or None. Never raises."""
+_SAME = re.compile(r"^(?:同|その)(日|月|年)(?:の)?\s*(?:(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?|(\d{1,2})\s*日)?")
+_NEXT_PREVIOUS = {"翌日": 1, "前日": -1, "翌々日": 2}
+
+
+def _refer_back(s: str, previous: ResolvedDate) -> ResolvedDate | None:
+    """同日, 同月, 同年6月, 翌日, 前日: relative to the date the text mentioned last."""
+    if s in _NEXT_PREVIOUS:
+        if previous.precision != "day":
+            return None
+        day = previous.first + timedelta(days=_NEXT_PREVIOUS[s])
+        return ResolvedDate(day, day, "day", True)
+    m = _SAME.match(s)
+    if not m:
+        return None
+    unit, month, day, day_only = m.groups()
+    y = previous.first.year
+    if unit == "年":
+        if month:
+            return _day(y, int(month), int(day), True) if day else _month(y, int(month), True)
+        return _year(y, True)
+    if unit == "月":
+        if day_only:
+            return _day(y, previous.first.month, int(day_only), True)
+        return _month(y, previous.first.month, True)
+    return ResolvedDate(previous.first, previous.first, "day", True) if previous.precision == "day" else None
+
+
+def resolve_date(text: str, anchor: date | None, previous: ResolvedDate | None = None) -> ResolvedDate | None:
+    """The calendar span `text` (one date expression) means, or None. Never raises.
+    `previous`: the date the text mentioned last, which 同日, 同年6月 and 翌日 refer back to."""
     if not isinstance(text, str) or not text.strip() or len(text) > 80:
         return None
     s = _normalise(text)
+    if previous is not None and (s in _NEXT_PREVIOUS or _SAME.match(s)):
+        return _refer_back(s, previous)
     if re.search(r"世紀|何|数[十百]年|\d+\s*(?:年|カ月|ヶ月|か月|日)間|\d+\s*日間", s):
         return None       # centuries, vague spans and durations are not dates
     try:
@@ -426,7 +456,7 @@ def is_relative_date(text: str) -> bool:
 # Relative expressions a named-entity tagger tends not to mark as DATE; found directly so the
 # timeline has them. A Japanese word must not sit inside a longer word (今日的, 先週末 is kept).
 _FIND_JA = re.compile(
-    r"(?:" + _RELATIVE_WORDS + r")(?:の?\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|の?\s*\d{1,2}\s*日|の?[月火水木金土日]曜日?"
+    r"(?:同日|同月|同年|翌々日|翌日|前日|" + _RELATIVE_WORDS + r")(?:の?\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|の?\s*\d{1,2}\s*日|の?[月火水木金土日]曜日?"
     r"|の?(?:上旬|中旬|下旬|末|初め|前半|後半))?(?![的])")
 _FIND_EN = re.compile(
     r"\b(?:(?:on|last|next|this|past|previous|coming)\s+(?:" + _alternation(_WEEKDAYS_EN) + r")|"

@@ -52,12 +52,13 @@ Mention = tuple  # (start, end, label, text)
 
 _JA_CUES = ("述べ|語っ|語り|語る|強調し|強調|表明し|表明|明言し|明言|発言し|主張し|主張|警告し|警告|"
             "指摘し|指摘|説明し|説明|発表し|発表|報告し|報告|示唆し|示唆|批判し|批判|訴え|話し|断言し|断言|"
-            "言明し|答え|否定し|明かし|言及し|予告し|脅し|宣言し|回顧し|強く促し|呼びかけ|反論し")
+            "言明し|答え|否定し|明かし|言及し|予告し|脅し|宣言し|回顧し|強く促し|呼びかけ|反論し|コメントし|供述し")
 _PASSIVE = r"(?!され|られ|させ|せず|しない|せよ|する必要|すべき|的)"
 _OPEN, _CLOSE = "「『“", "」』”"
-_JA_QUOTE = re.compile(r"[「『“](?P<q>[^「『“」』”]{2,400})[」』”](?P<mark>と|を)(?P<mid>[、,]?[^。「『」』]{0,30}?)"
-                       rf"(?P<cue>{_JA_CUES}){_PASSIVE}")
-_JA_REPORTED = re.compile(rf"(?<![「『こ])(?:だ)?と(?P<mid>[、,]?[^。「『」』、とを]{{0,30}}?)(?P<cue>{_JA_CUES}){_PASSIVE}")
+_QUOTE_TAIL = rf"(?P<mark>と|を)(?P<mid>[、,]?[^。「『」』]{{0,45}}?)(?P<cue>{_JA_CUES}){_PASSIVE}"
+_JA_QUOTES = (re.compile(r"「(?P<q>(?:[^「」『』]|『[^『』]*』){2,400}?)」" + _QUOTE_TAIL),   # 『』 may nest in 「」
+              re.compile(r"[『“](?P<q>[^「『“」』”]{2,400})[』”]" + _QUOTE_TAIL))
+_JA_REPORTED = re.compile(rf"(?<![「『こ])(?:だ)?と(?P<mid>[、,]?[^。「『」』、とを]{{0,45}}?)(?P<cue>{_JA_CUES}){_PASSIVE}")
 _JA_ACCORDING = re.compile(r"(?P<src>[^、。「」]{1,40}?)(?P<cue>によると|によれば)[、,]?")
 _JA_TOSHITA = re.compile(r"(?<![うよ])と(?P<cue>した|している|しており|しています|しました)(?![がい]る?[^。、]*?[をにが])")
 _SENTENCE_END = re.compile(r"[。！？!?]")
@@ -70,7 +71,8 @@ _SIDE_TAIL = re.compile(r"(?:側|政府|当局|政権)?$")
 _UNNAMED = re.compile(r"(?:高官|当局者|関係者|報道官|外交官|専門家|分析者|アナリスト|研究者|政府|政権|当局|"
                       r"当局者ら|筋|幹部|指導者|指導部|首脳|代表団|交渉団|議員ら|軍|省|司令部|報道|メディア|紙|通信|"
                       r"スポークスマン|広報|担当者|官房長官|指揮官|兵士|住民|市民|専門家ら)$")
-_ANAPHOR = re.compile(rf"^(?:同(?P<title>{_TITLES})|(?P<pronoun>彼|彼女)|(?P<surname>[ァ-ヶー]+)(?P<stitle>{_TITLES}))$")
+_ANAPHOR = re.compile(rf"^(?:同(?P<title>{_TITLES})|(?P<pronoun>彼|彼女)|(?P<surname>[ァ-ヶー]+)(?P<stitle>{_TITLES})?)$")
+_SOURCE_TAIL = re.compile(r"(?:が公表した|が発表した|による|の)?(?:発表|情報|報道|調べ|声明|説明|話|集計|調査)")
 _CONNECTIVES = re.compile(r"^(?:一方|また|さらに|しかし|ただ|なお|その上|そのうえ|これに対し|これに対して|だが|そして)[、,]?")
 
 
@@ -91,6 +93,7 @@ class _Document:
         self.text = text
         self.mentions = sorted(m for m in mentions if m[2] in NAME_LABELS)
         self.starts = [m[0] for m in self.mentions]
+        self.last_speaker: _Speaker | None = None   # a sentence with no subject goes on with the last speaker
 
     def within(self, start: int, end: int) -> list[Mention]:
         return _mentions_in(self.mentions, self.starts, start, end)
@@ -102,7 +105,8 @@ class _Document:
             if m[2] == "PERSON":
                 after = self.text[m[1]:m[1] + 8]
                 if surname is not None:
-                    if re.split(r"[・･\s]", m[3])[-1] == surname:
+                    parts = re.split(r"[・･=＝\s]", m[3])
+                    if surname in (parts[0], parts[-1]) and len(parts) > 1:   # ワン・シャオチュアン, Angela Merkel
                         return m
                 elif title is None or title == "氏" or after.startswith(title) or m[3].endswith(title):
                     return m
@@ -119,6 +123,9 @@ class _Speaker:
 
 def _speaker_of_phrase(doc: _Document, start: int, end: int) -> _Speaker | None:
     """Who the noun phrase text[start:end] (a subject before は/が) names, if anyone."""
+    source = _SOURCE_TAIL.search(doc.text, start, end)
+    if source and source.end() == end and source.start() > start:
+        end = source.start()        # 現地警察の発表によると: the police
     phrase = doc.text[start:end]
     lead = _CONNECTIVES.match(phrase)
     if lead:
@@ -152,6 +159,16 @@ def _speaker_of_phrase(doc: _Document, start: int, end: int) -> _Speaker | None:
     if _UNNAMED.search(phrase) and len(phrase) <= 25:
         return _Speaker(phrase, None, None)
     return None
+
+
+def _source_as_written(doc: _Document, start: int, end: int) -> _Speaker | None:
+    """The source of …によると that is not a known name (両新聞, 現地警察の発表), kept as written
+    when it reads as a name: short, after the last comma, with no verb in it."""
+    phrase = _CONNECTIVES.sub("", doc.text[start:end].split("、")[-1]).strip()
+    if not phrase or len(phrase) > 20 or re.search(r"[ぁ-ゖ]", re.sub(r"[のや]", "", phrase)):
+        return None
+    inside = doc.within(end - len(phrase), end)
+    return _Speaker(phrase, None, inside[-1] if inside else None)
 
 
 _TOPIC = re.compile(r"(?<![ぁ-ゖ])(?:は|が)(?![ぁ-ゖ])")
@@ -238,19 +255,25 @@ def _japanese(doc: _Document, start: int, end: int) -> list[Statement]:
     for s_start, s_end in _ja_sentences(text, start, end):
         sentence = text[s_start:s_end]
         taken: list[tuple[int, int]] = []
+        before = len(found)
+        subjectless = not _topic_phrases(text, s_start, s_end)
 
         def free(a: int, b: int) -> bool:
             return all(b <= x or a >= y for x, y in taken)
 
-        for m in _JA_QUOTE.finditer(sentence):
+        for m in (m for pattern in _JA_QUOTES for m in pattern.finditer(sentence)):
+            if not free(s_start + m.start(), s_start + m.end()):
+                continue
             q_start, q_end = s_start + m.start("q"), s_start + m.end("q")
             speaker = (_speaker_in_gap(doc, s_start + m.start("mid"), s_start + m.start("cue"))
-                       or _sentence_speaker(doc, s_start, s_start + m.start())[0])
+                       or _sentence_speaker(doc, s_start, s_start + m.start())[0]
+                       or (doc.last_speaker if subjectless else None))
             if speaker:
                 found.append(_statement(doc, (q_start, q_end), m.group("cue"), speaker, (s_start, s_end)))
             taken.append((s_start + m.start(), s_start + m.end()))
         for m in _JA_ACCORDING.finditer(sentence):
-            speaker = _speaker_of_phrase(doc, s_start + m.start("src"), s_start + m.end("src"))
+            speaker = _speaker_of_phrase(doc, s_start + m.start("src"), s_start + m.end("src")) or \
+                _source_as_written(doc, s_start + m.start("src"), s_start + m.end("src"))
             if speaker is None:
                 continue
             span = _trim(text, s_start + m.end(), s_end)
@@ -266,8 +289,11 @@ def _japanese(doc: _Document, start: int, end: int) -> list[Statement]:
             clause_from = s_start
             if speaker is None:
                 speaker, clause_from = _sentence_speaker(doc, s_start, s_start + m.start())
+            if speaker is None and subjectless:
+                speaker = doc.last_speaker
             if speaker is None:
                 continue
+            clause_from = max([clause_from, *(b for a, b in taken if b <= s_start + m.start())])
             span = _trim(text, clause_from, s_start + m.start())
             if span[1] - span[0] >= 4:
                 found.append(_statement(doc, span, m.group("cue"), speaker, (s_start, s_end)))
@@ -282,7 +308,17 @@ def _japanese(doc: _Document, start: int, end: int) -> list[Statement]:
             span = _trim(text, topics[-1][1] + 1, s_start + m.start())
             if speaker and span[1] - span[0] >= 4:
                 found.append(_statement(doc, span, "と" + m.group("cue"), speaker, (s_start, s_end)))
+        if len(found) > before:
+            doc.last_speaker = _Speaker(found[-1].speaker_text, _mention_at(doc, found[-1].speaker_start),
+                                    _mention_at(doc, found[-1].side_start))
     return found
+
+
+def _mention_at(doc: _Document, start: int | None) -> Mention | None:
+    if start is None:
+        return None
+    i = bisect_left(doc.starts, start)
+    return doc.mentions[i] if i < len(doc.mentions) and doc.starts[i] == start else None
 
 
 # -- English ----------------------------------------------------------------------------------

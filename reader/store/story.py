@@ -46,15 +46,16 @@ def _date_spans(text: str, passages, mentions: Sequence[tuple]) -> list[tuple[in
     """DATE mentions from the tagger, plus relative expressions it did not mark."""
     from reader.nlp.dates import find_relative_dates
 
-    spans = [(m[0], m[1]) for m in mentions if m[2] in DATE_LABELS]
-    taken = sorted(spans)
+    spans = {(m[0], m[1]) for m in mentions if m[2] in DATE_LABELS}
     for start, end, lang, boilerplate, duplicate_of in passages:
         if boilerplate or duplicate_of is not None:
             continue
         for s, e in find_relative_dates(text[start:end], lang):
             s, e = s + start, e + start
-            if all(e <= a or s >= b for a, b in taken):
-                spans.append((s, e))
+            overlapping = {span for span in spans if not (e <= span[0] or s >= span[1])}
+            # 同年6月 where the tagger marked 6月: the longer reading wins
+            spans -= overlapping
+            spans.add((min([s, *(a for a, _ in overlapping)]), max([e, *(b for _, b in overlapping)])))
     return sorted(spans)
 
 
@@ -75,13 +76,15 @@ def find_story(text: str, doc_date: str | None, imported: str | None, passages: 
     sentences = sorted(sentences)
     starts = [s[0] for s in sentences]
     events = []
+    previous = None   # the last date resolved: what 同日, 同年6月 and 翌日 refer back to
     for start, end in _date_spans(text, passages, mentions):
         sentence = _sentence_of(sentences, starts, start)
         if sentence is None or not any(s <= start < e for s, e, _ in readable):
             continue
-        resolved = resolve_date(text[start:end], anchor)
+        resolved = resolve_date(text[start:end], anchor, previous)
         if resolved is None or _is_dateline(text, sentence, start, end, resolved, anchor):
             continue
+        previous = resolved
         events.append((sentence[0], sentence[1], start, end, text[start:end], resolved.first.isoformat(),
                        resolved.last.isoformat(), resolved.precision, resolved.value, int(resolved.relative),
                        anchor_kind if resolved.relative else None))
