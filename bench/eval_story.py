@@ -93,7 +93,7 @@ def score_ja_timex(gold: dict, docs: dict) -> dict:
     import pendulum
     from ja_timex import TimexParser
 
-    found = right = wanted = 0
+    found = right = wanted = found_dates = 0
     for item in gold["dates"]:
         doc, _, _ = docs[item["doc"]]
         if not any("\u3040" <= c <= "\u9fff" for c in item["text"]):
@@ -110,9 +110,10 @@ def score_ja_timex(gold: dict, docs: dict) -> dict:
         if not hits:
             continue
         found += 1
+        found_dates += item["date"] is not None
         right += _timex_value(hits[0]) == item["date"]
     return {"gold": wanted, "found": found, "right": right, "resolved_right": right / found if found else 0.0,
-            "recall": found / wanted if wanted else 0.0}
+            "recall": found_dates / wanted if wanted else 0.0}
 
 
 def _timex_value(timex) -> str | None:

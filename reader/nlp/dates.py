@@ -457,7 +457,8 @@ def is_relative_date(text: str) -> bool:
 # timeline has them. A Japanese word must not sit inside a longer word (今日的, 先週末 is kept).
 _FIND_JA = re.compile(
     r"(?:同日|同月|同年|翌々日|翌日|前日|" + _RELATIVE_WORDS + r")(?:の?\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|の?\s*\d{1,2}\s*日|の?[月火水木金土日]曜日?"
-    r"|の?(?:上旬|中旬|下旬|末|初め|前半|後半))?(?![的])")
+    r"|の?(?:上旬|中旬|下旬|末|初め|前半|後半))?(?![的])"
+    r"|(?<![\d年月日.,／/])\d{1,2}日(?![間本当付])")   # 16日以降: a day alone, if the tagger passed it over
 _FIND_EN = re.compile(
     r"\b(?:(?:on|last|next|this|past|previous|coming)\s+(?:" + _alternation(_WEEKDAYS_EN) + r")|"
     r"(?:last|next|this|past|previous|coming)\s+(?:week|month|year|weekend)|yesterday|today|tomorrow|tonight)\b",

@@ -126,6 +126,8 @@ def _speaker_of_phrase(doc: _Document, start: int, end: int) -> _Speaker | None:
     source = _SOURCE_TAIL.search(doc.text, start, end)
     if source and source.end() == end and source.start() > start:
         end = source.start()        # 現地警察の発表によると: the police
+    while start < end and doc.text[start] in "・•●■◆*-－ 　\t":   # a list's bullet
+        start += 1
     phrase = doc.text[start:end]
     lead = _CONNECTIVES.match(phrase)
     if lead:

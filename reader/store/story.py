@@ -10,6 +10,7 @@ on linking the whole corpus, so they are rebuilt by `link_story` after each reli
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import defaultdict
 from datetime import date, datetime, timezone
@@ -46,7 +47,7 @@ def _date_spans(text: str, passages, mentions: Sequence[tuple]) -> list[tuple[in
     """DATE mentions from the tagger, plus relative expressions it did not mark."""
     from reader.nlp.dates import find_relative_dates
 
-    spans = {(m[0], m[1]) for m in mentions if m[2] in DATE_LABELS}
+    spans = {_widened(text, m[0], m[1]) for m in mentions if m[2] in DATE_LABELS}
     for start, end, lang, boilerplate, duplicate_of in passages:
         if boilerplate or duplicate_of is not None:
             continue
@@ -57,6 +58,21 @@ def _date_spans(text: str, passages, mentions: Sequence[tuple]) -> list[tuple[in
             spans -= overlapping
             spans.add((min([s, *(a for a, _ in overlapping)]), max([e, *(b for _, b in overlapping)])))
     return sorted(spans)
+
+
+_DURATION_AFTER = re.compile(r"(?:間|以内|停戦|当たり|あたり|分の|ぶり|連続)")
+_PART_BEFORE = re.compile(r"(?:early|mid|late|the end of|end of|the beginning of|beginning of|the start of|"
+                          r"start of|the middle of|middle of)[\s-]*$", re.I)
+_PART_AFTER = re.compile(r"(?:の)?(?:上旬|中旬|下旬|末|初め|初頭|前半|後半|半ば)")
+
+
+def _widened(text: str, start: int, end: int) -> tuple[int, int]:
+    """A tagged date with the part of it the tagger left out: "late" 2022, 2025年"末"."""
+    before = _PART_BEFORE.search(text, max(0, start - 20), start)
+    if before:
+        start = before.start()
+    after = _PART_AFTER.match(text, end)
+    return start, after.end() if after else end
 
 
 def find_story(text: str, doc_date: str | None, imported: str | None, passages: Sequence[tuple],
@@ -81,6 +97,8 @@ def find_story(text: str, doc_date: str | None, imported: str | None, passages: 
         sentence = _sentence_of(sentences, starts, start)
         if sentence is None or not any(s <= start < e for s, e, _ in readable):
             continue
+        if _DURATION_AFTER.match(text, end):
+            continue          # 30日停戦, 1日当たり: a length of time, not a date
         resolved = resolve_date(text[start:end], anchor, previous)
         if resolved is None or _is_dateline(text, sentence, start, end, resolved, anchor):
             continue
@@ -98,7 +116,7 @@ def _is_dateline(text: str, sentence: tuple[int, int], start: int, end: int, res
     """The document's own date stamp (a header's 2025年05月10日 21:32), or a line that is
     little more than a date: not an event."""
     words = text[sentence[0]:sentence[1]].strip()
-    if len(words) - (end - start) < 8:
+    if len(words) - (end - start) < 8 and not resolved.relative:
         return True
     return start < DATELINE_CHARS and not resolved.relative and resolved.precision == "day" \
         and resolved.first == anchor
