@@ -92,17 +92,18 @@ def find_story(text: str, doc_date: str | None, imported: str | None, passages: 
     sentences = sorted(sentences)
     starts = [s[0] for s in sentences]
     events = []
-    previous = None   # the last date resolved: what 同日, 同年6月 and 翌日 refer back to
+    previous, previous_end = None, 0   # the last date resolved: what 同日, 同年6月 and 翌日 refer back to
     for start, end in _date_spans(text, passages, mentions):
         sentence = _sentence_of(sentences, starts, start)
         if sentence is None or not any(s <= start < e for s, e, _ in readable):
             continue
         if _DURATION_AFTER.match(text, end):
             continue          # 30日停戦, 1日当たり: a length of time, not a date
-        resolved = resolve_date(text[start:end], anchor, previous)
+        resolved = _day_in_a_list(text, start, end, previous, previous_end) or \
+            resolve_date(text[start:end], anchor, previous)
         if resolved is None or _is_dateline(text, sentence, start, end, resolved, anchor):
             continue
-        previous = resolved
+        previous, previous_end = resolved, end
         events.append((sentence[0], sentence[1], start, end, text[start:end], resolved.first.isoformat(),
                        resolved.last.isoformat(), resolved.precision, resolved.value, int(resolved.relative),
                        anchor_kind if resolved.relative else None))
@@ -110,6 +111,25 @@ def find_story(text: str, doc_date: str | None, imported: str | None, passages: 
                    s.speaker_end, s.side_start, s.side_end)
                   for s in find_statements(text, readable, [m[:4] for m in mentions])]
     return events, statements
+
+
+_LIST_GAP = re.compile(r"[\d\s・、，,〜～\-–日]*(?:から|および|及び|と|や)?[\s・、，,〜～\-–]*")
+
+
+def _day_in_a_list(text: str, start: int, end: int, previous, previous_end: int):
+    """21日 in 7月20・21日 or 3月5日から7日: a day in the month of the date just before it."""
+    from reader.nlp.dates import ResolvedDate
+
+    if previous is None or previous.precision not in ("day", "month") or not re.fullmatch(r"\d{1,2}日", text[start:end]):
+        return None
+    gap = _LIST_GAP.fullmatch(text, previous_end, start)
+    if gap is None or start - previous_end > 12:
+        return None
+    try:
+        day = previous.first.replace(day=int(text[start:end - 1]))
+    except ValueError:
+        return None
+    return ResolvedDate(day, day, "day", previous.relative)
 
 
 def _is_dateline(text: str, sentence: tuple[int, int], start: int, end: int, resolved, anchor) -> bool:
