@@ -234,6 +234,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         options = ExportOptions(context=args.context, links=not args.no_links, exported=check_exported(args.exported))
         files = export_markdown(_library(args), args.doc, per_document=args.per_document, options=options)
+        if args.timeline or args.statements:
+            from reader.cli_story import add_story_to_export
+
+            add_story_to_export(_library(args), files, args)
         written = write_export(files, Path(args.out) if args.out else None, per_document=args.per_document)
     except (ExportError, AnnotationError) as error:
         return _fail(error)
@@ -412,6 +416,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--context", choices=["quote", "sentence"], default="quote",
                         help="quote only (default), or the sentence around it with the quote ==marked==")
     export.add_argument("--no-links", action="store_true", help="no [[entity]] links")
+    export.add_argument("--timeline", action="store_true", help="add a timeline of the annotated documents' "
+                        "dated events (a '# Timeline' section; Timeline.md with --per-document)")
+    export.add_argument("--statements", metavar="ENTITY", help="add a page of what ENTITY said, in date order, "
+                        "with references back to the source passages")
     export.add_argument("--exported", metavar="WHEN", help="the 'exported' date written (ISO 8601, or 'now'); "
                         "default: the newest change among the notes, so the same notes give the same bytes")
     notes = add("notes", cmd_notes, "your annotations: list, add, delete, re-anchor, W3C JSON export and import")

@@ -98,6 +98,29 @@ class SearchLike:
         self.hits, self.more = hits, more
 
 
+def add_story_to_export(library, files: dict[str, str], args: argparse.Namespace) -> None:
+    """`reader export --timeline / --statements ENTITY`: the story's pages beside the notes."""
+    from reader.annotations.markdown_export import SINGLE_FILE_NAME
+    from reader.annotations.service import Annotations
+    from reader.annotations.story_export import TIMELINE_HEADING, statements_page, timeline_section
+
+    notes = Annotations(library).list_all()
+    if args.doc:
+        keys = {a.doc_key for doc in args.doc for a in Annotations(library).list_for_document(doc)}
+        notes = [a for a in notes if a.doc_key in keys]
+    if args.timeline:
+        if args.per_document:
+            files[f"{TIMELINE_HEADING}.md"] = f"# {TIMELINE_HEADING}\n" + timeline_section(library.db, notes)
+        else:
+            files[SINGLE_FILE_NAME] += timeline_section(library.db, notes)
+    if args.statements:
+        name, page = statements_page(library.db, args.statements, notes, per_document=args.per_document)
+        if args.per_document:
+            files[name] = page
+        else:
+            files[SINGLE_FILE_NAME] += page
+
+
 def add_story_commands(add: Callable[..., argparse.ArgumentParser], positive: Callable[[str], int]) -> None:
     timeline = add("timeline", cmd_timeline, "dated events across the documents, in date order")
     timeline.add_argument("--entity", help="only events naming this entity (id or any spelling)")

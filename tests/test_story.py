@@ -175,3 +175,19 @@ def test_relative_dates_without_a_known_date_stay_in_their_document():
     _, ids = Linker().link(mentions, doc_dates={"c" * 64: "2025-11-24", "d" * 64: "2025-11-24"})
     assert ids[0] != ids[1]                       # undated: never one cross-document entity
     assert ids[2] == ids[3] == "DATE:2025-11-24"  # dated: the day itself
+
+
+def test_export_adds_a_timeline_and_a_statements_page_linking_back_to_notes(indexed, tmp_path):
+    run(indexed, "notes", "add", "002_6c9cfde7eb9d63d6.txt", "299", "331", "--note", "the official's claim")
+    note = run_json(indexed, "notes", "list")[0]
+    out = tmp_path / "vault"
+    out.mkdir()
+    run(indexed, "export", "--timeline", "--statements", "ロシア", "--out", str(out))
+    notes_file = (out / "Reader notes.md").read_text(encoding="utf-8")
+    timeline = notes_file[notes_file.index("# Timeline"):notes_file.index("# Statements")]
+    dates = [line.split("**")[1] for line in timeline.splitlines() if line.startswith("- **")]
+    assert dates and dates == sorted(dates) and "2025-03-13" in dates
+    assert all(line.rstrip().split(" ")[-1].startswith("^t") for line in timeline.splitlines() if line.startswith("- "))
+    page = notes_file[notes_file.index("# Statements: ロシア"):]
+    official = [line for line in page.splitlines() if "キエフに有利に働く" in line]
+    assert official and f"[[Reader notes#^{note['uuid'][:8]}]]" in official[0] and "2025-03-14" in official[0]
