@@ -310,10 +310,25 @@ def _japanese(doc: _Document, start: int, end: int) -> list[Statement]:
             span = _trim(text, topics[-1][1] + 1, s_start + m.start())
             if speaker and span[1] - span[0] >= 4:
                 found.append(_statement(doc, span, "と" + m.group("cue"), speaker, (s_start, s_end)))
-        if len(found) > before:
-            doc.last_speaker = _Speaker(found[-1].speaker_text, _mention_at(doc, found[-1].speaker_start),
-                                    _mention_at(doc, found[-1].side_start))
+        said = [st for st in found[before:] if st.cue not in ("によると", "によれば")]   # a source is no speaker
+        if said:
+            doc.last_speaker = _Speaker(said[-1].speaker_text, _mention_at(doc, said[-1].speaker_start),
+                                        _mention_at(doc, said[-1].side_start))
+        opened = _unclosed_quote(text, s_start, s_end)
+        if opened is not None:   # 「… goes on in the next paragraph: whoever opened it goes on speaking
+            doc.last_speaker = _sentence_speaker(doc, s_start, opened)[0] or doc.last_speaker
     return found
+
+
+def _unclosed_quote(text: str, start: int, end: int) -> int | None:
+    """Where a 「 left open at the end of text[start:end] begins, if one is."""
+    opened: list[int] = []
+    for i in range(start, end):
+        if text[i] in _OPEN:
+            opened.append(i)
+        elif text[i] in _CLOSE and opened:
+            opened.pop()
+    return opened[0] if opened else None
 
 
 def _mention_at(doc: _Document, start: int | None) -> Mention | None:

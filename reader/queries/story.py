@@ -44,14 +44,15 @@ class TimelineEvent:
     date_end: int
     text: str
     relative: bool
-    anchor: str | None     # what a relative date was resolved against: "published" or "imported"
+    anchor: str | None     # what a relative date was resolved against: "published", "text" or "imported"
     group: int             # events of several documents that report the same thing share it
     entities: list[EntityRef] = field(default_factory=list)
 
     @property
     def uncertain(self) -> bool:
-        """Resolved against the day the document was imported: its own date is unknown."""
-        return self.anchor == "imported"
+        """Resolved without the document's published date: against the newest date its text
+        writes out, or the day it was imported."""
+        return self.anchor in ("text", "imported")
 
     def to_json(self) -> dict:
         return {"date": self.date, "precision": self.precision, "date_from": self.date_from,

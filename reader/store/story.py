@@ -24,15 +24,20 @@ GROUP_OVERLAP = 0.5        # Jaccard of two events' named entities from which th
 DATELINE_CHARS = 300       # a date stamp in the document's first characters is its own date, not an event
 
 
-def anchor_of(doc_date: str | None, imported: str | None) -> tuple[date | None, str | None]:
-    """The date relative expressions are resolved against, and where it came from:
-    the document's published date, else the day it was imported."""
+def anchor_of(doc_date: str | None, imported: str | None, written: Sequence[date] = ()) -> tuple[date | None, str | None]:
+    """The date relative expressions are resolved against, and where it came from: the
+    document's published date ("published"); else the newest full date the text itself
+    writes out, up to the import day ("text": an undated news article cites its sources with
+    their dates); else the day it was imported ("imported"). The last two are uncertain."""
     from reader.nlp.dates import parse_anchor
 
     published = parse_anchor(doc_date)
     if published:
         return published, "published"
     imported_day = parse_anchor(imported or datetime.now(timezone.utc).date().isoformat())
+    newest = max((d for d in written if imported_day is None or d <= imported_day), default=None)
+    if newest is not None:
+        return newest, "text"
     return imported_day, "imported" if imported_day else None
 
 
@@ -60,6 +65,8 @@ def _date_spans(text: str, passages, mentions: Sequence[tuple]) -> list[tuple[in
     return sorted(spans)
 
 
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+_KANA_PREDICATE = re.compile(r"[\u3040-\u309f]")   # hiragana: a Japanese sentence with a predicate has some
 _DURATION_AFTER = re.compile(r"(?:間|以内|停戦|当たり|あたり|分の|ぶり|連続)")
 _PART_BEFORE = re.compile(r"(?:early|mid|late|the end of|end of|the beginning of|beginning of|the start of|"
                           r"start of|the middle of|middle of)[\s-]*$", re.I)
@@ -87,13 +94,15 @@ def find_story(text: str, doc_date: str | None, imported: str | None, passages: 
     from reader.nlp.dates import resolve_date
     from reader.nlp.statements import find_statements
 
-    anchor, anchor_kind = anchor_of(doc_date, imported)
+    spans = _date_spans(text, passages, mentions)
+    written = [r.first for r in (resolve_date(text[s:e], None) for s, e in spans) if r and r.precision == "day"]
+    anchor, anchor_kind = anchor_of(doc_date, imported, written)
     readable = [(s, e, lang) for s, e, lang, boilerplate, dup in passages if not boilerplate and dup is None]
     sentences = sorted(sentences)
     starts = [s[0] for s in sentences]
     events = []
     previous, previous_end = None, 0   # the last date resolved: what 同日, 同年6月 and 翌日 refer back to
-    for start, end in _date_spans(text, passages, mentions):
+    for start, end in spans:
         sentence = _sentence_of(sentences, starts, start)
         if sentence is None or not any(s <= start < e for s, e, _ in readable):
             continue
@@ -138,6 +147,9 @@ def _is_dateline(text: str, sentence: tuple[int, int], start: int, end: int, res
     words = text[sentence[0]:sentence[1]].strip()
     if len(words) - (end - start) < 8 and not resolved.relative:
         return True
+    rest = text[sentence[0]:start] + text[end:sentence[1]]
+    if _JAPANESE.search(words) and not _KANA_PREDICATE.search(rest):
+        return True       # 日刊スポーツ、2008年9月21日。: a source cited with its date, a heading
     return start < DATELINE_CHARS and not resolved.relative and resolved.precision == "day" \
         and resolved.first == anchor
 
