@@ -80,10 +80,10 @@ def test_dates_of_an_undated_article_are_flagged_and_refer_back(indexed):
     assert second_day and second_day[0]["date"][5:] == "07-21"
 
 
-def test_timeline_window_keeps_events_overlapping_it(indexed):
+def test_timeline_window_keeps_the_events_inside_it(indexed):
     events = run_json(indexed, "timeline", "--from", "2025-03", "--to", "2025-03")
-    assert events and all(e["date_to"] >= "2025-03-01" and e["date_from"] <= "2025-03-31" for e in events)
-    assert any(e["date"] == "2025-03-13" for e in events)
+    assert events and all("2025-03-01" <= e["date_from"] <= e["date_to"] <= "2025-03-31" for e in events)
+    assert {"2025-03-13", "2025-03-21/2025-03-31"} <= {e["date"] for e in events}
     bad = run(indexed, "timeline", "--from", "March", check=False)
     assert bad.returncode == 1 and "not a date" in bad.stderr and "Traceback" not in bad.stderr
 
@@ -175,6 +175,23 @@ def test_relative_dates_without_a_known_date_stay_in_their_document():
     _, ids = Linker().link(mentions, doc_dates={"c" * 64: "2025-11-24", "d" * 64: "2025-11-24"})
     assert ids[0] != ids[1]                       # undated: never one cross-document entity
     assert ids[2] == ids[3] == "DATE:2025-11-24"  # dated: the day itself
+
+
+def test_two_documents_reporting_one_event_share_a_group(tmp_path):
+    """A second article with a sentence of seed 002: the same date and entities, one event."""
+    report = tmp_path / "kursk.txt"
+    sentence = "ロシアの国防省は、2025年3月13日にウクライナ領内のクルスク地方でロシア軍がスズジャという重要な町を奪還したと発表した。"
+    assert sentence in (REPO / "seeds" / "002_6c9cfde7eb9d63d6.txt").read_text(encoding="utf-8")
+    report.write_text(f"クルスク奪還の報告\n\n2025年3月15日\n\n{sentence}\n", encoding="utf-8")
+    data = tmp_path / "data"
+    run(data, "index")
+    run(data, "index", str(report))
+    events = [e for e in run_json(data, "timeline", "--from", "2025-03-13", "--to", "2025-03-13")
+              if e["text"] == sentence]
+    assert {e["file_name"] for e in events} == {"kursk.txt", "002_6c9cfde7eb9d63d6.txt"}
+    assert len({e["group"] for e in events}) == 1
+    others = [e for e in run_json(data, "timeline", "--limit", "1000") if e["text"] != sentence]
+    assert events[0]["group"] not in {e["group"] for e in others if e["file_name"] == "kursk.txt"}
 
 
 def test_export_adds_a_timeline_and_a_statements_page_linking_back_to_notes(indexed, tmp_path):

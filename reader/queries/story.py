@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 _JSON_LIST = "(SELECT value FROM json_each(?))"
+_PASSAGE_KEY = 1 << 20   # doc_id * _PASSAGE_KEY + passage seq: one number per passage
 
 
 @dataclass(frozen=True)
@@ -104,25 +105,30 @@ def timeline(db: "sqlite_utils.Database", entity: str | None = None, date_from: 
              date_to: str | None = None, doc_id: int | None = None, limit: int = 200) -> list[TimelineEvent]:
     """Dated events in date order (earliest first), optionally only those naming `entity` (an id
     or any spelling), within [date_from, date_to] (ISO days or prefixes: 2025, 2025-03), or of
-    one document. An event overlapping the window is in it."""
+    one document. An event is in the window when its whole span is: a March 2025 window holds
+    2025-03-13 and 2025年3月下旬, not "2025"."""
     where, params = [], []
+    # An entity's events are read from event_entities in date order (its primary key); the
+    # others from the events' date index: either way the LIMIT stops the scan early.
+    dated = "ee" if entity else "e"
     source = "events e"
+    order = "e.date_from, e.date_to, e.doc_id, e.start"
     if entity:
         source = "event_entities ee JOIN events e ON e.id = ee.event_id"
         where.append("ee.entity_id = ?")
         params.append(get_entity(db, entity).id)
+        order = "ee.date_from, ee.date_to, ee.event_id"
     if date_from:
-        where.append("e.date_to >= ?")
+        where.append(f"{dated}.date_from >= ?")
         params.append(_day(date_from, first=True))
     if date_to:
-        where.append("e.date_from <= ?")
+        where.append(f"{dated}.date_to <= ?")
         params.append(_day(date_to, first=False))
     if doc_id is not None:
         where.append("e.doc_id = ?")
         params.append(doc_id)
     sql = (f"SELECT {_EVENT_COLUMNS} FROM {source} JOIN documents d ON d.id = e.doc_id "
-           f"{'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY e.date_from, e.date_to, e.doc_id, e.start "
-           f"LIMIT ?")
+           f"{'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY {order} LIMIT ?")
     rows = db.execute(sql, [*params, limit]).fetchall()
     named = _event_entities(db, [r[0] for r in rows])
     return [TimelineEvent(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
@@ -169,8 +175,7 @@ def statements(db: "sqlite_utils.Database", speaker: str | None = None, doc_id: 
     where, params = [], []
     if speaker:
         entity_id = get_entity(db, speaker).id
-        where.append("s.id IN (SELECT id FROM statements WHERE speaker_entity = ? "
-                     "UNION SELECT id FROM statements WHERE side_entity = ? AND speaker_entity IS NULL)")
+        where.append("(s.speaker_entity = ? OR (s.side_entity = ? AND s.speaker_entity IS NULL))")
         params += [entity_id, entity_id]
     if doc_id is not None:
         where.append("s.doc_id = ?")
@@ -180,7 +185,7 @@ def statements(db: "sqlite_utils.Database", speaker: str | None = None, doc_id: 
                    s.cue, s.doc_id, d.file_name, d.title, s.start, s.end, d.date
             FROM statements s JOIN documents d ON d.id = s.doc_id
             {'WHERE ' + ' AND '.join(where) if where else ''}
-            ORDER BY d.date IS NULL, d.date, s.doc_id, s.start LIMIT ?""", [*params, limit]).fetchall()
+            ORDER BY s.sort_date, s.doc_id, s.start LIMIT ?""", [*params, limit]).fetchall()
     refs = _entity_refs(db, {r[1] for r in rows if r[1]} | {r[3] for r in rows if r[3]})
     return [StatementInfo(r[0], refs.get(r[1]), r[2], refs.get(r[3]), " ".join(r[4].split()), r[5], r[6], r[7],
                           r[8], r[9], r[10], r[11][:10] if r[11] else None) for r in rows]
@@ -232,24 +237,24 @@ def _entity_spelled(db: "sqlite_utils.Database", query: str) -> EntityRef | None
 
 def _expansion(db: "sqlite_utils.Database", entity: EntityRef, query: str, seen: set[tuple[int, int]],
                limit: int) -> EntityExpansion:
+    """Passages naming `entity` only in spellings other than the query's (folded), counted and
+    listed by SQLite over the entity's mentions, so a name in thousands of documents stays fast."""
     wanted = fold(query.strip().strip('"'))
-    rows = db.execute(
-        """SELECT m.doc_id, m.passage_seq, m.start, m.end, m.text FROM mentions m
-           JOIN passages p ON p.doc_id = m.doc_id AND p.seq = m.passage_seq
-           WHERE m.entity_id = ? AND p.duplicate_of IS NULL ORDER BY m.doc_id, m.start""", [entity.id]).fetchall()
-    # A passage already found by the literal search, or holding the query's own spelling, is not "also".
-    literal_passages = {(d, s) for d, s, _, _, text in rows if fold(text) == wanted} | seen
-    passages: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    spellings: Counter = Counter()
-    for doc_id, seq, start, end, text in rows:
-        key = (doc_id, seq)
-        if key in literal_passages:
-            continue
-        if key not in passages:
-            spellings[text] += 1
-        passages.setdefault(key, []).append((start, end))
-    hits = [_passage_hit(db, key, matches) for key, matches in list(passages.items())[:limit]]
-    return EntityExpansion(entity, dict(spellings.most_common()), len(passages), hits, len(passages) > limit)
+    spellings = db.execute("SELECT text FROM mentions WHERE entity_id = ? GROUP BY text", [entity.id]).fetchall()
+    queried = json.dumps([t for t, in spellings if fold(t) == wanted], ensure_ascii=False)
+    # Passages found by the literal search are left out too; a passage is doc_id * 2^20 + seq.
+    found = json.dumps([doc_id * _PASSAGE_KEY + seq for doc_id, seq in seen])
+    other = """FROM mentions m JOIN passages p ON p.doc_id = m.doc_id AND p.seq = m.passage_seq
+               WHERE m.entity_id = ? AND p.duplicate_of IS NULL
+                 AND m.doc_id * 1048576 + m.passage_seq NOT IN (SELECT value FROM json_each(?))
+               GROUP BY m.doc_id, m.passage_seq HAVING sum(m.text IN (SELECT value FROM json_each(?))) = 0"""
+    params = [entity.id, found, queried]
+    counts = Counter(dict(db.execute(
+        f"SELECT first, count(*) FROM (SELECT min(m.text) AS first {other}) GROUP BY first", params).fetchall()))
+    rows = db.execute(f"SELECT m.doc_id, m.passage_seq, json_group_array(json_array(m.start, m.end)) {other} "
+                      "ORDER BY m.doc_id, m.passage_seq LIMIT ?", [*params, limit + 1]).fetchall()
+    hits = [_passage_hit(db, (d, s), sorted(tuple(x) for x in json.loads(spans))) for d, s, spans in rows[:limit]]
+    return EntityExpansion(entity, dict(counts.most_common()), sum(counts.values()), hits, len(rows) > limit)
 
 
 def _passage_hit(db: "sqlite_utils.Database", key: tuple[int, int], matches: list[tuple[int, int]]) -> SearchHit:

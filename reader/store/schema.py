@@ -122,13 +122,16 @@ CREATE TABLE events (
     anchor TEXT,                       -- for relative ones: 'published' or 'imported' (uncertain)
     group_id INTEGER                   -- the first event of those reporting the same thing
 );
-CREATE INDEX events_date ON events(date_from, id);
+-- The timeline's order, so a LIMIT stops early.
+CREATE INDEX events_date ON events(date_from, date_to, doc_id, start);
 CREATE INDEX events_doc ON events(doc_id, start);
 CREATE INDEX events_group ON events(group_id);
 CREATE TABLE event_entities (
     event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
     entity_id TEXT NOT NULL,
-    PRIMARY KEY (entity_id, event_id)
+    date_from TEXT NOT NULL,           -- the event's, so an entity's timeline is read in date order
+    date_to TEXT NOT NULL,
+    PRIMARY KEY (entity_id, date_from, date_to, event_id)
 ) WITHOUT ROWID;
 CREATE INDEX event_entities_event ON event_entities(event_id);
 CREATE TABLE statements (
@@ -145,11 +148,13 @@ CREATE TABLE statements (
     side_start INTEGER,                -- an unnamed speaker's organisation or country
     side_end INTEGER,
     speaker_entity TEXT,
-    side_entity TEXT
+    side_entity TEXT,
+    sort_date TEXT NOT NULL            -- the document's date ('~' when it has none: undated last)
 );
+CREATE INDEX statements_date ON statements(sort_date, doc_id, start);
 CREATE INDEX statements_doc ON statements(doc_id, start);
-CREATE INDEX statements_speaker ON statements(speaker_entity);
-CREATE INDEX statements_side ON statements(side_entity);
+CREATE INDEX statements_speaker ON statements(speaker_entity, sort_date, doc_id, start);
+CREATE INDEX statements_side ON statements(side_entity, sort_date, doc_id, start);
 CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT);
 -- Contentless: the text lives in `documents`; tokens are recomputed to delete.
 -- Passages that repeat an earlier one are not indexed: search finds them once.

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 DATE_LABELS = frozenset({"DATE"})
 GROUP_OVERLAP = 0.5        # Jaccard of two events' named entities from which they report one event
+UNDATED = "~"              # sorts after every ISO date: statements of undated documents come last
 DATELINE_CHARS = 300       # a date stamp in the document's first characters is its own date, not an event
 
 
@@ -161,10 +162,11 @@ def write_story(db: "sqlite_utils.Database", doc_id: int, events: Iterable[tuple
     db.conn.executemany(
         "INSERT INTO events (doc_id, sent_start, sent_end, start, end, date_text, date_from, date_to, precision, "
         "value, relative, anchor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [(doc_id, *e) for e in events])
+    doc_date = db.execute("SELECT date FROM documents WHERE id = ?", [doc_id]).fetchone()[0]
     db.conn.executemany(
         "INSERT INTO statements (doc_id, start, end, sent_start, sent_end, cue, speaker_text, speaker_start, "
-        "speaker_end, side_start, side_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(doc_id, *s) for s in statements])
+        "speaker_end, side_start, side_end, sort_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(doc_id, *s, (doc_date or UNDATED)[:10]) for s in statements])
 
 
 def link_story(db: "sqlite_utils.Database", value_labels: frozenset[str]) -> None:
@@ -173,8 +175,8 @@ def link_story(db: "sqlite_utils.Database", value_labels: frozenset[str]) -> Non
     db.execute("DELETE FROM event_entities")
     labels = ",".join("?" * len(value_labels))
     db.execute(
-        f"""INSERT OR IGNORE INTO event_entities (event_id, entity_id)
-            SELECT e.id, m.entity_id FROM events e JOIN mentions m
+        f"""INSERT OR IGNORE INTO event_entities (event_id, entity_id, date_from, date_to)
+            SELECT e.id, m.entity_id, e.date_from, e.date_to FROM events e JOIN mentions m
               ON m.doc_id = e.doc_id AND m.start >= e.sent_start AND m.start < e.sent_end
             WHERE m.entity_id IS NOT NULL AND m.label NOT IN ({labels})""", list(value_labels))
     for column, start, end in (("speaker_entity", "speaker_start", "speaker_end"),
