@@ -24,6 +24,21 @@ def _fail(message: str) -> int:
     return 1
 
 
+def _limited(found: list, args: argparse.Namespace) -> tuple[list | None, bool]:
+    """The first --limit of `found` (asked for one more) and whether there are more; with
+    --json, prints them and gives None."""
+    more = len(found) > args.limit
+    found = found[:args.limit]
+    if args.json:
+        _print_json([item.to_json() for item in found])
+        return None, more
+    return found, more
+
+
+def _print_count(found: list, noun: str, more: bool) -> None:
+    print(f"{len(found)} {noun}{'' if len(found) == 1 else 's'}{' (more with --limit)' if more else ''}")
+
+
 def cmd_timeline(args: argparse.Namespace) -> int:
     from reader.queries.documents import resolve_document
     from reader.queries.story import timeline
@@ -35,10 +50,8 @@ def cmd_timeline(args: argparse.Namespace) -> int:
                           limit=args.limit + 1)
     except ValueError as error:
         return _fail(str(error))
-    more = len(events) > args.limit
-    events = events[:args.limit]
-    if args.json:
-        _print_json([e.to_json() for e in events])
+    events, more = _limited(events, args)
+    if events is None:
         return 0
     for e in events:
         flag = " (date uncertain: resolved against the import date)" if e.uncertain else ""
@@ -46,7 +59,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         print(f"    {e.text[:160]}")
         if e.entities:
             print("    " + ", ".join(x.name for x in e.entities[:8]))
-    print(f"{len(events)} event{'' if len(events) == 1 else 's'}{' (more with --limit)' if more else ''}")
+    _print_count(events, "event", more)
     return 0
 
 
@@ -56,17 +69,14 @@ def cmd_statements(args: argparse.Namespace) -> int:
 
     db = _db(args)
     doc_id = resolve_document(db, args.doc) if args.doc else None
-    found = statements(db, speaker=args.speaker, doc_id=doc_id, limit=args.limit + 1)
-    more = len(found) > args.limit
-    found = found[:args.limit]
-    if args.json:
-        _print_json([s.to_json() for s in found])
+    found, more = _limited(statements(db, speaker=args.speaker, doc_id=doc_id, limit=args.limit + 1), args)
+    if found is None:
         return 0
     for s in found:
         who = s.speaker.name if s.speaker else s.speaker_text + (f" ({s.side.name})" if s.side else "")
         print(f"{s.date or '':<10}  {who} [{s.cue}]  {s.file_name} [{s.start}:{s.end}]")
         print(f"    {s.text[:200]}")
-    print(f"{len(found)} statement{'' if len(found) == 1 else 's'}{' (more with --limit)' if more else ''}")
+    _print_count(found, "statement", more)
     return 0
 
 

@@ -176,17 +176,24 @@ def _source_as_written(doc: _Document, start: int, end: int) -> _Speaker | None:
 _TOPIC = re.compile(r"(?<![ぁ-ゖ])(?:は|が)(?![ぁ-ゖ])")
 
 
-def _topic_phrases(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
-    """(phrase start, phrase end, set off by a comma) for each "X は/が" in text[start:end], outside quotes."""
-    found = []
+def _with_quote_depth(text: str, start: int, end: int):
+    """(offset, character, how many quotes are open after it) over text[start:end]."""
     depth = 0
-    phrase_start = start
     for i in range(start, end):
         c = text[i]
         if c in _OPEN:
             depth += 1
         elif c in _CLOSE:
             depth = max(0, depth - 1)
+        yield i, c, depth
+
+
+def _topic_phrases(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
+    """(phrase start, phrase end, set off by a comma) for each "X は/が" in text[start:end], outside quotes."""
+    found = []
+    phrase_start = start
+    for i, c, depth in _with_quote_depth(text, start, end):
+        if c in _CLOSE:
             phrase_start = i + 1
         elif depth == 0 and c in "、,。":
             phrase_start = i + 1
@@ -220,14 +227,9 @@ def _speaker_in_gap(doc: _Document, start: int, end: int) -> _Speaker | None:
 
 def _ja_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentences of text[start:end], not split inside 「」 (a quote may hold several)."""
-    found, depth, s = [], 0, start
-    for i in range(start, end):
-        c = text[i]
-        if c in _OPEN:
-            depth += 1
-        elif c in _CLOSE:
-            depth = max(0, depth - 1)
-        elif depth == 0 and _SENTENCE_END.match(c):
+    found, s = [], start
+    for i, c, depth in _with_quote_depth(text, start, end):
+        if depth == 0 and _SENTENCE_END.match(c):
             found.append((s, i + 1))
             s = i + 1
     if s < end and text[s:end].strip():

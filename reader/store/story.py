@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import defaultdict
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Iterable, Sequence
 
@@ -236,9 +235,3 @@ def extract_story(db: "sqlite_utils.Database", doc_id: int, mentions: Sequence[t
     sentences = db.execute("SELECT start, end FROM sentences WHERE doc_id = ? ORDER BY start", [doc_id]).fetchall()
     return find_story(text, doc_date, imported, passages, sentences, mentions)
 
-
-def grouped(rows: Iterable[tuple], key) -> dict:
-    out = defaultdict(list)
-    for row in rows:
-        out[key(row)].append(row)
-    return out
