@@ -110,6 +110,13 @@ def test_an_unnamed_official_is_kept_as_written_on_the_countrys_side(indexed):
     assert official[0]["speaker"]["id"] is None and official[0]["speaker"]["side"]["name"] == "ロシア"
 
 
+def test_english_according_to_names_who_made_the_assessment(indexed):
+    found = run_json(indexed, "statements", "--doc", "000_60ad3fcb420e1d94.txt")
+    english = [s for s in found if s["cue"] == "according to"]
+    assert english and english[0]["speaker"]["as_written"] == "the ministry’s own economists"
+    assert english[0]["text"].startswith("the real challenge lies in swiftly finding a new economic role")
+
+
 def test_wikinews_comment_and_continued_quotes(indexed):
     found = run_json(indexed, "statements")
     kato = [s for s in found if "多大な迷惑をかけて申し訳ない" in s["text"]]

@@ -355,11 +355,18 @@ _EN_ACCORDING_FIRST = re.compile(r"^According to (?P<spk>[^,]{2,80}),\s*(?P<clau
 _EN_ACCORDING_LAST = re.compile(r"^(?P<clause>.{8,400}?),\s*according to (?P<spk>[^,.]{2,80})[.!?]?$")
 _EN_PRONOUN = re.compile(r"^(?:he|she)$", re.I)
 _EN_UNNAMED = re.compile(r"\b(?:officials?|spokes(?:man|woman|person)|diplomats?|sources?|analysts?|experts?|"
+                         r"economists?|observers?|researchers?|investigators?|prosecutors?|police|witnesses|"
                          r"government|ministry|administration|authorities|leaders?|aides?|negotiators?)$", re.I)
+# "the assessments made by the ministry's economists": the speaker is who made them.
+_EN_SOURCE_LEAD = re.compile(r"(?:the\s+)?(?:\w+\s+)?(?:assessments?|reports?|statements?|data|figures|estimates?|"
+                             r"analysis|survey|findings)\s+(?:\w+\s+)?(?:by|from|of)\s+", re.I)
 
 
 def _en_speaker(doc: _Document, start: int, end: int) -> _Speaker | None:
     """The speaker named by the words text[start:end] just before (or after) a cue."""
+    lead = _EN_SOURCE_LEAD.match(doc.text, start, end)
+    if lead:
+        start = lead.end()
     phrase = doc.text[start:end].strip()
     if not phrase:
         return None
