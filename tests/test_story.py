@@ -215,3 +215,9 @@ def test_export_adds_a_timeline_and_a_statements_page_linking_back_to_notes(inde
     page = notes_file[notes_file.index("# Statements: ロシア"):]
     official = [line for line in page.splitlines() if "キエフに有利に働く" in line]
     assert official and f"[[Reader notes#^{note['uuid'][:8]}]]" in official[0] and "2025-03-14" in official[0]
+
+
+def test_today_in_two_documents_is_two_date_entities(indexed):
+    dates = run_json(indexed, "entities", "--type", "DATE")
+    today = {e["id"] for e in dates if "本日" in e["aliases"]}
+    assert {"DATE:2025-11-24", "DATE:2025-03-14"} <= today
