@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 _JSON_LIST = "(SELECT value FROM json_each(?))"
-_PASSAGE_KEY = 1 << 20   # doc_id * _PASSAGE_KEY + passage seq: one number per passage
 
 
 @dataclass(frozen=True)
@@ -97,7 +96,7 @@ def _entity_refs(db: "sqlite_utils.Database", ids: set[str]) -> dict[str, Entity
 
 
 _EVENT_COLUMNS = """e.id, e.value, e.precision, e.date_from, e.date_to, e.date_text, e.doc_id, d.file_name, d.title,
-    e.sent_start, e.sent_end, e.start, e.end, substr(d.text, e.sent_start + 1, e.sent_end - e.sent_start),
+    e.sent_start, e.sent_end, e.start, e.end, e.text,
     e.relative, e.anchor, coalesce(e.group_id, e.id)"""
 
 
@@ -132,7 +131,7 @@ def timeline(db: "sqlite_utils.Database", entity: str | None = None, date_from: 
     rows = db.execute(sql, [*params, limit]).fetchall()
     named = _event_entities(db, [r[0] for r in rows])
     return [TimelineEvent(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
-                          " ".join(r[13].split()), bool(r[14]), r[15], r[16], named.get(r[0], []))
+                          r[13], bool(r[14]), r[15], r[16], named.get(r[0], []))
             for r in rows]
 
 
@@ -181,13 +180,13 @@ def statements(db: "sqlite_utils.Database", speaker: str | None = None, doc_id: 
         where.append("s.doc_id = ?")
         params.append(doc_id)
     rows = db.execute(
-        f"""SELECT s.id, s.speaker_entity, s.speaker_text, s.side_entity, substr(d.text, s.start + 1, s.end - s.start),
+        f"""SELECT s.id, s.speaker_entity, s.speaker_text, s.side_entity, s.text,
                    s.cue, s.doc_id, d.file_name, d.title, s.start, s.end, d.date
             FROM statements s JOIN documents d ON d.id = s.doc_id
             {'WHERE ' + ' AND '.join(where) if where else ''}
             ORDER BY s.sort_date, s.doc_id, s.start LIMIT ?""", [*params, limit]).fetchall()
     refs = _entity_refs(db, {r[1] for r in rows if r[1]} | {r[3] for r in rows if r[3]})
-    return [StatementInfo(r[0], refs.get(r[1]), r[2], refs.get(r[3]), " ".join(r[4].split()), r[5], r[6], r[7],
+    return [StatementInfo(r[0], refs.get(r[1]), r[2], refs.get(r[3]), r[4], r[5], r[6], r[7],
                           r[8], r[9], r[10], r[11][:10] if r[11] else None) for r in rows]
 
 
@@ -237,24 +236,30 @@ def _entity_spelled(db: "sqlite_utils.Database", query: str) -> EntityRef | None
 
 def _expansion(db: "sqlite_utils.Database", entity: EntityRef, query: str, seen: set[tuple[int, int]],
                limit: int) -> EntityExpansion:
-    """Passages naming `entity` only in spellings other than the query's (folded), counted and
-    listed by SQLite over the entity's mentions, so a name in thousands of documents stays fast."""
+    """Passages naming `entity` only in spellings other than the query's (folded), read from
+    entity_spellings: the work grows with those passages, not with the entity's mentions."""
     wanted = fold(query.strip().strip('"'))
-    spellings = db.execute("SELECT text FROM mentions WHERE entity_id = ? GROUP BY text", [entity.id]).fetchall()
-    queried = json.dumps([t for t, in spellings if fold(t) == wanted], ensure_ascii=False)
-    # Passages found by the literal search are left out too; a passage is doc_id * 2^20 + seq.
-    found = json.dumps([doc_id * _PASSAGE_KEY + seq for doc_id, seq in seen])
-    other = """FROM mentions m JOIN passages p ON p.doc_id = m.doc_id AND p.seq = m.passage_seq
-               WHERE m.entity_id = ? AND p.duplicate_of IS NULL
-                 AND m.doc_id * 1048576 + m.passage_seq NOT IN (SELECT value FROM json_each(?))
-               GROUP BY m.doc_id, m.passage_seq HAVING sum(m.text IN (SELECT value FROM json_each(?))) = 0"""
-    params = [entity.id, found, queried]
-    counts = Counter(dict(db.execute(
-        f"SELECT first, count(*) FROM (SELECT min(m.text) AS first {other}) GROUP BY first", params).fetchall()))
-    rows = db.execute(f"SELECT m.doc_id, m.passage_seq, json_group_array(json_array(m.start, m.end)) {other} "
-                      "ORDER BY m.doc_id, m.passage_seq LIMIT ?", [*params, limit + 1]).fetchall()
-    hits = [_passage_hit(db, (d, s), sorted(tuple(x) for x in json.loads(spans))) for d, s, spans in rows[:limit]]
-    return EntityExpansion(entity, dict(counts.most_common()), sum(counts.values()), hits, len(rows) > limit)
+    spellings = [t for t, in db.execute("SELECT DISTINCT text FROM entity_spellings WHERE entity_id = ?", [entity.id])]
+    queried = [t for t in spellings if fold(t) == wanted] or [query]
+    others = [t for t in spellings if fold(t) != wanted]
+    rows = []
+    if others:
+        rows = db.execute(
+            f"""SELECT a.doc_id, a.passage_seq, min(a.text) FROM entity_spellings a
+                WHERE a.entity_id = ? AND a.text IN ({", ".join("?" * len(others))})
+                  AND NOT EXISTS (SELECT 1 FROM entity_spellings b WHERE b.entity_id = a.entity_id
+                                  AND b.text IN ({", ".join("?" * len(queried))})
+                                  AND b.doc_id = a.doc_id AND b.passage_seq = a.passage_seq)
+                GROUP BY a.doc_id, a.passage_seq ORDER BY a.doc_id, a.passage_seq""",
+            [entity.id, *others, *queried]).fetchall()
+    rows = [r for r in rows if (r[0], r[1]) not in seen]      # the literal search found these already
+    counts = Counter(r[2] for r in rows)
+    hits = []
+    for doc_id, seq, _ in rows[:limit]:
+        spans = db.execute("SELECT start, end FROM mentions WHERE doc_id = ? AND passage_seq = ? AND entity_id = ? "
+                           "ORDER BY start", [doc_id, seq, entity.id]).fetchall()
+        hits.append(_passage_hit(db, (doc_id, seq), [tuple(x) for x in spans]))
+    return EntityExpansion(entity, dict(counts.most_common()), len(rows), hits, len(rows) > limit)
 
 
 def _passage_hit(db: "sqlite_utils.Database", key: tuple[int, int], matches: list[tuple[int, int]]) -> SearchHit:

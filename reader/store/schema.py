@@ -119,8 +119,9 @@ CREATE TABLE events (
     precision TEXT NOT NULL,           -- day, month, year or range
     value TEXT NOT NULL,               -- ISO 8601: 2025-03-13, 2025-03, 2025, 2025-03-21/2025-03-31
     relative INTEGER NOT NULL,         -- resolved against the document's date
-    anchor TEXT,                       -- for relative ones: 'published' or 'imported' (uncertain)
-    group_id INTEGER                   -- the first event of those reporting the same thing
+    anchor TEXT,                       -- for relative ones: 'published', or 'text'/'imported' (uncertain)
+    group_id INTEGER,                  -- the first event of those reporting the same thing
+    text TEXT NOT NULL                 -- the sentence, on one line
 );
 -- The timeline's order, so a LIMIT stops early.
 CREATE INDEX events_date ON events(date_from, date_to, doc_id, start);
@@ -149,12 +150,21 @@ CREATE TABLE statements (
     side_end INTEGER,
     speaker_entity TEXT,
     side_entity TEXT,
-    sort_date TEXT NOT NULL            -- the document's date ('~' when it has none: undated last)
+    sort_date TEXT NOT NULL,           -- the document's date ('~' when it has none: undated last)
+    text TEXT NOT NULL                 -- the statement, on one line
 );
 CREATE INDEX statements_date ON statements(sort_date, doc_id, start);
 CREATE INDEX statements_doc ON statements(doc_id, start);
 CREATE INDEX statements_speaker ON statements(speaker_entity, sort_date, doc_id, start);
 CREATE INDEX statements_side ON statements(side_entity, sort_date, doc_id, start);
+-- Passages (not repeats) naming an entity, by spelling; rebuilt with the links.
+CREATE TABLE entity_spellings (
+    entity_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    passage_seq INTEGER NOT NULL,
+    PRIMARY KEY (entity_id, text, doc_id, passage_seq)
+) WITHOUT ROWID;
 CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT);
 -- Contentless: the text lives in `documents`; tokens are recomputed to delete.
 -- Passages that repeat an earlier one are not indexed: search finds them once.

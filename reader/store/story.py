@@ -158,14 +158,21 @@ def write_story(db: "sqlite_utils.Database", doc_id: int, events: Iterable[tuple
     """Replace a document's events and statements (in the caller's transaction)."""
     db.execute("DELETE FROM events WHERE doc_id = ?", [doc_id])
     db.execute("DELETE FROM statements WHERE doc_id = ?", [doc_id])
+    # The sentence and statement texts are stored too (on one line), so the queries never read
+    # the documents' whole texts.
+    text, doc_date = db.execute("SELECT text, date FROM documents WHERE id = ?", [doc_id]).fetchone()
     db.conn.executemany(
         "INSERT INTO events (doc_id, sent_start, sent_end, start, end, date_text, date_from, date_to, precision, "
-        "value, relative, anchor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [(doc_id, *e) for e in events])
-    doc_date = db.execute("SELECT date FROM documents WHERE id = ?", [doc_id]).fetchone()[0]
+        "value, relative, anchor, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(doc_id, *e, _one_line(text[e[0]:e[1]])) for e in events])
     db.conn.executemany(
         "INSERT INTO statements (doc_id, start, end, sent_start, sent_end, cue, speaker_text, speaker_start, "
-        "speaker_end, side_start, side_end, sort_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(doc_id, *s, (doc_date or UNDATED)[:10]) for s in statements])
+        "speaker_end, side_start, side_end, sort_date, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(doc_id, *s, (doc_date or UNDATED)[:10], _one_line(text[s[0]:s[1]])) for s in statements])
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def link_story(db: "sqlite_utils.Database", value_labels: frozenset[str]) -> None:
@@ -184,6 +191,14 @@ def link_story(db: "sqlite_utils.Database", value_labels: frozenset[str]) -> Non
                          SELECT m.entity_id FROM mentions m WHERE m.doc_id = statements.doc_id
                            AND m.start = statements.{start} AND m.end = statements.{end})""")
     _group_events(db)
+    # Which passages name an entity in which spelling: what `search --entity` reads.
+    db.execute("DELETE FROM entity_spellings")
+    db.execute(
+        f"""INSERT OR IGNORE INTO entity_spellings (entity_id, text, doc_id, passage_seq)
+            SELECT m.entity_id, m.text, m.doc_id, m.passage_seq FROM mentions m
+            JOIN passages p ON p.doc_id = m.doc_id AND p.seq = m.passage_seq
+            WHERE m.entity_id IS NOT NULL AND p.duplicate_of IS NULL AND m.label NOT IN ({labels})""",
+        list(value_labels))
 
 
 def _group_events(db: "sqlite_utils.Database") -> None:
