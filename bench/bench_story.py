@@ -25,7 +25,7 @@ from bench_xref import _report, _timed  # noqa: E402
 from corpus import SHARED, replicated_corpus  # noqa: E402
 
 from reader.queries.entities import list_entities  # noqa: E402
-from reader.queries.story import entity_search, statements, timeline  # noqa: E402
+from reader.queries.story import _entity_spelled, _expansion, entity_search, statements, timeline  # noqa: E402
 from reader.store.db import open_index  # noqa: E402
 from reader.store.entities import mention_spans  # noqa: E402
 from reader.store.indexer import Indexer, prepare  # noqa: E402
@@ -83,6 +83,9 @@ def query_latency(docs: int, keep: bool, samples: int) -> None:
     _report("statements (all, first 200)", _timed(lambda: statements(db), [()] * 20))
     _report("statements --speaker", _timed(lambda s: statements(db, speaker=s), [(s,) for s in speakers]))
     _report("search --entity", _timed(lambda e: entity_search(db, e.name), [(e,) for e in sample]))
+    _report("  of which the other spellings",
+            _timed(lambda e: _expansion(db, _entity_spelled(db, e.name), e.name, set(), 20),
+                   [(e,) for e in sample if _entity_spelled(db, e.name)]))
 
 
 def main() -> None:

@@ -121,8 +121,10 @@ def timeline(db: "sqlite_utils.Database", entity: str | None = None, date_from: 
         where.append(f"{dated}.date_from >= ?")
         params.append(_day(date_from, first=True))
     if date_to:
-        where.append(f"{dated}.date_to <= ?")
-        params.append(_day(date_to, first=False))
+        last = _day(date_to, first=False)
+        # date_from <= date_to: bounding date_from too lets the date index stop at the window's end
+        where.append(f"{dated}.date_to <= ? AND {dated}.date_from <= ?")
+        params += [last, last]
     if doc_id is not None:
         where.append("e.doc_id = ?")
         params.append(doc_id)
