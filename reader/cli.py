@@ -147,10 +147,19 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     from reader.queries.search import search
 
+    if args.entity:
+        from reader.cli_story import search_entity
+
+        return search_entity(args, _print_hits)
     result = search(_open_index(args), args.query, limit=args.limit)
     if args.json:
         _print_json({"query": result.query, "more": result.more, "hits": [h.to_json() for h in result.hits]})
         return 0
+    _print_hits(result)
+    return 0
+
+
+def _print_hits(result) -> None:
     out = getattr(sys.stdout, "raw_stream", sys.stdout)  # our bold escape codes, the text's escaped
     bold, plain = ("\033[1m", "\033[0m") if out.isatty() else ("【", "】")
     for hit in result.hits:
@@ -164,7 +173,6 @@ def cmd_search(args: argparse.Namespace) -> int:
     if result.notice:
         print(f"note: {result.notice}", file=sys.stderr)
     print(f"{count} result{'' if count == 1 else 's'}{' (more with --limit)' if result.more else ''}")
-    return 0
 
 
 def cmd_entities(args: argparse.Namespace) -> int:
@@ -282,6 +290,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         options = ExportOptions(context=args.context, links=not args.no_links, exported=check_exported(args.exported))
         files = export_markdown(_library(args), args.doc, per_document=args.per_document, options=options)
+        if args.timeline or args.statements:
+            from reader.cli_story import add_story_to_export
+
+            add_story_to_export(_library(args), files, args)
         written = write_export(files, Path(args.out) if args.out else None, per_document=args.per_document)
     except (ExportError, AnnotationError) as error:
         return _fail(error)
@@ -464,6 +476,8 @@ def build_parser() -> argparse.ArgumentParser:
     search = add("search", cmd_search, "search all documents")
     search.add_argument("query", help='words (all must occur); "quoted phrase" kept together')
     search.add_argument("--limit", type=_positive, default=20, help="at most this many results (default 20)")
+    search.add_argument("--entity", action="store_true", help="when the query is a known name, also the passages "
+                        "naming that entity in any other spelling or script (Putin → プーチン)")
     remove = add("remove", cmd_remove, "take a document out of the library (the file is left alone); "
                                        "a later sync of its folder does not add it back")
     remove.add_argument("doc", help="document id, file name or content-hash prefix")
@@ -474,6 +488,9 @@ def build_parser() -> argparse.ArgumentParser:
     xref = add("xref", cmd_xref, "where an entity appears, what it appears with, related documents")
     xref.add_argument("entity", help="entity id or any name it is written as")
     xref.add_argument("--limit", type=_positive, default=10)
+    from reader.cli_story import add_story_commands
+
+    add_story_commands(add, _positive)
     extract = add("extract", cmd_extract, "the entities in any text file, without indexing it")
     extract.add_argument("file")
     entity = add("entity", cmd_entity, "correct an entity; kept with your data across re-indexing")
@@ -503,6 +520,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--context", choices=["quote", "sentence"], default="quote",
                         help="quote only (default), or the sentence around it with the quote ==marked==")
     export.add_argument("--no-links", action="store_true", help="no [[entity]] links")
+    export.add_argument("--timeline", action="store_true", help="add a timeline of the annotated documents' "
+                        "dated events (a '# Timeline' section; Timeline.md with --per-document)")
+    export.add_argument("--statements", metavar="ENTITY", help="add a page of what ENTITY said, in date order, "
+                        "with references back to the source passages")
     export.add_argument("--exported", metavar="WHEN", help="the 'exported' date written (ISO 8601, or 'now'); "
                         "default: the newest change among the notes, so the same notes give the same bytes")
     notes = add("notes", cmd_notes, "your annotations: list, add, delete, re-anchor, W3C JSON export and import")

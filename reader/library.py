@@ -97,8 +97,11 @@ class Library:
         The index is checked first when `check_index` (`reader index`: it reads every page) or
         when a query found it damaged; a damaged one is emptied, with a warning, and so rebuilt
         by this run."""
-        self._repair_index(kwargs.get("db"), check_index)
+        rebuilt = self._repair_index(kwargs.get("db"), check_index)
         if sources:
+            if rebuilt:
+                # The damaged index was emptied: bring the whole library back, not only `sources`.
+                self._sync(**kwargs)
             report = self.indexer(**kwargs).index(sources)
         else:
             report = self._sync(**kwargs)
@@ -108,11 +111,12 @@ class Library:
             self.reanchored = reanchor_after_index(self, kwargs.get("db"))
         return report
 
-    def _repair_index(self, db: sqlite_utils.Database | None, always: bool) -> None:
+    def _repair_index(self, db: sqlite_utils.Database | None, always: bool) -> bool:
         """Check the index (it is a cache): a damaged one is emptied in place, or when even that
-        fails and the connection is ours, its files are removed and it is made anew."""
+        fails and the connection is ours, its files are removed and it is made anew. True when
+        it was damaged (and is now empty)."""
         if not always and not index_db.suspect(self.index_path):
-            return
+            return False
         own = db is None
         db = db or self.db   # an index that cannot be opened at all (a folder, a newer one) is the caller's
         try:
@@ -125,6 +129,7 @@ class Library:
             index_db.remove(self.index_path)
             self.index_repaired = "the file could not be emptied in place; it was made anew"
         index_db.clear_suspect(self.index_path)
+        return self.index_repaired is not None
 
     # -- the library's sources: imports, removals ----------------------------------------------
     def sources(self) -> library_sources.LibrarySources:

@@ -141,3 +141,26 @@ def test_after_a_query_found_damage_the_next_sync_rebuilds_without_being_asked(d
         assert library.index_repaired is None   # checked once; sound since
     finally:
         library.close()
+
+
+def test_a_sound_index_with_entities_and_events_passes_the_check(seeds_index, tmp_path):
+    """No false alarm: an index just built, timeline and statements included, is not 'damaged'."""
+    data = tmp_path / "data"
+    copy_index(seeds_index, data)
+    conn = sqlite3.connect(str(data / "index.sqlite"))
+    try:
+        assert conn.execute("SELECT count(*) FROM event_entities").fetchone()[0] > 0
+        assert index_db.problems(conn) is None
+    finally:
+        conn.close()
+    checked = succeeds(reader(data, "index"))
+    assert "damaged" not in checked.stderr and len(documents(data)) == SEEDS_COUNT
+
+
+def test_importing_a_file_into_a_damaged_index_brings_the_whole_library_back(data, tmp_path):
+    damage(data / "index.sqlite", "DELETE FROM passages_fts_data WHERE id > 10")
+    extra = tmp_path / "extra.txt"
+    extra.write_text("停戦交渉について、外相は本日、記者団に語った。", encoding="utf-8")
+    index = succeeds(reader(data, "index", "--no-entities", str(extra)))
+    assert "rebuilt from your files" in index.stderr
+    assert len(documents(data)) == SEEDS_COUNT + 1       # the seeds came back with the new file

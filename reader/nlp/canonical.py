@@ -49,6 +49,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
+from reader.nlp.dates import is_relative_date
 from reader.nlp.normalize import normalize_value, value_key
 
 __all__ = [
@@ -730,6 +731,8 @@ class Linker:
             label = m.label or ""
             if label in VALUE_LABELS:
                 vk = _value_key(m.text or "", label, doc_dates.get(m.doc))
+                if label == "DATE" and _unresolved_relative(m.text or "", doc_dates.get(m.doc)):
+                    vk = f"{vk}@{m.doc[:8]}"   # 本日 with no known date: that document's day, not a shared one
                 vgroups[f"{label}:{vk}"].append(i)
                 continue
             k = _name_key(m.text or "", label)
@@ -1123,6 +1126,12 @@ class Linker:
         if counts:
             return best(dict(counts))
         return g.id.split(":", 1)[-1]
+
+
+@lru_cache(maxsize=131_072)
+def _unresolved_relative(text: str, doc_date: str | None) -> bool:
+    """A relative date (本日, 昨年, 11日) its document's date cannot resolve."""
+    return normalize_value(text, "DATE", doc_date) is None and is_relative_date(text)
 
 
 @lru_cache(maxsize=131_072)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
-from reader.store import sketch, sql
+from reader.store import sketch, sql, story
 
 if TYPE_CHECKING:  # the NLP is imported only when there is work for it
     from reader.nlp.canonical import Correction, Linker
@@ -57,6 +57,11 @@ def find_mentions(text: str, doc_date: str | None, passages: list[tuple[int, int
     return rows
 
 
+def mention_spans(rows: list[tuple]) -> list[tuple]:
+    """(start, end, label, text) of mention rows as `find_mentions` makes them."""
+    return [(row[1], row[2], row[4], row[3]) for row in rows]
+
+
 def word_sketches(text: str, passages: list[tuple[int, int, str, bool, int | None]]) -> list[bytes | None]:
     """Per passage, the content-word sketch that finds paraphrases (None when not compared)."""
     from reader.nlp.content import content_words
@@ -94,8 +99,10 @@ def extract_document(db: sqlite_utils.Database, doc_id: int, extractor) -> None:
                           "WHERE doc_id = ? ORDER BY seq", [doc_id]).fetchall()
     rows = find_mentions(text, doc_date, passages, extractor)
     words = word_sketches(text, passages)
+    events, statements = story.extract_story(db, doc_id, mention_spans(rows))
     with sql.atomic(db.conn):
         write_mentions(db, doc_id, rows, words)
+        story.write_story(db, doc_id, events, statements)
 
 
 def corrections_fingerprint(corrections: list["Correction"], alias_paths: list) -> str:
@@ -142,6 +149,7 @@ def relink(db: sqlite_utils.Database, linker: "Linker", fingerprint: str) -> int
     with sql.atomic(db.conn):
         db.conn.executemany("UPDATE mentions SET entity_id = ? WHERE id = ?", [(e, r[0]) for e, r in zip(ids, rows)])
         _rebuild_derived(db, entities, rows, ids)
+        story.link_story(db, VALUE_LABELS)
         db.execute("INSERT OR REPLACE INTO state (key, value) VALUES ('linked', ?)", [fingerprint])
         db.execute("INSERT OR REPLACE INTO state (key, value) SELECT 'counted_passages', count(*) FROM passages "
                    "WHERE duplicate_of IS NULL AND boilerplate = 0")

@@ -27,6 +27,7 @@ from reader.ingest.model import Document
 from reader.progress import CancelToken, Progress, ProgressCallback, no_progress
 from reader.store import entities as entity_store
 from reader.store import sketch, sql
+from reader.store import story as story_store
 from reader.store.fts import document_tokens
 from reader.store.workers import Budget, analyse_all, die_with_parent
 
@@ -157,6 +158,7 @@ class PreparedDocument:
     sketches: list[bytes | None]      # per passage; None when not compared
     mentions: list[tuple] | None      # entity mention rows, None when entities were not asked for
     words: list[bytes | None] | None  # per passage content-word sketches, with the entities
+    story: tuple[list, list] | None = None  # (events, statements) rows, with the entities
 
 
 @dataclass
@@ -171,20 +173,23 @@ class FileToIndex:
 def prepare(path: Path, data: bytes, with_entities: bool = False) -> PreparedDocument:
     """Decode and analyse one file. Raises IngestError for files that cannot be documents."""
     doc = load_file(path, data=data)
-    mentions = words = None
+    mentions = words = story = None
     if with_entities:
         from reader.nlp import Extractor  # the model loads once per process
 
         passages = [(p.start, p.end, p.lang, p.boilerplate, p.duplicate_of) for p in doc.passages]
         mentions = entity_store.find_mentions(doc.text, doc.date, passages, Extractor())
         words = entity_store.word_sketches(doc.text, passages)
+        sentences = [(s.start, s.end) for p in doc.passages for s in p.sentences]
+        story = story_store.find_story(doc.text, doc.date, None, passages, sentences,
+                                       entity_store.mention_spans(mentions))
     tokens = [None if p.duplicate_of is not None else document_tokens(doc.text[p.start:p.end])
               for p in doc.passages]
     sketches = [
         sketch.to_blob(s) if s is not None and not p.boilerplate and p.duplicate_of is None else None
         for p, s in zip(doc.passages, sketch.document_sketches(doc.text, [(p.start, p.end) for p in doc.passages]))
     ]
-    return PreparedDocument(doc, tokens, sketches, mentions, words)
+    return PreparedDocument(doc, tokens, sketches, mentions, words, story)
 
 
 def _prepare_or_error(path: Path, data: bytes, with_entities: bool) -> PreparedDocument | str:
@@ -228,6 +233,7 @@ def _insert_document(db: sqlite_utils.Database, prepared: PreparedDocument, file
     )
     if prepared.mentions is not None:
         entity_store.write_mentions(db, doc_id, prepared.mentions, prepared.words)
+        story_store.write_story(db, doc_id, *prepared.story)
     entity_store.mark_unlinked(db)
     return doc_id
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import sqlite3
 
-VERSION = 5  # 2: documents.author and .ruby; 3: search folding, document ids never reused;
-             # 4: apostrophes (ʼ ’…) fold to '; 5: entities.confidence and .links (cross-script spelling links)
+VERSION = 6  # 2: documents.author and .ruby; 3: search folding, document ids never reused;
+             # 4: apostrophes (ʼ ’…) fold to '; 5: entities.confidence and .links (cross-script spelling links);
+             # 6: events and statements (reader.store.story); PDF/HTML text, dates and language tags read anew
 
 _TABLES = """
 CREATE TABLE documents (
@@ -106,6 +107,69 @@ CREATE TABLE passage_words (
 );
 CREATE INDEX passage_words_hash ON passage_words(hash);
 CREATE INDEX passage_words_passage ON passage_words(passage_id);
+-- Dated events and statements found at index time (reader.store.story); the *_entity
+-- columns, event_entities and group_id are filled when the corpus is linked.
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    sent_start INTEGER NOT NULL,       -- the sentence that carries the date
+    sent_end INTEGER NOT NULL,
+    start INTEGER NOT NULL,            -- the date expression
+    end INTEGER NOT NULL,
+    date_text TEXT NOT NULL,
+    date_from TEXT NOT NULL,           -- ISO day: the span the expression means
+    date_to TEXT NOT NULL,
+    precision TEXT NOT NULL,           -- day, month, year or range
+    value TEXT NOT NULL,               -- ISO 8601: 2025-03-13, 2025-03, 2025, 2025-03-21/2025-03-31
+    relative INTEGER NOT NULL,         -- resolved against the document's date
+    anchor TEXT,                       -- for relative ones: 'published', or 'text'/'imported' (uncertain)
+    group_id INTEGER,                  -- the first event of those reporting the same thing
+    text TEXT NOT NULL                 -- the sentence, on one line
+);
+-- The timeline's order, so a LIMIT stops early.
+CREATE INDEX events_date ON events(date_from, date_to, doc_id, start);
+CREATE INDEX events_doc ON events(doc_id, start);
+CREATE INDEX events_group ON events(group_id);
+-- Columns in primary-key order: SQLite 3.40's quick_check reports "NULL value" in a WITHOUT ROWID
+-- table's NOT NULL column declared before the key's columns, and a false "damaged" rebuilds the index.
+CREATE TABLE event_entities (
+    entity_id TEXT NOT NULL,
+    date_from TEXT NOT NULL,           -- the event's, so an entity's timeline is read in date order
+    date_to TEXT NOT NULL,
+    event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    PRIMARY KEY (entity_id, date_from, date_to, event_id)
+) WITHOUT ROWID;
+CREATE INDEX event_entities_event ON event_entities(event_id);
+CREATE TABLE statements (
+    id INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL,            -- the quoted part or the reported clause
+    end INTEGER NOT NULL,
+    sent_start INTEGER NOT NULL,
+    sent_end INTEGER NOT NULL,
+    cue TEXT NOT NULL,
+    speaker_text TEXT NOT NULL,        -- as written (ロシアの高官) or the name referred back to
+    speaker_start INTEGER,             -- the mention naming the speaker
+    speaker_end INTEGER,
+    side_start INTEGER,                -- an unnamed speaker's organisation or country
+    side_end INTEGER,
+    speaker_entity TEXT,
+    side_entity TEXT,
+    sort_date TEXT NOT NULL,           -- the document's date ('~' when it has none: undated last)
+    text TEXT NOT NULL                 -- the statement, on one line
+);
+CREATE INDEX statements_date ON statements(sort_date, doc_id, start);
+CREATE INDEX statements_doc ON statements(doc_id, start);
+CREATE INDEX statements_speaker ON statements(speaker_entity, sort_date, doc_id, start);
+CREATE INDEX statements_side ON statements(side_entity, sort_date, doc_id, start);
+-- Passages (not repeats) naming an entity, by spelling; rebuilt with the links.
+CREATE TABLE entity_spellings (
+    entity_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    passage_seq INTEGER NOT NULL,
+    PRIMARY KEY (entity_id, text, doc_id, passage_seq)
+) WITHOUT ROWID;
 CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT);
 -- Contentless: the text lives in `documents`; tokens are recomputed to delete.
 -- Passages that repeat an earlier one are not indexed: search finds them once.
