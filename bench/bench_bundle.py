@@ -107,7 +107,7 @@ def measure_startup(runs: int, frozen: list[str], source: list[str], platform: s
 # -- sizes ---------------------------------------------------------------------------------------------
 
 COMPONENTS = [   # (name, test on the path relative to _internal), first match wins
-    ("Sudachi dictionary (sudachidict_core)", lambda p: p.startswith("sudachidict_core/")),
+    ("Sudachi dictionary (xz; unpacked on first use)", lambda p: p.startswith(("sudachidict_core/", "resources/sudachi/"))),
     ("Qt: ICU data and libraries", lambda p: "libicu" in p),
     ("Qt: libraries, plugins, translations", lambda p: p.startswith("PySide6/Qt/") or p.startswith("libQt6")),
     ("Qt: PySide6/shiboken6 bindings", lambda p: p.startswith(("PySide6/", "shiboken6/")) or "pyside6" in p
@@ -124,6 +124,8 @@ COMPONENTS = [   # (name, test on the path relative to _internal), first match w
     ("HTML import (lxml, trafilatura & co.)",
      lambda p: p.startswith(("lxml/", "trafilatura/", "justext/", "courlan/", "htmldate/", "babel/", "dateparser",
                              "regex/", "pytz/", "tzlocal/", "tld/", "charset_normalizer/"))),
+    ("language identification and English word list (py3langid, pyspellchecker en)",
+     lambda p: p.startswith(("py3langid/", "spellchecker/"))),
     ("pycountry (data, ja/en locales)", lambda p: p.startswith("pycountry/")),
     ("system libraries (X11/xcb, fontconfig, glib, ...)", lambda p: p.startswith("lib") and ".so" in p),
 ]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from corpus import SHARED, replicated_corpus  # noqa: E402
+from corpus import wikinews_corpus  # noqa: E402
 
 from reader.queries.search import search  # noqa: E402
 from reader.store.db import open_index  # noqa: E402
@@ -42,8 +42,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
-    corpus = replicated_corpus(SHARED / "bench" / "wikinews-ja", args.docs,
-                               Path(tempfile.gettempdir()) / "reader-bench" / "wikinews")
+    corpus = wikinews_corpus(args.docs)
     raw_bytes = sum(p.stat().st_size for p in corpus.iterdir() if p.suffix == ".txt")
     with tempfile.TemporaryDirectory() as tmp:
         index_file = Path(tmp) / "index.sqlite"

@@ -29,3 +29,11 @@ def replicated_corpus(source: Path, count: int, target: Path) -> Path:
         (target / f"{n:05d}_{original.name}").write_bytes(data)
     marker.touch()
     return target
+
+
+def wikinews_corpus(count: int) -> Path:
+    """The Japanese Wikinews articles replicated to `count` documents (in the temporary folder)."""
+    import tempfile
+
+    return replicated_corpus(SHARED / "bench" / "wikinews-ja", count,
+                             Path(tempfile.gettempdir()) / "reader-bench" / "wikinews")

@@ -52,6 +52,9 @@ echo "== installing Reader (non-editable) and PyInstaller into the build venv"
 "$bin/python" -m pip install -q --no-deps --force-reinstall .
 version=$("$bin/python" -c 'import importlib.metadata as m; print(m.version("reader-app"))')
 
+echo "== the Sudachi dictionary, compressed (once; reused while the installed one is unchanged)"
+"$bin/python" packaging/pack_dictionary.py build/packed
+
 echo "== PyInstaller (Reader $version)"
 pyinstaller_args=(--noconfirm --distpath dist --workpath build/pyinstaller)
 [ $clean = 1 ] && pyinstaller_args+=(--clean)

@@ -68,6 +68,14 @@ SYSTEM_LIBS = re.compile(r"^lib(fontconfig\.so|freetype\.so)")
 # pycountry: its JSON databases, and gettext catalogues for these languages only.
 PYCOUNTRY_LOCALES_KEPT = ("ja", "en")
 
+# The Sudachi dictionary, xz-compressed by packaging/pack_dictionary.py into this build folder
+# (relative to the repo), goes to resources/sudachi/ in the bundle; reader/nlp/packed_dictionary.py
+# unpacks it into the user's cache folder on first use. 193 MiB → 45 MiB on disk.
+PACKED_DICTIONARY = ("build/packed/sudachi", "resources/sudachi")
+
+# e2k's models: Reader uses the turbo English-to-katakana character model only.
+E2K_MODEL_KEPT = "models/model-c2k-turbo.safetensors"
+
 # Bundled project files: (source folder relative to the repo, destination in the bundle).
 PROJECT_DATA = [("seeds", "seeds"), ("resources", "resources")]
 PROJECT_DATA_SKIPPED = re.compile(r"(^|/)(screenshots/|__pycache__/|\.)|\.(icns|ico)$")
@@ -112,8 +120,11 @@ def keep_pycountry_file(dest: str) -> bool:
 
 
 def keep_sudachi_file(dest: str) -> bool:
-    """The sudachipy sources (.pyi stubs, docs) are not needed; its resources and the dictionary are."""
+    """The sudachipy sources (.pyi stubs, docs) are not needed; its resources are. The dictionary
+    package's system.dic goes in compressed instead (`PACKED_DICTIONARY`)."""
     parts = _parts(dest)
+    if parts and parts[0].startswith("sudachidict_") and parts[-1] == "system.dic":
+        return False
     if parts and parts[0].startswith("sudachi"):
         return not parts[-1].endswith((".pyi", ".md", ".txt")) or "resources" in parts
     return True
@@ -126,8 +137,20 @@ def keep_babel_file(dest: str) -> bool:
     return True
 
 
+# pyspellchecker: only its English word list is read (PDF import: is "semi-automatically" one word?).
+SPELLCHECKER_LISTS_KEPT = ("en.json.gz",)
+
+
+def keep_spellchecker_file(dest: str) -> bool:
+    parts = _parts(dest)
+    if len(parts) == 3 and parts[0] == "spellchecker" and parts[1] == "resources":
+        return parts[2] in SPELLCHECKER_LISTS_KEPT
+    return True
+
+
 def keep(dest: str) -> bool:
-    return keep_qt_file(dest) and keep_pycountry_file(dest) and keep_sudachi_file(dest) and keep_babel_file(dest)
+    return (keep_qt_file(dest) and keep_pycountry_file(dest) and keep_sudachi_file(dest) and keep_babel_file(dest)
+            and keep_spellchecker_file(dest))
 
 
 def filter_toc(toc):

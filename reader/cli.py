@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Callable
@@ -16,15 +18,55 @@ from reader.progress import Progress
 
 
 def _print_json(data: object) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    out = getattr(sys.stdout, "raw_stream", sys.stdout)  # JSON escapes control characters itself
+    json.dump(data, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+# Characters that move the cursor, recolour or reorder what a terminal shows: C0/C1 controls,
+# DEL, the bidirectional controls, line/paragraph separators, and lone surrogates (undecodable
+# bytes in a file name). Text from files and users is shown with these written as \x1b, \u202e…
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}\u2028\u2029\ud800-\udfff]")
+_UNSAFE_IN_NAME = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}\u2028\u2029\ud800-\udfff]")
+
+
+def _escape_char(match: re.Match) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with every control character but newline and tab written out as an escape."""
+    return _UNSAFE.sub(_escape_char, text)
+
+
+def one_line(text: str | None) -> str:
+    """A name or title for one line of output: newlines and tabs escaped too."""
+    return _UNSAFE_IN_NAME.sub(_escape_char, text or "")
+
+
+class SafeTerminal:
+    """A text stream that escapes control characters in everything written to it, so a file
+    name or title cannot send escape sequences to the terminal. `raw_stream` is the stream
+    itself, for JSON and for the search highlight's own escape codes."""
+
+    def __init__(self, stream) -> None:
+        self.raw_stream = stream
+
+    def write(self, text: str) -> int:
+        return self.raw_stream.write(terminal_safe(text))
+
+    def __getattr__(self, name: str):
+        return getattr(self.raw_stream, name)
 
 
 class TerminalProgress:
     """A one-line progress bar on stderr, only when stderr is a terminal."""
 
     def __init__(self) -> None:
-        self.enabled = sys.stderr.isatty()
+        self.stream = getattr(sys.stderr, "raw_stream", sys.stderr)  # its own \r must reach the terminal
+        self.enabled = self.stream.isatty()
 
     def __call__(self, event: Progress) -> None:
         if not self.enabled or not event.total:
@@ -32,10 +74,10 @@ class TerminalProgress:
         width = 30
         filled = int(width * event.done / event.total)
         bar = "#" * filled + "-" * (width - filled)
-        sys.stderr.write(f"\r{event.stage:<10} [{bar}] {event.done}/{event.total} {event.current[:40]:<40}")
+        self.stream.write(f"\r{event.stage:<10} [{bar}] {event.done}/{event.total} {one_line(event.current)[:40]:<40}")
         if event.done == event.total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+            self.stream.write("\n")
+        self.stream.flush()
 
 
 def _library(args: argparse.Namespace):
@@ -51,7 +93,8 @@ def _open_index(args: argparse.Namespace):
 def cmd_index(args: argparse.Namespace) -> int:
     library = _library(args)
     run = library.import_sources if args.paths else library.update   # imported paths are remembered
-    report = run([Path(p) for p in args.paths], progress=TerminalProgress(), entities=not args.no_entities)
+    report = run([Path(p) for p in args.paths], progress=TerminalProgress(), entities=not args.no_entities,
+                 check_index=True)   # `reader index` is where a damaged index gets rebuilt
     if args.json:
         _print_json(report.to_json())
     else:
@@ -59,9 +102,9 @@ def cmd_index(args: argparse.Namespace) -> int:
               f"{len(report.removed)} removed, {len(report.duplicates)} duplicates, {len(report.errors)} errors"
               + (f"; {report.entities} entities" if report.entities is not None else ""))
         for item in report.duplicates:
-            print(f"  duplicate: {item.path}: {item.message}")
+            print(f"  duplicate: {one_line(item.path)}: {one_line(item.message)}")
         for item in report.errors:
-            print(f"  error: {item.path}: {item.message}")
+            print(f"  error: {one_line(item.path)}: {one_line(item.message)}")
         notes = library.reanchored  # annotations found again in edited documents (None: no notes file)
         if notes is not None and (notes.changed or notes.error):
             print(f"notes: {notes.error}" if notes.error else
@@ -78,9 +121,10 @@ def cmd_docs(args: argparse.Namespace) -> int:
         _print_json([d.to_json() for d in docs])
         return 0
     for d in docs:
-        print(f"{d.id:>4}  {d.date or '':<16}  {','.join(d.languages):<8} {d.chars:>7}  {d.file_name}  {d.title}")
+        print(f"{d.id:>4}  {d.date or '':<16}  {','.join(d.languages):<8} {d.chars:>7}  {one_line(d.file_name)}  "
+              f"{one_line(d.title)}")
         if d.source:
-            print(f"{'':>6}source: {d.source}")
+            print(f"{'':>6}source: {one_line(d.source)}")
     if not docs:
         print("The index is empty: run `reader index` first.")
     return 0
@@ -107,13 +151,18 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.json:
         _print_json({"query": result.query, "more": result.more, "hits": [h.to_json() for h in result.hits]})
         return 0
-    bold, plain = ("\033[1m", "\033[0m") if sys.stdout.isatty() else ("【", "】")
+    out = getattr(sys.stdout, "raw_stream", sys.stdout)  # our bold escape codes, the text's escaped
+    bold, plain = ("\033[1m", "\033[0m") if out.isatty() else ("【", "】")
     for hit in result.hits:
-        snippet = hit.snippet
-        for s, e in reversed(hit.snippet_matches):
-            snippet = snippet[:s] + bold + snippet[s:e] + plain + snippet[e:]
-        print(f"{hit.file_name} [{hit.start}:{hit.end}] {hit.title}\n    {snippet}")
+        snippet, last = "", 0
+        for s, e in hit.snippet_matches:
+            snippet += one_line(hit.snippet[last:s]) + bold + one_line(hit.snippet[s:e]) + plain
+            last = e
+        snippet += one_line(hit.snippet[last:])
+        out.write(f"{one_line(hit.file_name)} [{hit.start}:{hit.end}] {one_line(hit.title)}\n    {snippet}\n")
     count = len(result.hits)
+    if result.notice:
+        print(f"note: {result.notice}", file=sys.stderr)
     print(f"{count} result{'' if count == 1 else 's'}{' (more with --limit)' if result.more else ''}")
     return 0
 
@@ -129,7 +178,9 @@ def cmd_entities(args: argparse.Namespace) -> int:
         return 0
     for e in entities:
         aliases = ", ".join(a for a in e.aliases if a != e.name)[:60]
-        print(f"{e.label:<12} {e.mentions:>5} × in {e.documents:>3} docs  {e.name}" + (f"  ({aliases})" if aliases else ""))
+        sure = f"  [linked by spelling, {e.confidence:.0%} sure]" if e.links else ""
+        print(f"{e.label:<12} {e.mentions:>5} × in {e.documents:>3} docs  {e.name}" + (f"  ({aliases})" if aliases else "")
+              + sure)
     return 0
 
 
@@ -152,8 +203,12 @@ def cmd_xref(args: argparse.Namespace) -> int:
         return 0
     print(f"{entity.name} [{entity.label}]  {entity.mentions} mentions in {entity.documents} documents")
     print(f"  also written: {', '.join(entity.aliases)}")
+    for link in entity.links:
+        a, b = link["forms"]
+        print(f"  linked by spelling: {a} = {b} ({link['confidence']:.0%} sure; "
+              f"undo: reader entity split \"{entity.id}\" \"{b}\")")
     for group in mentions:
-        print(f"\n{group.document.date or '':<16} {group.document.title}")
+        print(f"\n{group.document.date or '':<16} {one_line(group.document.title)}")
         for m in group.mentions:
             print(f"    …{m.left}【{m.match}】{m.right}…")
     if together:
@@ -161,12 +216,13 @@ def cmd_xref(args: argparse.Namespace) -> int:
     if related:
         print("\nrelated documents:")
         for r in related:
-            print(f"    {r.document.title}")
+            print(f"    {one_line(r.document.title)}")
     if repeated:
         print("\npassages repeated elsewhere:")
         for doc_id, seq, similar in repeated:
             print(f"    document {doc_id} passage {seq} ≈ " +
-                  ", ".join(f"{m.document.file_name}#{m.passage_seq} ({m.similarity:.0%})" for m in similar))
+                  ", ".join(f"{one_line(m.document.file_name)}#{m.passage_seq} ({m.similarity:.0%})"
+                            for m in similar))
     return 0
 
 
@@ -238,11 +294,38 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _note_line(a) -> str:
     place = f"[{a.cur_start}-{a.cur_end}]" if a.cur_start is not None else "[orphaned]"
-    quote = " ".join(a.exact.split())
-    note = " ".join(a.note.split())
-    tags = " ".join(f"#{t}" for t in a.tags)
-    return (f"{a.block_id}  {a.status:<8} {a.colour:<6} {a.file_name} {place} «{quote[:40]}{'…' if len(quote) > 40 else ''}»"
+    quote = one_line(" ".join(a.exact.split()))
+    note = one_line(" ".join(a.note.split()))
+    tags = one_line(" ".join(f"#{t}" for t in a.tags))
+    return (f"{a.block_id}  {a.status:<8} {a.colour:<6} {one_line(a.file_name)} {place} «{quote[:40]}{'…' if len(quote) > 40 else ''}»"
             + (f"  {note[:60]}{'…' if len(note) > 60 else ''}" if note else "") + (f"  {tags}" if tags else ""))
+
+
+def _warn_skipped(library) -> None:
+    """Notes that could not be read (bad rows, damaged pages): said on stderr, the rest still shown."""
+    skipped = library.notes.skipped
+    for line in skipped[:10]:
+        print(f"reader: warning: {line}", file=sys.stderr)
+    if skipped:
+        more = f" ({len(skipped) - 10} more)" if len(skipped) > 10 else ""
+        print(f"reader: warning: {len(skipped)} stored notes could not be read{more}; `reader notes salvage` "
+              "copies every readable note into a fresh file.", file=sys.stderr)
+
+
+def _salvage(args: argparse.Namespace, library) -> int:
+    from reader.annotations.storage import salvage
+
+    library.close()   # the file is replaced: nothing may hold it open
+    report = salvage(paths.user_data_path(library.data_dir))
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        print(f"{report.notes} notes copied into a fresh {paths.USER_DATA_FILE}"
+              + "".join(f", {n} {table.replace('_', ' ')}" for table, n in report.other.items() if n)
+              + f"; the old file is kept as {Path(report.damaged_copy).name}.")
+        for line in report.skipped:
+            print(f"  not readable: {line}")
+    return 0
 
 
 def cmd_notes(args: argparse.Namespace) -> int:
@@ -261,8 +344,9 @@ def cmd_notes(args: argparse.Namespace) -> int:
             else:
                 for a in found:
                     print(_note_line(a))
-                if not found:
+                if not found and not library.notes.skipped:
                     print("No notes yet.")
+            _warn_skipped(library)
         elif args.notes_action == "add":
             made = notes.create(args.doc, args.start, args.end, note=args.note, tags=args.tag or (),
                                 colour=args.color)
@@ -284,6 +368,7 @@ def cmd_notes(args: argparse.Namespace) -> int:
                 print(", ".join(f"{n} {s}" for s, n in report.counts.items()) + f"; {len(report.changed)} changed")
         elif args.notes_action == "export-json":
             text = w3c.dumps(w3c.export_json(library))
+            _warn_skipped(library)
             if args.out:
                 out = Path(args.out).expanduser()
                 write_atomic(out / "Reader notes.json" if out.is_dir() else out, text.encode("utf-8"))
@@ -291,6 +376,8 @@ def cmd_notes(args: argparse.Namespace) -> int:
                 sys.stdout.flush()
                 sys.stdout.buffer.write(text.encode("utf-8"))
                 sys.stdout.buffer.flush()
+        elif args.notes_action == "salvage":
+            return _salvage(args, library)
         elif args.notes_action == "import":
             report = w3c.import_json(library, w3c.read_json_file(Path(args.file)))
             if args.json:
@@ -319,25 +406,42 @@ def cmd_remove(args: argparse.Namespace) -> int:
     else:
         notes = (f"{removed.notes_deleted} notes deleted" if args.delete_notes
                  else f"{removed.notes_kept} notes kept as orphans")
-        print(f"Removed {removed.title} ({removed.path}) from the library; {notes}. The file itself is untouched.")
+        print(f"Removed {one_line(removed.title)} ({one_line(removed.path)}) from the library; {notes}. The file itself is untouched.")
     return 0
 
 
 def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    """A count of results: 1 to a million (SQLite and memory have limits; nobody reads more)."""
+    from reader.queries.search import MAX_RESULTS
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {one_line(text)!r}") from None
+    if not 1 <= value <= MAX_RESULTS:
+        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_RESULTS:,}, not {value}")
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _common_options(top_level: bool) -> argparse.ArgumentParser:
+    """--data-dir and --json, accepted before the command or after it. After it, they default
+    to "not given" (SUPPRESS), so a subcommand never overwrites what was given before it."""
     common = argparse.ArgumentParser(add_help=False)
+    unset = {} if top_level else {"default": argparse.SUPPRESS}
     common.add_argument("--data-dir", help=f"where the index and your notes live (default: ${paths.DATA_DIR_ENV} "
-                                           "or the platform's user data folder)")
-    common.add_argument("--json", action="store_true", help="print stable JSON for scripts")
+                                           "or the platform's user data folder); before or after the command",
+                        **unset)
+    common.add_argument("--json", action="store_true", help="print stable JSON for scripts; before or after the "
+                                                            "command", **unset)
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common_options(top_level=False)
     parser = argparse.ArgumentParser(prog="reader", description="Reader: a reading room for following a story "
-                                     "across many articles. With no command, opens the window.",
-                                     parents=[common])
+                                     "across many articles. With no command, opens the window. --data-dir and "
+                                     "--json may come before or after the command.",
+                                     parents=[_common_options(top_level=True)])
     parser.add_argument("--version", action="version", version=f"Reader {__version__}")
     parser.add_argument("--self-test", action="store_true",
                         help="check this installation end to end (index the bundled documents in a temporary "
@@ -431,12 +535,66 @@ def build_parser() -> argparse.ArgumentParser:
                                             description="import W3C Web Annotation JSON: all or nothing; a "
                                             "known UUID is updated only if newer", parents=[common])
     notes_import.add_argument("file", help="a JSON file: an AnnotationCollection, a page or a list of annotations")
+    notes_actions.add_parser("salvage", help="copy every readable note of a damaged notes file into a fresh one",
+                             description="copy every annotation, entity correction and library source that can "
+                             "still be read from your notes file into a fresh file, which takes its place; the old "
+                             "file is kept beside it as user.sqlite.damaged-<time>. Close the window first.",
+                             parents=[common])
     return parser
+
+
+# Arguments that are text Reader stores or looks up (not paths on disk, which may be any bytes).
+_TEXT_ARGUMENTS = {"doc": "DOC", "query": "QUERY", "note": "--note", "tag": "--tag", "entity": "ENTITY",
+                   "value": "VALUE", "annotation": "ID", "type": "--type", "exported": "--exported"}
+
+
+def _undecodable_argument(args: argparse.Namespace) -> str | None:
+    """The name of a text argument that was not valid UTF-8 (Python keeps such bytes as lone
+    surrogates, which cannot be stored or searched), or None."""
+    for name, shown in _TEXT_ARGUMENTS.items():
+        value = getattr(args, name, None)
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and re.search("[\ud800-\udfff]", text):
+                return shown
+    return None
+def _storage_problem(args: argparse.Namespace, error: sqlite3.Error):
+    """The known storage error behind a raw SQLite error, naming the file it is about: the one
+    that fails SQLite's check when the error says 'damaged', else the index (most commands')."""
+    from reader.store import db, sql
+    from reader.store.userdata import SALVAGE_HINT
+
+    data = paths.data_dir(args.data_dir)
+    index = db.index_place(paths.index_path(data))
+    notes = sql.Place("Your notes file", paths.user_data_path(data), SALVAGE_HINT)
+    place = index
+    if sql.is_damaged(error):
+        place = next((p for p in (index, notes) if _fails_check(p.path)), index)
+        if place is index:
+            db.mark_suspect(index.path)   # the next update checks and rebuilds it
+    return sql.known_error(error, place)
+
+
+def _fails_check(path: Path) -> bool:
+    from reader.store import sql
+
+    if not path.is_file():
+        return False
+    try:
+        conn = sql.connect_readonly(path)
+    except sqlite3.Error:
+        return True
+    try:
+        return sql.quick_check(conn) != "ok"
+    finally:
+        conn.close()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    bad = _undecodable_argument(args)
+    if bad:
+        parser.error(f"{bad} is not valid UTF-8 text; give it in UTF-8 (check the terminal's encoding)")
     if args.command is None:
         if args.self_test or args.measure_startup:
             from reader import selftest
@@ -446,19 +604,28 @@ def main(argv: list[str] | None = None) -> int:
 
         return run([], args.data_dir)
     from reader.ingest.model import IngestError
+    from reader.nlp.packed_dictionary import DictionaryUnavailable
     from reader.queries.documents import DocumentNotFound
     from reader.queries.entities import EntityNotFound
-    from reader.store.db import IndexError_
-    from reader.store.userdata import UserDataError
+    from reader.store.sql import StorageError
 
+    sys.stdout, sys.stderr = SafeTerminal(sys.stdout), SafeTerminal(sys.stderr)
     try:
         return args.handler(args)
     except BrokenPipeError:  # `reader ... | head`
         sys.stderr.close()
         return 0
-    except (DocumentNotFound, EntityNotFound, IndexError_, UserDataError, IngestError) as error:
+    except (DocumentNotFound, EntityNotFound, StorageError, IngestError, DictionaryUnavailable) as error:
         print(f"reader: {error}", file=sys.stderr)
+        return 1
+    except sqlite3.Error as error:
+        known = _storage_problem(args, error)
+        if known is None:
+            raise   # a bug in Reader, not a state of the user's files
+        print(f"reader: {known}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("reader: interrupted", file=sys.stderr)
         return 130
+    finally:
+        sys.stdout, sys.stderr = sys.stdout.raw_stream, sys.stderr.raw_stream

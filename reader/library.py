@@ -15,10 +15,13 @@ import sqlite_utils
 
 from reader import paths
 from reader.progress import CancelToken, ProgressCallback, no_progress
+from reader.annotations.storage import AnnotationStore
 from reader.store import sources as library_sources
+from reader.store import db as index_db
 from reader.store.db import open_index
 from reader.store.indexer import Indexer, IndexReport
-from reader.store.userdata import UserData, UserDataError
+from reader.store.sql import DamagedDatabase, StorageError, atomic
+from reader.store.userdata import UserData
 
 if TYPE_CHECKING:
     from reader.annotations.model import Annotation
@@ -46,7 +49,9 @@ class Library:
         self.index_path = paths.index_path(self.data_dir)
         self._db: sqlite_utils.Database | None = None
         self._user: UserData | None = None
+        self._notes: AnnotationStore | None = None
         self.reanchored = None  # the annotations' ReanchorReport from the last update()
+        self.index_repaired: str | None = None   # what was wrong with a damaged index update() rebuilt
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -59,6 +64,13 @@ class Library:
         if self._user is None:
             self._user = UserData(paths.user_data_path(self.data_dir))
         return self._user
+
+    @property
+    def notes(self) -> AnnotationStore:
+        """The annotations in the user data file."""
+        if self._notes is None:
+            self._notes = AnnotationStore(self.user)
+        return self._notes
 
     def alias_paths(self) -> list[Path]:
         """The user's own alias table, if they made one, layered over the bundled one."""
@@ -76,10 +88,15 @@ class Library:
         return Indexer(db or self.db, progress=progress, cancel=cancel, entities=entities,
                        corrections=self.corrections() if entities else (), alias_paths=self.alias_paths())
 
-    def update(self, sources: Sequence[Path] | None = None, **kwargs) -> IndexReport:
+    def update(self, sources: Sequence[Path] | None = None, check_index: bool = False, **kwargs) -> IndexReport:
         """Index `sources`, or sync the library when none are given (the bundled seeds and the
         files and folders the user imported, see `_sync`); then re-anchor the user's annotations
-        to the documents' current text (the report in `self.reanchored`)."""
+        to the documents' current text (the report in `self.reanchored`).
+
+        The index is checked first when `check_index` (`reader index`: it reads every page) or
+        when a query found it damaged; a damaged one is emptied, with a warning, and so rebuilt
+        by this run."""
+        self._repair_index(kwargs.get("db"), check_index)
         if sources:
             report = self.indexer(**kwargs).index(sources)
         else:
@@ -89,6 +106,24 @@ class Library:
 
             self.reanchored = reanchor_after_index(self, kwargs.get("db"))
         return report
+
+    def _repair_index(self, db: sqlite_utils.Database | None, always: bool) -> None:
+        """Check the index (it is a cache): a damaged one is emptied in place, or when even that
+        fails and the connection is ours, its files are removed and it is made anew."""
+        if not always and not index_db.suspect(self.index_path):
+            return
+        own = db is None
+        db = db or self.db   # an index that cannot be opened at all (a folder, a newer one) is the caller's
+        try:
+            self.index_repaired = index_db.repair(db, self.index_path)
+        except DamagedDatabase:
+            if not own or self._db is None:
+                raise
+            self._db.conn.close()
+            self._db = None
+            index_db.remove(self.index_path)
+            self.index_repaired = "the file could not be emptied in place; it was made anew"
+        index_db.clear_suspect(self.index_path)
 
     # -- the library's sources: imports, removals ----------------------------------------------
     def sources(self) -> library_sources.LibrarySources:
@@ -109,7 +144,7 @@ class Library:
         report = indexer.sync([seeds, *imported], prune_roots=[seeds])
         self._remember_refused(indexer.db, report)
         if known.removed:
-            library_sources.settle_removed(self.user.conn, known.removed)
+            library_sources.settle_removed(self.user, known.removed)
         return report
 
     def import_sources(self, sources: Sequence[Path], **kwargs) -> IndexReport:
@@ -123,16 +158,16 @@ class Library:
         report = self.update(sources, **kwargs)
         self._remember_refused(kwargs.get("db") or self.db, report)
         try:
-            conn = self.user.conn
+            user = self.user
             if report.cancelled:
                 finished = [*report.added, *report.updated]
-                library_sources.remember_imported(conn, [Path(p) for p in finished])
-                library_sources.forget_removed(conn, files=finished)
+                library_sources.remember_imported(user, [Path(p) for p in finished])
+                library_sources.forget_removed(user, files=finished)
             else:
                 existing = [s for s in sources if s.exists()]
-                library_sources.remember_imported(conn, existing)
-                library_sources.forget_removed(conn, under=existing)
-        except UserDataError as error:   # the documents are indexed; only the memory of them is missing
+                library_sources.remember_imported(user, existing)
+                library_sources.forget_removed(user, under=existing)
+        except StorageError as error:   # the documents are indexed; only the memory of them is missing
             log.warning("could not remember the imported sources: %s", error)
         return report
 
@@ -146,7 +181,7 @@ class Library:
         row = (db or self.db).execute("SELECT key FROM documents WHERE id = ?", [doc_id]).fetchone()
         if row is None or not paths.user_data_path(self.data_dir).exists():
             return []
-        return [a for a in self.user.annotations([row[0]]) if a.doc_key == row[0]]
+        return [a for a in self.notes.annotations([row[0]]) if a.doc_key == row[0]]
 
     def remove_document(self, doc_id: int, delete_annotations: bool,
                         db: sqlite_utils.Database | None = None) -> RemovedDocument:
@@ -168,20 +203,17 @@ class Library:
             raise DocumentNotFound(f"No document with id {doc_id}.")
         key, path, file_sha, size, mtime, title = row
         notes = self.document_notes(doc_id, db)
-        library_sources.remember_removed(self.user.conn, library_sources.RemovedFile(
+        library_sources.remember_removed(self.user, library_sources.RemovedFile(
             path, file_sha, key, size, mtime, title, datetime.now(timezone.utc).isoformat(timespec="seconds")))
-        with db.conn:
+        with atomic(db.conn):
             delete_document(db, doc_id)   # also marks the corpus for relinking
         deleted = 0
         if delete_annotations and notes:
-            with self.user._transaction() as conn:
-                conn.executemany("DELETE FROM annotations WHERE uuid = ? AND doc_key = ?",
-                                 [(a.uuid, key) for a in notes])
-            deleted = len(notes)
+            deleted = self.notes.delete_attached(notes, key)
         if len(notes) > deleted:
             from reader.annotations.service import reanchor_all
 
-            self.reanchored = reanchor_all(db=db, user=self.user)
+            self.reanchored = reanchor_all(db=db, user=self.notes)
         return RemovedDocument(doc_id, key, path, title, deleted, len(notes) - deleted)
 
     def relink_entities(self, **kwargs) -> IndexReport:
@@ -198,4 +230,4 @@ class Library:
             self._db = None
         if self._user is not None:
             self._user.close()
-            self._user = None
+            self._user = self._notes = None

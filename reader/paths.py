@@ -13,6 +13,7 @@ import platformdirs
 
 APP_NAME = "Reader"
 DATA_DIR_ENV = "READER_DATA_DIR"
+CACHE_DIR_ENV = "READER_CACHE_DIR"
 INDEX_FILE = "index.sqlite"
 USER_DATA_FILE = "user.sqlite"
 
@@ -36,6 +37,15 @@ def seeds_dir() -> Path:
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     """The user data directory: `--data-dir`, else $READER_DATA_DIR, else the platform's."""
     chosen = override or os.environ.get(DATA_DIR_ENV) or platformdirs.user_data_dir(APP_NAME, appauthor=False)
+    path = Path(chosen).expanduser()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def cache_dir() -> Path:
+    """Files Reader can make again (the unpacked dictionary): $READER_CACHE_DIR, else the platform's
+    user cache folder (e.g. ~/.cache/Reader). Created on first use."""
+    chosen = os.environ.get(CACHE_DIR_ENV) or platformdirs.user_cache_dir(APP_NAME, appauthor=False)
     path = Path(chosen).expanduser()
     path.mkdir(parents=True, exist_ok=True)
     return path

@@ -37,7 +37,7 @@ def test_add_list_export_and_import_round_trip(data, tmp_path, seeds_index):
     assert [n["start"] for n in listed] == [10, 240]
     assert set(listed[1]) >= {"uuid", "doc_key", "file_name", "quote", "note", "tags", "colour", "created", "modified",
                               "status", "start", "end"}
-    assert listed[1]["tags"] == ["finance", "russia economy"] and listed[1]["colour"] == "pink"
+    assert listed[1]["tags"] == ["finance", "russia-economy"] and listed[1]["colour"] == "pink"
 
     markdown = reader(data, "export").stdout
     assert markdown.startswith("---\n") and f"^{made['uuid'][:8]}" in markdown and "#russia-economy" in markdown

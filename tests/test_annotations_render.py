@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
+
+import markdown
 
 import pytest
 
@@ -111,3 +114,64 @@ def test_links_stay_plain_anchors():
 def test_code_is_shown_not_run():
     html = render_note_html("```\n<script>alert(1)</script>\n```")
     assert "&lt;script&gt;" in html and "<script" not in html
+
+
+def _lines_run_in_markdown(text: str) -> int:
+    """How many lines of the `markdown` package run to render `text`: a measure of work that,
+    unlike time, is the same on every machine."""
+    import sys
+
+    import markdown as markdown_package
+
+    package = str(Path(markdown_package.__file__).parent)
+    count = 0
+
+    def trace(frame, event, arg):
+        nonlocal count
+        if not frame.f_code.co_filename.startswith(package):
+            return None
+        if event == "line":
+            count += 1
+        return trace
+
+    sys.settrace(trace)
+    try:
+        render_note_html(text)
+    finally:
+        sys.settrace(None)
+    return count
+
+
+@pytest.mark.parametrize("unit", ["[", "![", "[x](", "[a](<", "[[x]](", ">"])
+def test_the_preview_work_grows_linearly_with_a_pasted_run_of_brackets(unit):
+    """8,000 `[` took 6.5 s and 100,000 over 800 s: the link scan was quadratic."""
+    small = _lines_run_in_markdown(unit * 300)
+    large = _lines_run_in_markdown(unit * 1200)
+    assert large < 6 * small, (small, large)   # 4× the text: about 4× the work, not 16×
+
+
+@pytest.mark.parametrize("note", [
+    "[a](https://a.example) and [b [nested] c](https://b.example \"title\") and ![img](x.png)",
+    "[ref][1] and [short] and [unclosed [x](https://c.example)\n\n[1]: https://d.example\n[short]: https://e.example",
+    "[x](https://f.example/(paren)) [y](<https://g.example/a b>) [z](https://h.example 'single')",
+    "\\[not a link](https://i.example) [" + "[" * 50 + "deep" + "]" * 50 + "](https://j.example)",
+])
+def test_bounded_links_render_as_the_markdown_package_does(note):
+    from reader.annotations.render import _EXTENSIONS, _ImagesAsText, sanitise_html
+
+    plain = sanitise_html(markdown.markdown(note, extensions=[*_EXTENSIONS, _ImagesAsText()], output_format="html"))
+    assert render_note_html(note) == plain
+
+
+def test_a_very_long_note_is_previewed_up_to_the_limit():
+    from reader.annotations.render import MAX_PREVIEW_CHARS
+
+    html = render_note_html("word " * (MAX_PREVIEW_CHARS // 2))
+    assert "The preview stops here" in html and html.count("word") <= MAX_PREVIEW_CHARS // 5 + 1
+
+
+def test_deeply_nested_quotes_are_shown_at_a_bounded_depth():
+    from reader.annotations.render import MAX_QUOTE_DEPTH
+
+    html = render_note_html(">" * 5000 + " deep\n\n> > shallow")
+    assert html.count("<blockquote>") == MAX_QUOTE_DEPTH and "deep" in html and "shallow" in html

@@ -9,7 +9,9 @@ from annotations_support import document
 
 from reader.annotations import AnnotationError, AnnotationNotFound
 from reader.annotations.service import Annotations
-from reader.store.userdata import UserData, UserDataError
+from reader.annotations.storage import AnnotationStore
+from reader.store import userdata
+from reader.store.userdata import VERSION, UserData, UserDataError, backups
 
 SEED = "000_60ad3fcb420e1d94.txt"
 OTHER = "004_7ebdf0c8330a0b12.txt"
@@ -48,9 +50,9 @@ def test_create_stores_selectors_and_is_visible_to_another_connection_at_once(li
 def test_every_change_is_on_disk_when_the_call_returns(library, notes):
     doc_id, _, _ = document(library, SEED)
     made = notes.create(doc_id, 10, 20)
-    edited = notes.update(made.uuid, note="a note", tags=["t1", "t 2"], colour="blue")
+    edited = notes.update(made.uuid, note="a note", tags=["t1", "t 2"], colour="blue")  # stored as t-2
     row = stored_rows(library)[0]
-    assert (row[3], row[4], row[5]) == ("blue", "a note", '["t1","t 2"]')
+    assert (row[3], row[4], row[5]) == ("blue", "a note", '["t1","t-2"]')
     assert edited.modified > made.modified
     notes.delete(made.uuid)
     assert stored_rows(library) == []
@@ -161,13 +163,20 @@ def test_a_version_1_file_is_migrated_and_keeps_its_corrections(tmp_path):
     conn.close()
     user = UserData(path)
     try:
-        assert user.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert user.conn.execute("PRAGMA user_version").fetchone()[0] == VERSION
         assert [(c.kind, c.entity, c.value) for c in user.corrections()] == [("rename", "e1", "X")]
-        assert user.annotations() == [] and user.check_integrity() == "ok"
+        assert AnnotationStore(user).annotations() == [] and user.check_integrity() == "ok"
+        assert user.has_table("library_sources") and user.has_table("removed_documents")
         assert user.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert user.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     finally:
         user.close()
+    # The file as it was before the migration is kept beside it.
+    [copy] = backups(path)
+    conn = sqlite3.connect(str(copy))
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("SELECT entity FROM entity_corrections").fetchall() == [("e1",)]
+    conn.close()
 
 
 def test_a_file_from_a_newer_reader_is_refused_untouched(tmp_path):
@@ -196,3 +205,37 @@ def test_counts_by_document(library, notes):
     notes.create(doc_id, 10, 15)
     notes.create(other_id, 0, 5)
     assert notes.counts_by_document() == {doc_id: 2, other_id: 1}
+
+
+def test_a_version_2_file_gains_the_w3c_column_and_keeps_its_annotations(tmp_path):
+    path = tmp_path / "user.sqlite"
+    conn = sqlite3.connect(str(path))
+    userdata._migrate_to_1(conn)
+    userdata._migrate_to_2(conn)
+    conn.execute("INSERT INTO annotations VALUES ('00000000-0000-4000-8000-000000000001', 'k', 'a.txt', 'yellow', "
+                 "'note', '[\"t\"]', '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z', 'x', '', '', 0, 1, "
+                 "'orphaned', NULL, NULL, '[]')")
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+    user = UserData(path)
+    try:
+        assert user.conn.execute("PRAGMA user_version").fetchone()[0] == userdata.VERSION
+        [kept] = AnnotationStore(user).annotations()
+        assert (kept.note, kept.tags, kept.w3c) == ("note", ("t",), "")
+    finally:
+        user.close()
+
+
+def test_a_tag_is_normalised_once_at_entry_and_shown_as_exported(notes, library):
+    from reader.annotations.markdown_export import export_markdown
+    from reader.annotations.w3c import export_json
+
+    doc_id, _, _ = document(library, SEED)
+    made = notes.create(doc_id, 10, 20, tags=["russia economy", "#Russia  economy", "日本 経済", "a/b", "!!!"])
+    assert made.tags == ("russia-economy", "Russia-economy", "日本-経済", "a/b")
+    assert notes.get(made.uuid).tags == made.tags
+    [item] = export_json(library)["first"]["items"]
+    assert [b["value"] for b in item["body"] if b.get("purpose") == "tagging"] == list(made.tags)
+    markdown = "".join(export_markdown(library, None).values())
+    assert "#russia-economy #Russia-economy #日本-経済 #a/b" in markdown

@@ -171,3 +171,33 @@ def test_drm_protected_book_is_refused() -> None:
 def test_files_that_are_not_books(data, message) -> None:
     with pytest.raises(IngestError, match=message):
         load_file("/tmp/not.epub", data)
+
+
+def _without_utf8_name_flags(data: bytes) -> bytes:
+    """The archive as Info-ZIP's `zip` writes it: UTF-8 names, but no UTF-8 flag (bit 11)."""
+    out = bytearray(data)
+    for signature, flag_offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = out.find(signature)
+        while start >= 0:
+            flags = int.from_bytes(out[start + flag_offset:start + flag_offset + 2], "little") & ~0x800
+            out[start + flag_offset:start + flag_offset + 2] = flags.to_bytes(2, "little")
+            start = out.find(signature, start + 4)
+    return bytes(out)
+
+
+def test_utf8_member_names_without_the_utf8_flag_are_found() -> None:
+    opf = ("<?xml version='1.0'?><package xmlns='http://www.idpf.org/2007/opf' version='3.0'><metadata/>"
+           "<manifest><item id='cover' href='表紙.xhtml' media-type='application/xhtml+xml'/>"
+           "<item id='c' href='本文.xhtml' media-type='application/xhtml+xml'/></manifest>"
+           "<spine><itemref idref='cover'/><itemref idref='c'/></spine></package>")
+    data = _without_utf8_name_flags(zip_bytes({
+        "mimetype": "application/epub+zip",
+        "META-INF/container.xml": ("<?xml version='1.0'?><container xmlns='urn:oasis:names:tc:opendocument:xmlns:container'"
+                                   " version='1.0'><rootfiles><rootfile full-path='book.opf'/></rootfiles></container>"),
+        "book.opf": opf,
+        "表紙.xhtml": "<html><body><p>表紙の文です。</p></body></html>",
+        "本文.xhtml": "<html><body><p>本文です。</p></body></html>",
+    }))
+    assert not any(info.flag_bits & 0x800 for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    doc = load_file("/tmp/book.epub", data)
+    assert doc.text == "表紙の文です。\n\n本文です。"

@@ -170,3 +170,62 @@ def test_ruby_in_the_headline_and_body(tmp_path) -> None:
     assert doc.title == "停戦交渉が再開"
     assert doc.text == "停戦交渉が再開\nロシアとウクライナの代表団が停戦について協議した。"
     assert [(doc.text[r.start:r.end], r.reading) for r in doc.ruby] == [("停戦", "ていせん"), ("停戦", "ていせん")]
+
+
+ASP_NET_PAGE = """<!DOCTYPE html><html><head><meta charset='utf-8'><title>Talks resume in Istanbul - News</title></head>
+<body><form method="post" action="./article.aspx" id="aspnetForm">
+<input type="hidden" name="__VIEWSTATE" value="dDwtMTA4MzE0MjEwNTs7Pg==">
+<header><nav><a href="/">Home</a> <a href="/news">News</a> <a href="/economy">Economy</a></nav></header>
+<div class="search"><input type="text" name="q"><input type="submit" value="Search"></div>
+<div id="article-body"><h1>Talks resume in Istanbul</h1>
+<p>Delegations from Russia and Ukraine met in Istanbul on Monday for a second round of direct talks, the first since the spring.</p>
+<p>Both sides exchanged draft memoranda on a ceasefire and agreed to a further exchange of prisoners of war before the summer.</p>
+<p>Turkish officials, who hosted the meeting at a palace on the Bosphorus, said the atmosphere had been businesslike but tense.</p>
+</div>
+<footer><a href="/about">About</a> <a href="/privacy">Privacy</a></footer>
+</form></body></html>"""
+
+
+def test_page_wrapped_in_one_form_is_read(tmp_path) -> None:
+    """ASP.NET pages put the whole layout, article included, inside one <form>."""
+    doc = load_file(tmp_path / "aspnet.html", ASP_NET_PAGE.encode("utf-8"))
+    assert "agreed to a further exchange of prisoners of war" in doc.text
+    assert "said the atmosphere had been businesslike but tense." in doc.text
+    assert "Privacy" not in doc.text and "Economy" not in doc.text
+
+
+# A manual page like w3m's doc-jp pages: plain HTML, no navigation or site furniture.
+PLAIN_MANUAL_PAGE = """<html><head><title>w3m の歴史</title></head><body>
+<h1>w3m 開発の経緯</h1>
+<h2>はじめに</h2>
+<p>この文書は，w3m というプログラムがどうしてできたのかを記録しておくためのものです．</p>
+<ul>
+<li>テキストベースのページャとして始まった</li>
+<li>表を表示できるブラウザが欲しかった</li>
+<li>フレームにも対応した</li>
+</ul>
+<h2>ページャとして</h2>
+<p>最初の w3m は fm というページャを作っていた時に，ハイパーテキストの機能を加えたものでした．その頃はまだ WWW のブラウザとして使うことは考えていなかったのです．</p>
+<p>ところが，表を表示する機能を加えてみると，意外に使いやすいことがわかりました．そこで，HTML の表示を本格的に考えることにしました．</p>
+<h2>表の表示</h2>
+<p>表の表示はこのプログラムの最大の特徴です．表の各列の幅を決めるのには，いろいろな方法を試しました．最終的には，各列の最小幅と最大幅を計算して，全体の幅に収まるように配分する方法に落ち着きました．</p>
+<p>この方法は完全ではありませんが，ほとんどの表はきれいに表示できます．入れ子になった表にも対応しています．</p>
+<h2>おわりに</h2>
+<p>w3m はこれからも少しずつ改良していく予定です．ご意見やバグ報告をお待ちしています．</p>
+</body></html>"""
+
+
+def test_plain_page_keeps_its_opening_section_and_lists(tmp_path) -> None:
+    doc = load_file(tmp_path / "history.html", PLAIN_MANUAL_PAGE.encode("euc-jp"))
+    assert_in_order(doc.text, ["w3m 開発の経緯", "はじめに", "この文書は", "テキストベースのページャとして始まった",
+                               "フレームにも対応した", "ページャとして\n最初の", "表の表示\n", "おわりに", "お待ちしています．"])
+
+
+def test_news_page_with_site_furniture_is_still_cut_to_the_article(tmp_path) -> None:
+    """The same text with a menu and a related-links box: the extractor's cut stands."""
+    furnished = PLAIN_MANUAL_PAGE.replace(
+        "<body>", "<body><div class='site-menu'><a href='/'>トップ</a> <a href='/docs'>文書一覧</a></div>").replace(
+        "</body>", "<div class='related-links'><a href='/faq'>よくある質問</a></div></body>")
+    doc = load_file(tmp_path / "news.html", furnished.encode("utf-8"))
+    assert "文書一覧" not in doc.text and "よくある質問" not in doc.text
+    assert "入れ子になった表にも対応しています．" in doc.text

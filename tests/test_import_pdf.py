@@ -103,6 +103,48 @@ def test_files_that_are_not_pdfs(data, message) -> None:
     ("米国の", "NATO大使", "米国のNATO大使"),
     ("1,000 people, a", "day", "1,000 people, a day"),
     ("co\u00ad", "operation", "cooperation"),                      # soft hyphen
+    ("built semi-", "automatically", "built semi-automatically"),   # "semiautomatically" is no word
+    ("a long-", "term deal", "a long-term deal"),
+    ("the negotia-", "tions resumed", "the negotiations resumed"),
+    ("near Zapo-", "rizhzhia", "near Zaporizhzhia"),               # unknown to the word list: joined
 ])
 def test_join_lines(previous, line, joined) -> None:
     assert join_lines(previous, line) == joined
+
+
+def test_gaps_between_japanese_glyphs_are_no_spaces() -> None:
+    """Justified or letter-spaced Japanese (the Official Gazette) is set with small gaps between
+    glyphs: no spaces in the text, so a search for 一メートル finds it. A blank of a whole
+    character after an item number stays a space."""
+    doc = load_file(FIXTURES / "spaced_japanese.pdf")
+    assert "「一メートル」に改め" in doc.text
+    assert "第一条の二第四項第三号中「一・五メートル」を" in doc.text
+    assert doc.text.split("\n")[1:] == ["一 歩行者は、進行することができること。",
+                                        "二 普通自転車は、横断歩道において直進をすることができること。"]
+
+
+def test_only_numbers_that_run_with_the_pages_are_dropped_as_page_numbers() -> None:
+    doc = load_file(FIXTURES / "numbered.pdf")
+    lines = doc.text.split("\n")
+    assert "400" in lines and "13" in lines          # a chart value and a table cell at a page's edge stay
+    assert not {"2", "3", "4"} & set(lines)          # the page numbers 2, 3 and 4 go
+    assert_in_order(doc.text, ["by each side, semi-automatically compiled", "after every exchange.\n400", "13\nThe exchanges were agreed", "Monitors from",
+                               "next round of talks."])
+
+
+def test_page_mixing_writing_modes_keeps_words_whole_and_in_order() -> None:
+    """Like pdfminer's simple3.pdf: horizontal words and vertical (-V font) columns on one page."""
+    doc = load_file(FIXTURES / "mixed_writing.pdf")
+    assert doc.text.split("\n") == ["Ceasefire", "Istanbul", "ロシアとウクライナの代表団が協議した", "捕虜の交換で合意した",
+                                    "停戦交渉"]
+
+
+def test_search_finds_a_word_set_with_glyph_gaps(tmp_path) -> None:
+    from reader.queries.search import search
+    from reader.store.db import open_index
+    from reader.store.indexer import Indexer
+
+    (tmp_path / "gazette.pdf").write_bytes((FIXTURES / "spaced_japanese.pdf").read_bytes())
+    db = open_index(tmp_path / "index.sqlite")
+    Indexer(db, entities=False).index([tmp_path])
+    assert [hit.file_name for hit in search(db, "一メートル").hits] == ["gazette.pdf"]

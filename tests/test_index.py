@@ -198,3 +198,19 @@ def test_a_file_edited_into_a_copy_of_another_leaves_no_stale_version(tmp_path):
     assert [d.path for d in report.duplicates] == [str(tmp_path / "a.txt")]
     assert report.removed == [str(tmp_path / "a.txt")]
     assert [d.file_name for d in list_documents(open_index(path))] == ["b.txt"]
+
+
+def test_two_concurrent_runs_never_call_a_file_a_duplicate_of_itself(tmp_path, seeds_copy):
+    """Run B has read a file as new when run A indexes it; B must not report it as A's twin."""
+    from reader.store.db import open_index
+    from reader.store.indexer import IndexReport, Indexer, prepare
+
+    path = tmp_path / "index.sqlite"
+    first, second = Indexer(open_index(path), entities=False), Indexer(open_index(path), entities=False)
+    file = sorted(seeds_copy.iterdir())[0].resolve()
+    report = IndexReport()
+    item = second._read_if_changed(file, None, report)   # B: not in the index yet
+    assert item is not None
+    first.index([seeds_copy])                            # A indexes everything meanwhile
+    second._store(prepare(file, item.data), item, report)
+    assert report.duplicates == [] and report.errors == [] and report.unchanged == 1

@@ -128,12 +128,24 @@ def test_a_short_real_heading_is_not_chrome() -> None:
     assert passage_texts(doc, boilerplate=True) == []
 
 
-def test_cited_english_sources_at_the_end_are_not_an_island() -> None:
-    text = ("米露交渉が再開された。" * 20 + "\n\n出典\n"
-            "US envoy lands in Moscow for talks as Putin visits Kursk\n"
-            "Reuters analysis of the talks in Geneva, second day\n")
+def test_sources_related_news_and_external_links_are_link_lists() -> None:
+    """Wikinews ends articles with 関連ニュース, 出典 and 外部リンク lists: not the article's text
+    (they stay in the document, marked)."""
+    article = "米露交渉が再開された。" * 20
+    text = (article + "\n\n関連ニュース\n2016年8月16日(火):台風13号の影響で広島でも1人死亡\n"
+            "\n出典\nUS envoy lands in Moscow for talks as Putin visits Kursk\n"
+            "Reuters analysis of the talks in Geneva, second day\n"
+            "\n外部リンク\n気象庁 台風情報\n")
     doc = document(text)
-    assert passage_texts(doc, boilerplate=True) == []
+    assert passage_texts(doc, boilerplate=False) == [article]
+
+
+def test_a_related_articles_box_above_the_article_ends_at_its_first_sentence() -> None:
+    text = ("関連記事\n米露首脳が電話会談\n停戦案の骨子が判明\n"
+            "ロシアとウクライナの代表団が協議した。\n"
+            "出典\n朝日新聞社、2025年3月14日。\n『停戦交渉が再開』。\n")
+    doc = document(text)
+    assert passage_texts(doc, boilerplate=False) == ["ロシアとウクライナの代表団が協議した。"]
 
 
 def test_corpora_have_little_boilerplate() -> None:

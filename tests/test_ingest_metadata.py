@@ -163,3 +163,36 @@ def test_aozora_title_and_source() -> None:
     doc = load_file(AOZORA / "000006_1868_ruby_22436.txt")
     assert doc.title == "小説総論"
     assert doc.source == "aozora.gr.jp"        # from the 底本 (bibliography) notes
+
+
+def test_dates_in_a_related_news_list_are_not_the_articles() -> None:
+    """A 2006 typhoon report on Wikinews, with its dated "related news" line (CC BY 2.5)."""
+    text = ("強い台風8号、沖ノ鳥島の西に\n\n"
+            "気象庁によると、台風8号「サオマイ」(Saomai)は、沖ノ鳥島の西海上にあって、北西に進んでいる。\n"
+            "9日にも南西諸島に達し、11日頃中国大陸に上陸すると見られている。\n"
+            "2016年8月16日(火):台風13号の影響で広島でも1人死亡1人不明2016年8月16日(火):台風14号、発達して猛烈な台風に"
+            "2014年7月7日(月):台風8号で宮古島地方に「暴風・波浪特別警報」最大級の警戒を『台風情報』。\n"
+            "気象庁、2006年8月8日。\n")
+    doc = document(text)
+    assert doc.date == "2006-08-08"
+    related = next(p for p in doc.passages if doc.text[p.start:p.end].startswith("2016年8月16日"))
+    assert related.boilerplate
+
+
+def test_the_dateline_wins_over_a_date_in_the_headline() -> None:
+    doc = document("停戦案、2025年3月14日の協議で提示へ\n2025年3月12日 18:05\n"
+                   "ロシアとウクライナの代表団は、14日の協議で停戦案の骨子を示す見通しだ。\n")
+    assert doc.date == "2025-03-12T18:05"
+
+
+def test_a_flattened_box_of_related_headlines_is_boilerplate() -> None:
+    doc = document("整備新幹線の未着工3区間、着工認可へ\n\n"
+                   "鉄道2011年鉄道関連ニュース整備新幹線の未着工3区間、着工認可へ東海道新幹線岐阜県内で倒木による停電のため"
+                   "一時運転見合わせ台風12号で被災のJR紀勢本線、約3ヵ月ぶりに全線で運行再開\n"
+                   "両報道によると、安定的な財源確保や、収支採算性など5つの着工条件を満たす目途が立ったためである。\n")
+    assert [doc.text[p.start:p.end][:6] for p in doc.passages if p.boilerplate] == ["鉄道2011"]
+
+
+def test_a_sentence_citing_related_articles_is_not_a_box() -> None:
+    doc = document("秋田新幹線が立ち往生\n\n(関連記事3・4)JR秋田新幹線は、4日夜に田沢湖駅近くで列車が雪を抱き込んで動けなくなった。\n")
+    assert not any(p.boilerplate for p in doc.passages)

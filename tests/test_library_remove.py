@@ -237,13 +237,13 @@ def test_imported_folders_fold_into_their_parent(tmp_path):
         inner = tmp_path / "a" / "b"
         inner.mkdir(parents=True)
         (inner / "x.txt").write_text("内側の文書。\n", encoding="utf-8")
-        conn = library.user.conn
-        library_sources.remember_imported(conn, [inner / "x.txt"])
-        library_sources.remember_imported(conn, [inner])
+        user = library.user
+        library_sources.remember_imported(user, [inner / "x.txt"])
+        library_sources.remember_imported(user, [inner])
         assert library.sources().imported == [inner.resolve()]
-        library_sources.remember_imported(conn, [tmp_path / "a"])
+        library_sources.remember_imported(user, [tmp_path / "a"])
         assert library.sources().imported == [(tmp_path / "a").resolve()]
-        library_sources.remember_imported(conn, [inner])          # already covered
+        library_sources.remember_imported(user, [inner])          # already covered
         assert library.sources().imported == [(tmp_path / "a").resolve()]
     finally:
         library.close()

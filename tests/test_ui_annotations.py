@@ -598,3 +598,20 @@ def test_a_notes_file_from_a_newer_reader_is_left_alone(qtbot, make_window, seed
     assert "newer version" in window.notes.panel.empty.text() and window.notes.panel.list_stack.currentWidget() is \
         window.notes.panel.empty
     assert sqlite3.connect(user_file).execute("PRAGMA user_version").fetchone()[0] == 99
+
+
+def test_a_tag_typed_with_a_space_is_shown_as_it_is_kept(qtbot, warm_window):
+    window = warm_window
+    uuid = make_notes(qtbot, window)
+    notes = window.notes
+    notes.set_active(uuid)
+    notes.show_panel()
+    editor = notes.editor
+    editor.tags.setFocus()
+    editor.tags.selectAll()
+    type_text(editor.tags, "russia economy, #Kursk  visit")
+    qtbot.keyClick(editor.tags, Qt.Key.Key_Return)
+    assert editor.tags.text() == "russia-economy, Kursk-visit"
+    assert next(a for a in stored(window) if a.uuid == uuid).tags == ("russia-economy", "Kursk-visit")
+    card = notes.panel.model.card_html(next(a for a in notes.annotations if a.uuid == uuid))
+    assert "#russia-economy" in card and "#russia economy" not in card

@@ -10,8 +10,9 @@ The window and the `reader` command use the same API:
 - `export_markdown` (reader.annotations.markdown_export) and the W3C JSON
   `export_json` / `import_json` (reader.annotations.w3c).
 
-This module imports only the model; the rest load on first use, so the store
-can depend on the model without a cycle.
+Their persistence is `reader.annotations.storage` (over `reader.store.userdata`,
+which knows nothing of annotations). This module imports only the model; the rest
+load on first use.
 """
 from __future__ import annotations
 

@@ -1,8 +1,16 @@
-"""Writing export files: names safe on Windows, macOS and Linux, and atomic replacement."""
+"""Writing export files: names safe on Windows, macOS and Linux, and atomic replacement.
+
+The rename that makes a write atomic would replace whatever is at the path, so the target is
+checked first: a symbolic link is followed (its target is written, the link stays), anything
+but a regular file or a new name (a device such as /dev/full, a pipe, a socket) is refused,
+and the new file keeps the old one's permissions (a new file gets the umask's default, as
+any program's would).
+"""
 from __future__ import annotations
 
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -44,7 +52,8 @@ def safe_filename(title: str, extension: str = ".md", fallback: str = "Untitled"
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace `path` with `data` all at once: a temporary file in the same folder, flushed
     to disk, then renamed over it. On failure nothing is left behind and the old file stays."""
-    temporary = _write_temporary(path.parent, data)
+    path, mode = writable_target(path)
+    temporary = _write_temporary(path.parent, data, mode)
     try:
         os.replace(temporary, path)
     except OSError as error:
@@ -58,8 +67,9 @@ def write_all_atomic(files: dict[Path, bytes]) -> None:
     old files as they were), then each renamed over its target."""
     written: list[tuple[Path, Path]] = []
     try:
-        for path, data in files.items():
-            written.append((_write_temporary(path.parent, data), path))
+        for given, data in files.items():
+            path, mode = writable_target(given)
+            written.append((_write_temporary(path.parent, data, mode), path))
         for temporary, path in written:
             try:
                 os.replace(temporary, path)
@@ -72,7 +82,39 @@ def write_all_atomic(files: dict[Path, bytes]) -> None:
         _sync_folder(folder)
 
 
-def _write_temporary(folder: Path, data: bytes) -> Path:
+def writable_target(path: Path) -> tuple[Path, int]:
+    """The file to replace for `path` (a symbolic link's target) and the permissions the new
+    file gets; raises ExportError for anything that is not a regular file or a new name."""
+    path = Path(os.path.realpath(path)) if path.is_symlink() else path
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return path, 0o666 & ~_umask()
+    except OSError as error:
+        raise ExportError(_message(path, error)) from error
+    if stat.S_ISDIR(status.st_mode):
+        raise ExportError(f"Cannot write {path}: it is a folder. Nothing was written.")
+    if not stat.S_ISREG(status.st_mode):
+        raise ExportError(f"Cannot write {path}: it is not a regular file (a device, a pipe or a socket); "
+                          "give the name of a file. Nothing was written.")
+    return path, stat.S_IMODE(status.st_mode)
+
+
+def _umask() -> int:
+    """The process's umask: from /proc on Linux, else by setting it and straight back (which
+    another thread creating a file at that instant could notice)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+def _write_temporary(folder: Path, data: bytes, mode: int) -> Path:
     try:
         descriptor, name = tempfile.mkstemp(prefix=".reader-export-", suffix=".tmp", dir=folder)
     except OSError as error:
@@ -80,6 +122,8 @@ def _write_temporary(folder: Path, data: bytes) -> Path:
     temporary = Path(name)
     try:
         with os.fdopen(descriptor, "wb") as handle:
+            if os.name == "posix":  # mkstemp makes it 0600; the file gets the mode it should have
+                os.fchmod(handle.fileno(), mode)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from reader.annotations.files import ExportError, prepare_folder, safe_filename, write_all_atomic, write_atomic
-from reader.annotations.model import Annotation, AnnotationError, format_time, now_iso, parse_time
+from reader.annotations.model import Annotation, AnnotationError, format_time, now_iso, parse_time, tag_form
 from reader.annotations.service import find_document, sort_in_text_order
+from reader.annotations.storage import AnnotationStore, store_of
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -55,11 +56,11 @@ class _DocumentNotes:
 
 def export_markdown(library: "Library | None" = None, docs: Sequence[int | str] | None = None, *,
                     per_document: bool = False, options: ExportOptions = ExportOptions(),
-                    db: "sqlite_utils.Database | None" = None, user: "UserData | None" = None) -> dict[str, str]:
+                    db: "sqlite_utils.Database | None" = None, user: "UserData | AnnotationStore | None" = None) -> dict[str, str]:
     """The export as {file name: Markdown}: one file ("Reader notes.md") or one per document
     (plus "Orphaned notes.md" for notes whose document is gone). `docs`: only these documents."""
     db = db if db is not None else library.db
-    user = user if user is not None else library.user
+    user = store_of(user) if user is not None else library.notes
     if options.context not in CONTEXTS:
         raise AnnotationError(f"Unknown context '{options.context}'; use one of: {', '.join(CONTEXTS)}.")
     documents, stray = _collect(db, user, docs)
@@ -314,11 +315,8 @@ def _all_tags(annotations: Iterable[Annotation]) -> list[str]:
 
 
 def tag_name(tag: str) -> str:
-    """A tag as Obsidian takes it: spaces → hyphens, and nothing but letters, digits, _ - /."""
-    name = re.sub(r"\s+", "-", tag.strip().lstrip("#"))
-    name = "".join(c if c.isalnum() or c in "_-/" or unicodedata.category(c) in ("Mn", "Mc") else "-"
-                   for c in name)
-    return re.sub(r"-{2,}", "-", name).strip("-/")
+    """A tag as Obsidian takes it (tags stored before they were normalised at entry too)."""
+    return tag_form(tag)
 
 
 def _link_target(name: str) -> str:

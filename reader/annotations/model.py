@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 import uuid as uuid_module
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta, timezone
@@ -55,9 +56,12 @@ def later_than(previous: str | None) -> str:
     now = datetime.now(timezone.utc)
     if previous:
         try:
-            floor = parse_time(previous) + timedelta(milliseconds=1)
+            floor = parse_time(previous)
+            floor += timedelta(milliseconds=1)
         except ValueError:
             floor = None
+        except OverflowError:  # the last millisecond of 9999 (an old import): it cannot grow, keep it
+            pass
         if floor is not None and now < floor:
             now = floor
     return format_time(now)
@@ -68,11 +72,18 @@ def new_uuid() -> str:
 
 
 def normalise_uuid(value: str) -> str:
-    """The canonical lowercase form; raises AnnotationError if it is not a UUID."""
+    """The canonical lowercase form (of `urn:uuid:…` too, in any case); raises AnnotationError
+    if it is not a UUID."""
     try:
-        return str(uuid_module.UUID(value.strip().removeprefix("urn:uuid:")))
+        return str(uuid_module.UUID(strip_uuid_urn(value)))
     except (ValueError, AttributeError) as error:
         raise AnnotationError(f"'{value}' is not a UUID.") from error
+
+
+def strip_uuid_urn(value: str) -> str:
+    """`urn:uuid:X` (the scheme and namespace in any case, as RFC 8141 allows) → `X`."""
+    value = value.strip()
+    return value[9:] if value[:9].lower() == "urn:uuid:" else value
 
 
 def check_colour(colour: str | None) -> str:
@@ -82,15 +93,25 @@ def check_colour(colour: str | None) -> str:
     return colour
 
 
+def tag_form(tag: str) -> str:
+    """A tag as it is stored, shown and exported (Obsidian's form): no leading '#', spaces and
+    other punctuation → one hyphen, only letters, digits, marks, _ - and /. "russia economy"
+    → "russia-economy". Tags are put in this form once, when entered or imported."""
+    name = re.sub(r"\s+", "-", tag.strip().lstrip("#").strip())
+    name = "".join(c if c.isalnum() or c in "_-/" or unicodedata.category(c) in ("Mn", "Mc") else "-"
+                   for c in name)
+    return re.sub(r"-{2,}", "-", name).strip("-/")
+
+
 def clean_tags(tags) -> tuple[str, ...]:
-    """Tags without a leading '#', surrounding space, empties or repeats, in the order given."""
+    """Tags in their stored form (tag_form), without empties or repeats, in the order given."""
     if isinstance(tags, str):
         tags = [tags]
     seen: dict[str, None] = {}
     for tag in tags or ():
         if not isinstance(tag, str):
             raise AnnotationError(f"A tag must be text, not {tag!r}.")
-        tag = re.sub(r"\s+", " ", tag.strip().lstrip("#").strip())
+        tag = tag_form(tag)
         if tag and tag not in seen:
             seen[tag] = None
     return tuple(seen)
@@ -147,6 +168,8 @@ class Annotation:
     cur_start: int | None = None  # where it is now; None when orphaned
     cur_end: int | None = None
     history: tuple[HistoryEntry, ...] = field(default=())
+    w3c: str = ""                 # JSON: what imported W3C data held that Reader has no field for
+                                  # (original id, canonical, via, creator, other targets…), exported again
 
     @property
     def block_id(self) -> str:
@@ -170,12 +193,12 @@ class Annotation:
     # -- storage -----------------------------------------------------------
 
     COLUMNS = ("uuid", "doc_key", "file_name", "colour", "note", "tags", "created", "modified", "exact",
-               "prefix", "suffix", "start", "end", "status", "cur_start", "cur_end", "history")
+               "prefix", "suffix", "start", "end", "status", "cur_start", "cur_end", "history", "w3c")
 
     def to_row(self) -> tuple:
         return (self.uuid, self.doc_key, self.file_name, self.colour, self.note, _dump(list(self.tags)),
                 self.created, self.modified, self.exact, self.prefix, self.suffix, self.start, self.end,
-                self.status, self.cur_start, self.cur_end, _dump([h.to_json() for h in self.history]))
+                self.status, self.cur_start, self.cur_end, _dump([h.to_json() for h in self.history]), self.w3c)
 
     @classmethod
     def from_row(cls, row) -> "Annotation":

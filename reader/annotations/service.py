@@ -24,6 +24,7 @@ from reader.annotations.model import (ANCHORED, CHANGED, DEFAULT_COLOUR, MOVED, 
                                       AnnotationError, AnnotationNotFound, HistoryEntry, check_colour, check_range,
                                       clean_note, clean_tags, later_than, new_uuid, normalise_uuid, now_iso,
                                       quote_selector)
+from reader.annotations.storage import AnnotationStore, store_of
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -63,18 +64,20 @@ class Annotations:
     """Annotations over a library (or an index connection and a user data file)."""
 
     def __init__(self, library: "Library | None" = None, *, db: "sqlite_utils.Database | None" = None,
-                 user: "UserData | None" = None) -> None:
+                 user: "UserData | AnnotationStore | None" = None) -> None:
         if library is None and (db is None or user is None):
             raise TypeError("Annotations needs a library, or both db and user.")
-        self._library, self._db, self._user = library, db, user
+        self._library, self._db = library, db
+        self._user = store_of(user) if user is not None else None
 
     @property
     def db(self) -> "sqlite_utils.Database":
         return self._db if self._db is not None else self._library.db
 
     @property
-    def user(self) -> "UserData":
-        return self._user if self._user is not None else self._library.user
+    def user(self) -> AnnotationStore:
+        """The annotations in the user data file."""
+        return self._user if self._user is not None else self._library.notes
 
     # -- reading -------------------------------------------------------------
 
@@ -228,7 +231,7 @@ _RANK = {ANCHORED: 0, MOVED: 1, CHANGED: 2}
 
 
 def reanchor_all(library: "Library | None" = None, *, db: "sqlite_utils.Database | None" = None,
-                 user: "UserData | None" = None) -> ReanchorReport:
+                 user: "UserData | AnnotationStore | None" = None) -> ReanchorReport:
     """Attach every annotation to the current text of its document.
 
     An annotation whose document (content hash) is still in the index stays as it is.
@@ -238,7 +241,7 @@ def reanchor_all(library: "Library | None" = None, *, db: "sqlite_utils.Database
     next run. All changes are stored in one transaction.
     """
     db = db if db is not None else library.db
-    user = user if user is not None else library.user
+    store = store_of(user) if user is not None else library.notes
     report = ReanchorReport()
     documents: dict[str, tuple[int, str]] = {}
     by_name: dict[str, list[tuple[int, str]]] = defaultdict(list)
@@ -254,14 +257,14 @@ def reanchor_all(library: "Library | None" = None, *, db: "sqlite_utils.Database
 
     updates = []
     counts: Counter[str] = Counter()
-    for a in user.annotations():
+    for a in store.annotations():
         placed = _reanchored(a, documents, by_name, text_of)
         counts[placed.status] += 1
         if placed != a:
             updates.append(placed)
             report.changed.append(ReanchorItem(a.uuid, placed.file_name, a.status, placed.status, placed.doc_key,
                                                a.doc_key, placed.cur_start, placed.cur_end))
-    user.set_anchors(updates)
+    store.set_anchors(updates)
     report.total = sum(counts.values())
     report.counts.update(counts)
     return report
@@ -301,7 +304,7 @@ def reanchor_after_index(library: "Library | Path", db: "sqlite_utils.Database |
     too, closed afterwards: safe to call from the thread that ran the indexer. None when there
     is no user data file yet (so no annotations)."""
     from reader import paths
-    from reader.store.userdata import UserData, UserDataError
+    from reader.store.sql import StorageError
 
     data_dir = library if isinstance(library, Path) else library.data_dir
     path = paths.user_data_path(data_dir)
@@ -312,12 +315,12 @@ def reanchor_after_index(library: "Library | Path", db: "sqlite_utils.Database |
             if isinstance(library, Path):
                 raise TypeError("reanchor_after_index needs db when given a data folder")
             return reanchor_all(library)
-        user = UserData(path)
+        store = AnnotationStore.open(path)
         try:
-            return reanchor_all(db=db, user=user)
+            return reanchor_all(db=db, user=store)
         finally:
-            user.close()
-    except (UserDataError, AnnotationError) as error:
+            store.close()
+    except (StorageError, AnnotationError) as error:
         return ReanchorReport(error=str(error))
 
 

@@ -15,8 +15,18 @@ Export writes an AnnotationCollection whose first page embeds every annotation:
 The highlight colour is the body with purpose "highlighting"; `reader` holds what
 the model has no term for (other tools ignore it). Import takes that, a list of
 annotations, a single one or an AnnotationPage; `target.source` may be the content
-hash URN or the document's file name. It checks everything first and then writes in
-one transaction: one bad entry and nothing is imported.
+hash URN, the document's file name or a URL ending in it, as a string or an object
+`{"id": …}`. It checks everything first and then writes in one transaction: one bad
+entry and nothing is imported.
+
+What another tool's annotation holds beyond Reader's own fields is kept (the
+annotation's `w3c` column) and exported again unchanged: the original `id`,
+`canonical`, `via`, `creator`, `rights` and any other property, the motivation
+(bookmarking, describing…), the note body's `format` and `language`, bodies Reader
+cannot show, further targets, the target's other properties and selectors (a
+FragmentSelector refined by a TextQuoteSelector). The import report warns, per
+property, about what is kept without being shown and what is left out. Exporting,
+importing that and exporting again gives the same bytes.
 """
 from __future__ import annotations
 
@@ -25,13 +35,15 @@ import re
 import uuid as uuid_module
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader.annotations.anchoring import anchor
 from reader.annotations.model import (ANCHORED, COLOURS, DEFAULT_COLOUR, ORPHANED, STATUSES, Annotation,
                                       AnnotationError, HistoryEntry, clean_tags, format_time, now_iso, parse_time,
-                                      quote_selector)
+                                      quote_selector, strip_uuid_urn, tag_form)
+from reader.annotations.storage import AnnotationStore, store_of
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -43,6 +55,13 @@ CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 SHA256_URN = "urn:sha256:"
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _READER_NAMESPACE = uuid_module.UUID("8a0d7a52-5a5e-4b8e-9c44-0f6f1c1e6b1d")
+_NOTE_BODY = {"purpose": "commenting", "format": "text/markdown"}   # a note body's properties by default
+# The annotation properties Reader reads into fields of its own; any other is kept as it is.
+_READ = {"@context", "id", "@id", "type", "@type", "created", "modified", "motivation", "body", "bodyValue",
+         "target", "reader"}
+MAX_DEPTH = 64            # JSON nesting an annotation may have (the spec's own need a handful)
+MAX_OFFSET = 2 ** 31      # a TextPositionSelector beyond this is no offset into any document
+FUTURE_SLACK_DAYS = 1     # a date later than this after now is refused (clocks differ a little)
 
 
 class ImportRejected(AnnotationError):
@@ -58,31 +77,41 @@ class ImportRejected(AnnotationError):
 
 
 def to_w3c(a: Annotation, with_context: bool = False) -> dict:
-    body: list[dict] = []
+    kept = json.loads(a.w3c) if a.w3c else {}
+    body: list[Any] = []
     if a.note:
-        body.append({"type": "TextualBody", "purpose": "commenting", "format": "text/markdown", "value": a.note})
+        body.append({"type": "TextualBody", **kept.get("note", _NOTE_BODY), "value": a.note})
     body += [{"type": "TextualBody", "purpose": "tagging", "value": tag} for tag in a.tags]
     body.append({"type": "TextualBody", "purpose": "highlighting", "value": a.colour})
+    body += kept.get("bodies", [])
     selectors: list[dict] = [{"type": "TextQuoteSelector", "exact": a.exact, "prefix": a.prefix, "suffix": a.suffix}]
     if a.start is not None and a.end is not None:
         selectors.append({"type": "TextPositionSelector", "start": a.start, "end": a.end})
+    own_source = SHA256_URN + a.doc_key if a.doc_key else a.file_name
+    target = dict(kept.get("target", {}))
+    target.setdefault("source", own_source)
+    target["selector"] = selectors + kept.get("selectors", [])
+    extra: dict[str, Any] = {"fileName": a.file_name, "history": [h.to_json() for h in a.history]}
+    if target["source"] != own_source:  # another tool's source: say which document Reader means
+        extra["source"] = own_source
     data: dict[str, Any] = {"@context": CONTEXT} if with_context else {}
     data.update({
-        "id": f"urn:uuid:{a.uuid}",
+        "id": kept.get("id", f"urn:uuid:{a.uuid}"),
         "type": "Annotation",
         "created": a.created,
         "modified": a.modified,
-        "motivation": "commenting" if a.note else "highlighting",
+        "motivation": kept.get("motivation", "commenting" if a.note else "highlighting"),
         "body": body,
-        "target": {"source": SHA256_URN + a.doc_key if a.doc_key else a.file_name, "selector": selectors},
-        "reader": {"fileName": a.file_name, "history": [h.to_json() for h in a.history]},
+        "target": [target, *kept["targets"]] if kept.get("targets") else target,
     })
+    data.update({k: v for k, v in kept.get("properties", {}).items() if k not in data})
+    data["reader"] = extra
     return data
 
 
-def export_json(library: "Library | None" = None, *, user: "UserData | None" = None) -> dict:
+def export_json(library: "Library | None" = None, *, user: "UserData | AnnotationStore | None" = None) -> dict:
     """Every annotation as an AnnotationCollection (deterministic: same notes, same JSON)."""
-    user = user if user is not None else library.user
+    user = store_of(user) if user is not None else library.notes
     annotations = sorted(user.annotations(), key=lambda a: (a.file_name, a.doc_key, a.position, a.created, a.uuid))
     collection_id = uuid_module.uuid5(_READER_NAMESPACE, ",".join(sorted(a.uuid for a in annotations)))
     return {
@@ -162,6 +191,7 @@ class _Parsed:
     end: int | None
     history: tuple[HistoryEntry, ...]
     dated: bool = True         # False: no created/modified given (never newer than a stored copy)
+    kept: str = ""             # JSON: what Reader keeps without a field of its own (Annotation.w3c)
 
 
 MAX_NOTES_FILE_BYTES = 512 * 1024 * 1024
@@ -181,10 +211,12 @@ def read_json_file(path: Path) -> Any:
         raise ImportRejected([f"{path} is not UTF-8 text"]) from error
     except json.JSONDecodeError as error:
         raise ImportRejected([f"{path} is not JSON ({error.msg} at line {error.lineno}, column {error.colno})"]) from error
+    except RecursionError as error:
+        raise ImportRejected([f"{path} is nested too deeply to hold annotations"]) from error
 
 
 def import_json(library: "Library | None", data: Any, *, db: "sqlite_utils.Database | None" = None,
-                user: "UserData | None" = None) -> ImportReport:
+                user: "UserData | AnnotationStore | None" = None) -> ImportReport:
     """Import W3C annotations: validate all, anchor each in the index, write all in one transaction.
 
     A UUID already stored is updated only if the incoming `modified` is later (else skipped),
@@ -192,7 +224,7 @@ def import_json(library: "Library | None", data: Any, *, db: "sqlite_utils.Datab
     if any entry is malformed.
     """
     db = db if db is not None else library.db
-    user = user if user is not None else library.user
+    user = store_of(user) if user is not None else library.notes
     report = ImportReport()
     items = _items(data)
     parsed: list[_Parsed] = []
@@ -281,111 +313,263 @@ def _as_list(value: Any) -> list:
 def _parse(item: Any, warnings: list[str], where: str) -> _Parsed:
     if not isinstance(item, dict):
         raise AnnotationError("not a JSON object")
+    _check_text(item)
     if "Annotation" not in _types(item):
         raise AnnotationError(f"type is {item.get('type')!r}, not 'Annotation'")
-    ident = item.get("id", item.get("@id"))
-    if ident is None:
-        canonical = json.dumps(item, sort_keys=True, ensure_ascii=False)
-        uuid = str(uuid_module.uuid5(_READER_NAMESPACE, canonical))
-    elif not isinstance(ident, str) or not ident.strip():
-        raise AnnotationError("id is not a string")
-    else:
-        try:
-            uuid = str(uuid_module.UUID(ident.strip().removeprefix("urn:uuid:")))
-        except ValueError:
-            uuid = str(uuid_module.uuid5(uuid_module.NAMESPACE_URL, ident.strip()))  # another tool's IRI
+    warn = lambda message: warnings.append(f"{where}: {message}")  # noqa: E731
+    kept: dict[str, Any] = {}
+    uuid = _identity(item, kept)
     created = _time(item.get("created"), "created")
     modified = _time(item.get("modified"), "modified") or created
     dated = modified is not None
     created = created or modified or now_iso()
     modified = modified or created
 
-    notes, tags, colour = [], [], None
-    for body in _as_list(item.get("body", item.get("bodyValue"))):
-        if isinstance(body, str):
-            if "bodyValue" in item and "body" not in item:
-                notes.append(body)
-            else:
-                warnings.append(f"{where}: a body that is a link ({body[:60]}) was left out")
-            continue
-        if not isinstance(body, dict):
-            raise AnnotationError("a body is neither an object nor a link")
-        purposes = {p for p in _as_list(body.get("purpose")) if isinstance(p, str)}
-        if "TextualBody" not in _types(body) and "value" not in body:
-            warnings.append(f"{where}: a body of type {body.get('type')!r} was left out")
-            continue
-        value = body.get("value")
-        if not isinstance(value, str):
-            raise AnnotationError("a TextualBody's value is not text")
-        if "tagging" in purposes:
-            tags.append(value)
-        elif "highlighting" in purposes:
-            if value.strip().lower() in COLOURS:
-                colour = value.strip().lower()
-            else:
-                warnings.append(f"{where}: unknown colour {value!r}, {DEFAULT_COLOUR} used")
-        else:
-            notes.append(value)
-
-    targets = _as_list(item.get("target"))
-    if not targets:
-        raise AnnotationError("no target")
-    target = next((t for t in targets if isinstance(t, dict) and t.get("selector")), targets[0])
-    if isinstance(target, str) or not isinstance(target, dict):
-        raise AnnotationError("the target has no selector (a whole document cannot be highlighted)")
-    source = target.get("source")
-    if not isinstance(source, str) or not source.strip():
-        raise AnnotationError("the target has no source")
-    source = source.strip()
-    exact = prefix = suffix = None
-    start = end = None
-    for selector in _as_list(target.get("selector")):
-        if not isinstance(selector, dict):
-            raise AnnotationError("a selector is not an object")
-        kinds = _types(selector)
-        if "TextQuoteSelector" in kinds and exact is None:
-            exact, prefix, suffix = selector.get("exact"), selector.get("prefix", ""), selector.get("suffix", "")
-            if not isinstance(exact, str) or not exact:
-                raise AnnotationError("a TextQuoteSelector without its exact text")
-            if not isinstance(prefix, str) or not isinstance(suffix, str):
-                raise AnnotationError("a TextQuoteSelector's prefix or suffix is not text")
-        elif "TextPositionSelector" in kinds and start is None:
-            start, end = selector.get("start"), selector.get("end")
-            if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)) or not 0 <= start < end:
-                raise AnnotationError(f"a TextPositionSelector with bad offsets ({start!r}, {end!r})")
-    if exact is None and start is None:
-        raise AnnotationError("no TextQuoteSelector or TextPositionSelector")
-    if exact is not None and start is not None and end - start != len(exact):
-        warnings.append(f"{where}: the position selector's length differs from the quote's; the quote wins")
-        start = end = None
+    motivation = item.get("motivation")
+    motivations = {m.removeprefix("oa:") for m in _as_list(motivation) if isinstance(m, str)}
+    note, tags, colour = _bodies(item, motivations, kept, warn)
+    if motivation is not None and motivation != ("commenting" if note else "highlighting"):
+        kept["motivation"] = motivation
+    target = _main_target(item, kept, warn)
+    source, source_name = _source(target)
+    exact, prefix, suffix, start, end = _selectors(target, kept, warn)
 
     extra = item.get("reader") if isinstance(item.get("reader"), dict) else {}
+    others = {k: v for k, v in item.items() if k not in _READ}
+    if others:
+        kept["properties"] = others
+    _warn_context(item.get("@context"), warn)
     key = None
     file_name = extra.get("fileName") if isinstance(extra.get("fileName"), str) else ""
-    if source.lower().startswith(SHA256_URN):
-        key = source[len(SHA256_URN):].lower()
-        if not _HEX64.fullmatch(key):
-            raise AnnotationError(f"'{source}' is not a SHA-256 URN")
-    else:
-        file_name = re.split(r"[\\/]", source.removeprefix("file://"))[-1] or source
+    reader_source = extra.get("source") if isinstance(extra.get("source"), str) else None
+    for candidate in (source, reader_source):
+        if candidate and candidate.lower().startswith(SHA256_URN):
+            key = candidate[len(SHA256_URN):].lower()
+            if not _HEX64.fullmatch(key):
+                raise AnnotationError(f"'{candidate}' is not a SHA-256 URN")
+    own_source = source.lower().startswith(SHA256_URN)
+    if not own_source:
+        file_name = file_name or source_name
+    properties = {k: v for k, v in target.items() if k != "selector" and (k != "source" or not own_source)}
+    if properties:
+        kept["target"] = properties
     history = []
     for entry in _as_list(extra.get("history")):
         if isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in ("key", "file_name", "until")):
             history.append(HistoryEntry(entry["key"], entry["file_name"], entry["until"]))
-    return _Parsed(uuid, created, modified, "\n\n".join(n for n in notes if n), clean_tags(tags),
-                   colour or DEFAULT_COLOUR, source, key, file_name, exact, prefix or "", suffix or "", start, end,
-                   tuple(history), dated)
+    return _Parsed(uuid, created, modified, note, clean_tags(tags), colour or DEFAULT_COLOUR, source, key,
+                   file_name, exact, prefix or "", suffix or "", start, end, tuple(history), dated,
+                   _dump_kept(kept))
+
+
+def _check_text(item: Any) -> None:
+    """Refuse text that is not Unicode (a lone surrogate, which JSON's \\ud800 escapes can
+    make) and nesting deeper than MAX_DEPTH, naming where in the entry it is."""
+    pending: list[tuple[Any, str, int]] = [(item, "", 0)]
+    while pending:
+        value, path, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            raise AnnotationError(f"{path or 'the entry'} is nested more than {MAX_DEPTH} levels deep")
+        if isinstance(value, str):
+            bad = _SURROGATE.search(value)
+            if bad:
+                raise AnnotationError(f"{path or 'the entry'} holds \\u{ord(bad.group()):04x}, half of a UTF-16 "
+                                      "pair, which is not text")
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                if _SURROGATE.search(k):
+                    raise AnnotationError(f"a property name in {path or 'the entry'} is not text")
+                pending.append((v, f"{path}.{k}" if path else k, depth + 1))
+        elif isinstance(value, list):
+            pending.extend((v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _identity(item: dict, kept: dict) -> str:
+    """Reader's UUID for the annotation; another tool's id is kept to be exported again."""
+    ident = item.get("id", item.get("@id"))
+    if ident is None:
+        canonical = json.dumps(item, sort_keys=True, ensure_ascii=False)
+        return str(uuid_module.uuid5(_READER_NAMESPACE, canonical))
+    if not isinstance(ident, str) or not ident.strip():
+        raise AnnotationError("id is not a string")
+    try:
+        return str(uuid_module.UUID(strip_uuid_urn(ident)))
+    except ValueError:
+        kept["id"] = ident  # another tool's IRI: the annotation keeps it
+        return str(uuid_module.uuid5(uuid_module.NAMESPACE_URL, ident.strip()))
+
+
+def _bodies(item: dict, motivations: set[str], kept: dict, warn) -> tuple[str, list[str], str | None]:
+    """The note, the tags and the colour. A body without a purpose serves the annotation's
+    motivation (tagging: a tag). The first textual note is the note, its format and language
+    kept; bodies Reader cannot show are kept as they are and exported again."""
+    note, tags, colour = "", [], None
+    default_purpose = "tagging" if "tagging" in motivations else None
+    plain = "bodyValue" in item and "body" not in item
+    for number, body in enumerate(_as_list(item.get("body", item.get("bodyValue"))), 1):
+        if isinstance(body, str) and plain:
+            body = {"value": body}
+        elif isinstance(body, str) or (isinstance(body, dict) and "TextualBody" not in _types(body)
+                                       and "value" not in body):
+            kind = "a link" if isinstance(body, str) else f"of type {body.get('type')!r}"
+            warn(f"body {number} ({kind}) is kept and exported again, but Reader does not show it")
+            kept.setdefault("bodies", []).append(body)
+            continue
+        if not isinstance(body, dict):
+            raise AnnotationError("a body is neither an object nor a link")
+        value = body.get("value")
+        if not isinstance(value, str):
+            raise AnnotationError("a TextualBody's value is not text")
+        purposes = {p.removeprefix("oa:") for p in _as_list(body.get("purpose")) if isinstance(p, str)}
+        purposes = purposes or ({default_purpose} if default_purpose else set())
+        others = sorted(k for k in body if k not in ("type", "purpose", "value"))
+        if "tagging" in purposes:
+            tags.append(value)
+            if tag_form(value) != value:
+                warn(f"body {number}: the tag {value!r} is stored as {tag_form(value)!r} (Reader's tag form)")
+            if others:
+                warn(f"body {number}: a tag keeps only its text; {', '.join(others)} left out")
+        elif "highlighting" in purposes and value.strip().lower() in COLOURS:
+            colour = value.strip().lower()
+        elif "highlighting" in purposes:
+            warn(f"body {number}: unknown colour {value!r}, {DEFAULT_COLOUR} used")
+        elif not note:
+            note = value
+            properties = {k: v for k, v in body.items() if k not in ("type", "value")}
+            if properties != _NOTE_BODY:
+                kept["note"] = properties
+        else:
+            warn(f"body {number} is a second note: kept and exported again, but Reader shows only the first")
+            kept.setdefault("bodies", []).append(body)
+    return note, tags, colour
+
+
+def _readable_selector(selector: Any) -> bool:
+    """A TextQuote or TextPosition selector, itself or in its refinedBy chain."""
+    depth = 0
+    while isinstance(selector, dict) and depth <= MAX_DEPTH:
+        if _types(selector) & {"TextQuoteSelector", "TextPositionSelector"}:
+            return True
+        selector, depth = selector.get("refinedBy"), depth + 1
+    return False
+
+
+def _main_target(item: dict, kept: dict, warn) -> dict:
+    """The target Reader highlights: the first with a text selector; the others are kept."""
+    targets = _as_list(item.get("target"))
+    if not targets:
+        raise AnnotationError("no target")
+    main = next((t for t in targets if isinstance(t, dict)
+                 and any(_readable_selector(s) for s in _as_list(t.get("selector")))), None)
+    if main is None:
+        if any(isinstance(t, dict) and t.get("selector") for t in targets):
+            raise AnnotationError("no target has a TextQuoteSelector or TextPositionSelector (directly or in "
+                                  "refinedBy): Reader highlights text, not images or whole pages")
+        raise AnnotationError("the target has no selector (a whole document cannot be highlighted)")
+    if len(targets) > 1:
+        others = [t for t in targets if t is not main]
+        kept["targets"] = others
+        warn(f"{len(others)} more target{'s' if len(others) > 1 else ''} kept and exported again; Reader "
+             f"highlights only target {targets.index(main) + 1}")
+    return main
+
+
+def _source(target: dict) -> tuple[str, str]:
+    """The target's source IRI (a string or an object's id) and the file name it ends in."""
+    source = target.get("source")
+    if isinstance(source, dict):
+        source = source.get("id", source.get("@id"))
+    if not isinstance(source, str) or not source.strip():
+        raise AnnotationError("the target has no source")
+    source = source.strip()
+    name = re.split(r"[\\/]", source.removeprefix("file://").split("#")[0].split("?")[0])[-1] or source
+    return source, name
+
+
+def _selectors(target: dict, kept: dict, warn) -> tuple:
+    """The quote (exact, prefix, suffix) and position (start, end) of the target's selectors,
+    taken directly or from a refinedBy; other selectors are kept to be exported again."""
+    exact = prefix = suffix = start = end = None
+    others = []
+    for selector in _as_list(target.get("selector")):
+        if not isinstance(selector, dict):
+            raise AnnotationError("a selector is not an object")
+        chain, node = [], selector
+        while isinstance(node, dict) and len(chain) <= MAX_DEPTH:
+            chain.append(node)
+            node = node.get("refinedBy")
+        own = len(chain) == 1 and not (selector.keys() - {"type", "exact", "prefix", "suffix", "start", "end"})
+        for node in chain:
+            kinds = _types(node)
+            if "TextQuoteSelector" in kinds and exact is None:
+                exact, prefix, suffix = _quote(node)
+            elif "TextPositionSelector" in kinds and start is None:
+                start, end = _position(node)
+            elif _types(node) & {"TextQuoteSelector", "TextPositionSelector"}:
+                own = False  # a second one: kept as it is
+        if not own:
+            others.append(selector)
+    if exact is None and start is None:
+        raise AnnotationError("no TextQuoteSelector or TextPositionSelector")
+    if exact is not None and start is not None and end - start != len(exact):
+        warn("the position selector's length differs from the quote's; the quote wins")
+        start = end = None
+    if others:
+        kept["selectors"] = others
+    return exact, prefix, suffix, start, end
+
+
+def _quote(selector: dict) -> tuple[str, str, str]:
+    exact, prefix, suffix = selector.get("exact"), selector.get("prefix", ""), selector.get("suffix", "")
+    if not isinstance(exact, str) or not exact:
+        raise AnnotationError("a TextQuoteSelector without its exact text")
+    if not isinstance(prefix, str) or not isinstance(suffix, str):
+        raise AnnotationError("a TextQuoteSelector's prefix or suffix is not text")
+    return exact, prefix, suffix
+
+
+def _position(selector: dict) -> tuple[int, int]:
+    start, end = selector.get("start"), selector.get("end")
+    if (not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end))
+            or not 0 <= start < end <= MAX_OFFSET):
+        shown = [v if not isinstance(v, int) or abs(v) <= MAX_OFFSET else f"{str(v)[:12]}…" for v in (start, end)]
+        raise AnnotationError(f"a TextPositionSelector with bad offsets ({shown[0]!r}, {shown[1]!r})")
+    return start, end
+
+
+def _warn_context(context: Any, warn) -> None:
+    extra = [c for c in _as_list(context) if c != CONTEXT]
+    if extra:
+        warn("@context entries other than the Web Annotation context are left out")
+
+
+def _dump_kept(kept: dict) -> str:
+    return json.dumps(kept, ensure_ascii=False, separators=(",", ":")) if kept else ""
 
 
 def _time(value: Any, name: str) -> str | None:
+    """An ISO 8601 date-time as UTC with milliseconds; refused if it is not one, if it has no
+    UTC form (0001-01-01T00:00+05:00) or if it is in the future (it would stop the note from
+    ever being edited later, as edits must be newer)."""
     if value is None:
         return None
     if not isinstance(value, str):
         raise AnnotationError(f"{name} is not a date-time string")
     try:
-        return format_time(parse_time(value))
+        moment = parse_time(value)
+        text = format_time(moment)
     except ValueError as error:
-        raise AnnotationError(f"{name} '{value}' is not an ISO 8601 date-time") from error
+        raise AnnotationError(f"{name} '{value[:40]}' is not an ISO 8601 date-time") from error
+    except OverflowError as error:
+        raise AnnotationError(f"{name} '{value}' is outside the years 1 to 9999 once in UTC") from error
+    latest = datetime.now(timezone.utc) + timedelta(days=FUTURE_SLACK_DAYS)
+    if moment > latest:
+        raise AnnotationError(f"{name} '{value}' is in the future")
+    return text
+
 
 
 class _Documents:
@@ -439,7 +623,7 @@ def _anchored_record(entry: _Parsed, documents: _Documents) -> Annotation:
             raise AnnotationError(f"only a position is given and no document '{entry.source}' is in the index "
                                   "to take the quote from")
         return Annotation(entry.uuid, key, file_name, entry.colour, entry.note, entry.tags, entry.created,
-                          entry.modified, exact, prefix, suffix, start, end, ORPHANED, None, None, history)
+                          entry.modified, exact, prefix, suffix, start, end, ORPHANED, None, None, history, entry.kept)
     _, result, found_key, found_name, exact, prefix, suffix = best
     if key and found_key != key:
         history += (HistoryEntry(key, file_name, now_iso()),)
@@ -449,4 +633,5 @@ def _anchored_record(entry: _Parsed, documents: _Documents) -> Annotation:
     else:
         status = result.status
     return Annotation(entry.uuid, found_key, found_name, entry.colour, entry.note, entry.tags, entry.created,
-                      entry.modified, exact, prefix, suffix, start, end, status, result.start, result.end, history)
+                      entry.modified, exact, prefix, suffix, start, end, status, result.start, result.end, history,
+                      entry.kept)

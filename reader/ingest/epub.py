@@ -94,7 +94,29 @@ def open_archive(data: bytes) -> zipfile.ZipFile:
                 member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1):
             raise IngestError(f"This EPUB contains {member.filename!r}, packed {member.file_size // max(member.compress_size, 1):,} "
                               f"to 1; Reader refuses members packed more than {MAX_COMPRESSION_RATIO} to 1 (a ZIP bomb?).")
+    _read_unflagged_names_as_utf8(archive)
     return archive
+
+
+_UTF8_NAME_FLAG = 0x800
+
+
+def _read_unflagged_names_as_utf8(archive: zipfile.ZipFile) -> None:
+    """Member names written in UTF-8 without the ZIP's UTF-8 flag (Info-ZIP's `zip` does
+    this) are read by Python as cp437, into noise for "表紙.xhtml", so
+    the manifest's hrefs would not find them. Such names are read as UTF-8 when their bytes
+    are valid UTF-8; names in other encodings stay as they were."""
+    renamed = False
+    for info in archive.infolist():
+        if info.flag_bits & _UTF8_NAME_FLAG or info.filename.isascii():
+            continue
+        try:
+            name = info.filename.encode("cp437").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        info.filename, renamed = name, True
+    if renamed:
+        archive.NameToInfo = {info.filename: info for info in archive.infolist()}
 
 
 def _read_member(archive: zipfile.ZipFile, name: str) -> bytes:

@@ -78,18 +78,33 @@ def _mark_repeats(root: "etree._Element") -> None:
         if repeats:
             element.text = _REPEAT_MARK * (1 + repeats % 2) + (element.text or "")
 
+
 # A page with more text than this is a document dump, not an article with a site around it:
 # it is read whole, outside navigation and forms, without the extractor (made for articles,
 # it takes minutes and gigabytes on a page of tens of megabytes).
 EXTRACTOR_MAX_CHARS = 2_000_000
 
-# Parts of a page that are never the article, for the fallback extraction.
-_CHROME_XPATH = ("//nav | //header | //footer | //aside | //form | //menu"
+# Parts of a page that are never the article, for the fallback extraction. A <form> is
+# chrome (a search box, a newsletter sign-up) unless it holds most of the page: ASP.NET
+# pages wrap the whole layout, article included, in one <form>.
+_CHROME_XPATH = ("//nav | //header | //footer | //aside | //menu"
                  " | //*[@role='navigation' or @role='banner' or @role='contentinfo' or @role='complementary']")
+# Class or id names of site furniture: a page without them and without semantic chrome
+# elements has no boilerplate for the extractor to remove.
+_CHROME_NAMES = re.compile(r"nav|menu|header|footer|sidebar|breadcrumb|banner|related|share|social|comment"
+                           r"|widget|promo|advert|\bads?\b|cookie|subscribe|newsletter", re.IGNORECASE)
+_FORM_CONTENT_SHARE = 0.5      # a form holding more of the page's text than this is the layout
+_MAX_LINK_SHARE = 0.2          # more link text than this is a page of menus and link lists
+_KEPT_SHARE = 0.9              # an extractor keeping less than this of a plain page lost content
 
 
 def main_text(root: "etree._Element") -> str:
-    """The article text, one paragraph a line. The tree is consumed."""
+    """The article text, one paragraph a line. The tree is consumed.
+
+    A page with no site furniture (no navigation, header, footer or aside elements, no
+    class or id naming menus, sidebars, sharing or related links, little link text) has
+    nothing to remove: when the extractor keeps less than 90% of its visible text there,
+    the whole visible text is the document (a manual, a README)."""
     import trafilatura
 
     body = root.find("body")
@@ -98,6 +113,7 @@ def main_text(root: "etree._Element") -> str:
         return ""           # navigation, forms and scripts only: no article to read
     if len(outside_chrome) > EXTRACTOR_MAX_CHARS:
         return _tidy(outside_chrome)
+    plain_page = _has_no_chrome(body)
     try:
         extracted = trafilatura.bare_extraction(
             root, include_comments=False, include_tables=True, include_images=False, include_links=False,
@@ -105,20 +121,51 @@ def main_text(root: "etree._Element") -> str:
     except RecursionError as error:
         raise IngestError("This page is nested too deeply to read.") from error
     text = (extracted.text or "") if extracted is not None else ""
-    # Short or unusual pages (a manual, a bare list) that the extractor gives up on: all the
-    # text of the body, without navigation and forms.
+    # Short or unusual pages (a manual, a bare list) that the extractor gives up on or cuts
+    # short: all the text of the body, without navigation and forms.
+    if plain_page and _letters(text) < _KEPT_SHARE * _letters(outside_chrome):
+        text = outside_chrome
     return _tidy(text if text.strip() else outside_chrome)
 
 
 def _text_outside_chrome(body: "etree._Element") -> str:
-    """All the text of a copy of <body> without navigation, headers, footers, asides and forms."""
+    """All the text of a copy of <body> without navigation, headers, footers, asides and
+    forms that are not the page's layout."""
     body = _copy(body)
     for element in body.xpath(_CHROME_XPATH):
         if element.getparent() is not None:
             element.drop_tree()
+    page_letters = _letters(_all_text(body))
+    for form in body.xpath("//form"):
+        if form.getparent() is not None and _letters(_all_text(form)) <= _FORM_CONTENT_SHARE * page_letters:
+            form.drop_tree()
     builder = TextBuilder()
     builder.add_element(body)
     return builder.text()
+
+
+def _has_no_chrome(body: "etree._Element") -> bool:
+    """Whether the page lacks the structure of a site around an article (see main_text)."""
+    if body.xpath(_CHROME_XPATH):
+        return False
+    for element in body.iter():
+        if not isinstance(element.tag, str):
+            continue
+        names = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if names.strip() and _CHROME_NAMES.search(names):
+            return False
+    text_letters = _letters(_all_text(body))
+    link_letters = sum(_letters(_all_text(link)) for link in body.iter("a"))
+    return link_letters <= _MAX_LINK_SHARE * text_letters
+
+
+def _all_text(element: "etree._Element") -> str:
+    return "".join(element.itertext())
+
+
+def _letters(text: str) -> int:
+    """Characters other than white space."""
+    return len("".join(text.split()))
 
 
 def _copy(element: "etree._Element") -> "etree._Element":

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from reader.ingest.decode import decode_bytes, normalise_newlines
+from reader.ingest.languages import tag_latin_language
 from reader.ingest.marking import mark_passages
 from reader.ingest.metadata import extract_metadata
 from reader.ingest.model import Document, IngestError, Ruby
@@ -131,6 +132,7 @@ def build_document(path: Path | str, text: str, encoding: str, *, title: str | N
         for passage in passages:
             if start <= passage.start and passage.end <= end:
                 passage.boilerplate = True
+    tag_latin_language(text, passages, letters)
     metadata = extract_metadata(text, passages, fallback_title=path.stem, letters=letters)
     return Document(
         path=str(path),

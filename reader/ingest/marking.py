@@ -79,6 +79,11 @@ _CAPITALISED_WORDS = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+)?[A-Z]{0,3}")
 _MAX_CHROME_CHARS = 60
 
 
+def is_date_stamp(line: str) -> bool:
+    """A line that is only a date (and time): a dateline "2006年8月8日(火)", "【2025年3月14日】"."""
+    return _DATE_STAMP.fullmatch(line.strip().strip("【】[]")) is not None
+
+
 def looks_like_chrome(line: str, main_language: str = JAPANESE, first: bool = False) -> bool:
     """Navigation, share buttons, stamps and labels: lines that carry no article text.
 
@@ -97,7 +102,7 @@ def looks_like_chrome(line: str, main_language: str = JAPANESE, first: bool = Fa
         return True
     if line.endswith(_MENU_ITEM_END) and len(line) <= 30:
         return True
-    if _DATE_STAMP.fullmatch(line):
+    if is_date_stamp(line):
         return True
     if first and len(line) <= 12 and _NAV_LINK.fullmatch(line):
         return True
@@ -148,9 +153,50 @@ def mark_boilerplate(text: str, passages: list[Passage], letters: list[LanguageL
     for index, (passage, content) in enumerate(zip(passages, contents)):
         if looks_like_chrome(content, main_language, first=index == 0 and _stands_alone(text, passage)):
             passage.boilerplate = True
+    _mark_link_lists(passages, contents)
     _mark_closing_menu(passages, contents)
     for order in (range(len(passages)), range(len(passages) - 1, -1, -1)):
         _mark_language_island(passages, contents, weights, main_language, order)
+
+
+# Headings of the link lists wikis and news sites end articles with; the short lines after
+# one, up to the next paragraph of prose, are its items.
+_LINK_LIST_HEADING = re.compile(
+    r"(?:関連ニュース|関連記事|関連項目|関連リンク|出典|情報源|外部リンク|参考文献|脚注|"
+    r"related (?:news|articles|stories|links)|external links|references|see also|further reading)",
+    re.IGNORECASE)
+_LINK_LIST_ITEM_CHARS = 120
+# "2016年8月16日(火):台風13号の影響で…": an item of a dated "related news" list.
+_DATED_LINK = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日\s*[(（][月火水木金土日][)）]\s*[:：]")
+# "鉄道2011年鉄道関連ニュース整備新幹線の…": a box of headlines under its label, flattened into one line.
+_LINK_BOX = re.compile(r"^[^。、，,\s(（「『]{0,20}(?:関連ニュース|関連記事)(?![をがはにでとのも、])")
+
+
+def _mark_link_lists(passages: list[Passage], contents: list[str]) -> None:
+    """Related-news lists, sources and external links: a heading and its items, dated
+    headline lists and flattened headline boxes are marked (cited sources stay in the text)."""
+    in_list = False
+    for passage, content in zip(passages, contents):
+        bare = content.strip(" \t\u3000:：・|｜-–—*•#=[]【】()（）■◆●")
+        if _LINK_LIST_HEADING.fullmatch(bare):
+            passage.boilerplate, in_list = True, True
+            continue
+        if in_list and len(content) <= _LINK_LIST_ITEM_CHARS and not _is_japanese_prose(content):
+            passage.boilerplate = True
+            continue
+        in_list = False
+        dated_links = _DATED_LINK.findall(content)
+        if len(dated_links) >= 2 or (dated_links and _DATED_LINK.match(content)) or _LINK_BOX.match(content):
+            passage.boilerplate = True
+
+
+_CITATION_MARKS = re.compile(r"[『』「」《》]|https?://|\d{4}年|\d{4}[-/.]\d")
+
+
+def _is_japanese_prose(line: str) -> bool:
+    """A sentence of the article ("代表団が協議した。"), which ends a link list: not a cited
+    title (『…』), a publisher with its date ("朝日新聞社、2011年12月3日。") or a URL."""
+    return line.endswith("。") and _CITATION_MARKS.search(line) is None
 
 
 def _weighted_letters(letters: LanguageLetters) -> int:

@@ -7,12 +7,13 @@ from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from reader.ingest.marking import site_header_name
+from reader.ingest.marking import is_date_stamp, site_header_name
 from reader.ingest.model import Passage
 from reader.ingest.passages import LanguageLetters, language_letters
 
 _HEAD_LINES = 15
 _HEAD_CHARS = 800
+_BODY_PARAGRAPH_CHARS = 40        # a dateline stands above the first paragraph of the body
 _TITLE_SEARCH_PASSAGES = 8
 _MAX_TITLE_CHARS = 120
 _MIN_LANGUAGE_SHARE = 0.02
@@ -35,7 +36,7 @@ def extract_metadata(text: str, passages: list[Passage], fallback_title: str = "
     urls = extract_urls(text)
     return Metadata(
         title=extract_title(text, passages) or fallback_title,
-        date=extract_date(text),
+        date=extract_date(text, passages),
         source=extract_source(text),
         urls=urls,
         languages=document_languages(passages, letters or language_letters(text, passages)),
@@ -69,10 +70,26 @@ _DATE_HINTS = [re.compile(r"\d{4}\s*年"), re.compile("令和|平成|昭和"), r
                _MONTH_HINT, _MONTH_HINT]
 
 
-def extract_date(text: str) -> str | None:
-    """The first date stated near the top, as YYYY-MM-DD or YYYY-MM-DDTHH:MM."""
-    stamp = find_date_stamp("\n".join(text[:_HEAD_CHARS].split("\n")[:_HEAD_LINES]))
-    return _iso_date(stamp) if stamp else None
+def extract_date(text: str, passages: list[Passage] | None = None) -> str | None:
+    """The date of the article near the top, as YYYY-MM-DD or YYYY-MM-DDTHH:MM.
+
+    With the marked passages: the article's own dateline (a line that is only a date, above
+    the first paragraph of the body) if there is one, else the first date in the article's text; dates in boilerplate (a
+    "related news" list of dated headlines) are not the article's. Without: the first date."""
+    head = "\n".join(text[:_HEAD_CHARS].split("\n")[:_HEAD_LINES])
+    if passages is None:
+        stamp = find_date_stamp(head)
+        return _iso_date(stamp) if stamp else None
+    head_passages = [head[p.start:p.end] for p in passages if p.start < len(head)]
+    article = [content for p, content in zip(passages, head_passages) if not p.boilerplate]
+    body_start = next((index for index, (p, content) in enumerate(zip(passages, head_passages))
+                       if not p.boilerplate and len(content) >= _BODY_PARAGRAPH_CHARS), len(head_passages))
+    datelines = [content for content in head_passages[:body_start] if is_date_stamp(content)]
+    for content in datelines + article:
+        stamp = find_date_stamp(content)
+        if stamp:
+            return _iso_date(stamp)
+    return None
 
 
 _FULL_WIDTH_DIGIT = re.compile("[０-９]")

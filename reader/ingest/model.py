@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Language tags, by script.
+# Language tags. By script: ja, ko, other (another script); Latin-script text is "en" until
+# languages.py identifies it (then an ISO 639-1 code such as "pt", or UNKNOWN).
 JAPANESE = "ja"
 ENGLISH = "en"
 KOREAN = "ko"
 OTHER = "other"
+UNKNOWN = "und"
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ text boxes (vertical Japanese too: columns right to left, each top to bottom). T
 of a box are joined into paragraphs, one a line of the Document's text: an English word
 hyphenated at a line end is joined again ("Istan-" + "bul" → "Istanbul"), Japanese lines
 are joined with no space, other lines with one. A short line ending a sentence, or an
-indented line, starts a new paragraph; page numbers alone in a box are dropped.
+indented line, starts a new paragraph. Page numbers are dropped: a number alone at the top or
+bottom of a page that runs with the pages (see drop_page_numbers).
 
 A PDF without any text (a scan without OCR) and one that needs a password are refused
 with a message. Title and author come from the PDF's document information when it names
@@ -17,7 +18,8 @@ import contextvars
 import io
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -42,12 +44,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
 _HYPHENATED = re.compile(r"[A-Za-z\u00c0-\u024f][-\u2010]$")
 _SENTENCE_END = tuple(".!?。！？」』）)”\"")
 _PAGE_NUMBER = re.compile(r"^[\s\-–—(（]*(?:page\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?[\s\-–—)）]*$", re.IGNORECASE)
+_GLYPH_GAP_EMS = 0.5             # of a character: a narrower gap between Japanese characters is no space
 _SHORT_LINE = 0.8                 # of the box's widest line: a paragraph's last line
 _INDENT_EMS = 0.8                 # an indented first line starts a paragraph
 _JOIN_ACROSS_PAGES_CHARS = 20
 # Lines closer than this many line heights are one text box (pdfminer's default is 0.5,
 # which splits Japanese body text set with the usual 1.5-1.8 em leading into single lines).
 _LINE_MARGIN = 1.0
+_MIN_NUMBERED_PAGES = 2           # a page number runs with the pages on at least this many
 _BAD_TITLES = re.compile(r"^(?:untitled|microsoft (?:word|powerpoint|excel)\b|無題)|\.(?:docx?|pdf|indd|tex|dvi|ps|txt|rtf|odt|pages|qxd)$",
                          re.IGNORECASE)
 
@@ -122,7 +126,7 @@ def _read_text(data: bytes, rescan: bool) -> tuple[str, dict[str, str]]:
     try:
         document = _open(data, rescan)
         info = _document_info(document)
-        text = _join_pages(list(_page_paragraphs(document)))
+        text = _join_pages(drop_page_numbers(list(_page_paragraphs(document))))
     except _OverBudget:
         raise IngestError(budget.exceeded) from None
     finally:
@@ -295,14 +299,14 @@ def _describe(error: Exception) -> str:
     return str(error) or type(error).__name__
 
 
-def _page_paragraphs(document: Any) -> Iterator[list[str]]:
-    from pdfminer.converter import PDFPageAggregator
+def _page_paragraphs(document: Any) -> Iterator[_Page]:
     from pdfminer.layout import LAParams
     from pdfminer.pdfinterp import PDFResourceManager
     from pdfminer.pdfpage import PDFPage
 
     resources = PDFResourceManager(caching=True)
-    device = PDFPageAggregator(resources, laparams=LAParams(detect_vertical=True, all_texts=True, line_margin=_LINE_MARGIN))
+    device = _aggregator_class()(resources, laparams=LAParams(detect_vertical=True, all_texts=True,
+                                                               line_margin=_LINE_MARGIN))
     interpreter = _BoundedInterpreter(resources, device)
     number = 0
     try:
@@ -315,17 +319,113 @@ def _page_paragraphs(document: Any) -> Iterator[list[str]]:
         raise _Unreadable(f"Page {number or 1} of this PDF cannot be read ({_describe(error)}).") from error
 
 
-def _paragraphs(layout: Any) -> list[str]:
-    """The paragraphs of one page, in pdfminer's reading order; page numbers dropped."""
+@lru_cache(maxsize=1)
+def _aggregator_class() -> type:
+    """pdfminer's page aggregator, aware of the writing mode of each glyph (a -V font writes
+    vertically):
+
+    - a line never mixes vertical and horizontal glyphs. pdfminer groups characters into
+      lines in the order they are drawn, and with vertical detection on, the first letter of
+      a horizontal word drawn right under a vertical column would join it ("W" + "orld");
+    - on a page with both, each kind is put in reading order on its own (vertical columns
+      right to left, horizontal text top to bottom), and the kind drawn first comes first.
+      pdfminer would order the mixed boxes all as columns, right to left, so a horizontal
+      heading at the top left came last."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import IndexAssigner, LTPage, LTTextBox, LTTextBoxVertical
+
+    class WritingModePage(LTPage):
+        def group_objects(self, laparams: Any, objs: Any) -> Iterator[Any]:
+            run: list[Any] = []
+            for obj in objs:
+                if run and getattr(obj, "vertical_mode", False) != getattr(run[-1], "vertical_mode", False):
+                    yield from super().group_objects(laparams, run)
+                    run = []
+                run.append(obj)
+            if run:
+                yield from super().group_objects(laparams, run)
+
+        def analyze(self, laparams: Any) -> None:
+            super().analyze(laparams)
+            boxes = [obj for obj in self._objs if isinstance(obj, LTTextBox)]
+            vertical = [box for box in boxes if isinstance(box, LTTextBoxVertical)]
+            horizontal = [box for box in boxes if not isinstance(box, LTTextBoxVertical)]
+            if not vertical or not horizontal or laparams.boxes_flow is None:
+                return
+            kinds = sorted((horizontal, vertical), key=lambda kind: min(map(_first_drawn, kind)))
+            ordered = [box for kind in kinds for box in self._reading_order(laparams, kind)]
+            self._objs = ordered + [obj for obj in self._objs if not isinstance(obj, LTTextBox)]
+
+        def _reading_order(self, laparams: Any, boxes: list[Any]) -> list[Any]:
+            if len(boxes) < 2:
+                return boxes
+            assigner = IndexAssigner()
+            for group in self.group_textboxes(laparams, boxes):
+                group.analyze(laparams)
+                assigner.run(group)
+            return sorted(boxes, key=lambda box: box.index)
+
+    class WritingModeAggregator(PDFPageAggregator):
+        def begin_page(self, page: Any, ctm: Any) -> None:
+            super().begin_page(page, ctm)
+            self.cur_item = WritingModePage(self.cur_item.pageid, self.cur_item.bbox)
+            self.drawn = 0
+
+        def render_char(self, matrix: Any, font: Any, *args: Any) -> float:
+            advance = super().render_char(matrix, font, *args)
+            char = self.cur_item._objs[-1]
+            char.vertical_mode, char.draw_order, self.drawn = font.is_vertical(), self.drawn, self.drawn + 1
+            return advance
+
+    return WritingModeAggregator
+
+
+def _first_drawn(box: Any) -> int:
+    return min((getattr(char, "draw_order", 0) for line in box for char in line if hasattr(char, "draw_order")),
+               default=0)
+
+
+@dataclass
+class _Page:
+    paragraphs: list[str]
+    # Indexes of paragraphs that could be the page's number: a number alone in the first or
+    # last text box. Whether they are is decided across pages (drop_page_numbers).
+    number_candidates: list[int] = field(default_factory=list)
+
+
+def _paragraphs(layout: Any) -> _Page:
+    """The paragraphs of one page, in pdfminer's reading order."""
     boxes = list(_text_boxes(layout))
-    paragraphs: list[str] = []
+    page = _Page([])
     for index, box in enumerate(boxes):
         box_paragraphs = _box_paragraphs(box)
         if (index in (0, len(boxes) - 1) and len(box_paragraphs) == 1
                 and _PAGE_NUMBER.match(box_paragraphs[0]) and len(boxes) > 1):
-            continue
-        paragraphs.extend(box_paragraphs)
-    return paragraphs
+            page.number_candidates.append(len(page.paragraphs))
+        page.paragraphs.extend(box_paragraphs)
+    return page
+
+
+def drop_page_numbers(pages: list[_Page]) -> list[list[str]]:
+    """The pages' paragraphs without their page numbers. A number alone at the top or bottom
+    of a page is a page number only when it runs with the pages: the same offset from the
+    page's position ("3" on the 1st page, "4" on the 2nd...) on at least two pages. A table
+    cell, a chart value or an axis tick at a page's edge stays."""
+    offsets: dict[int, set[int]] = {}
+    for position, page in enumerate(pages):
+        for index in page.number_candidates:
+            offsets.setdefault(_page_number(page.paragraphs[index]) - position, set()).add(position)
+    running = {offset for offset, positions in offsets.items() if len(positions) >= _MIN_NUMBERED_PAGES}
+    result = []
+    for position, page in enumerate(pages):
+        dropped = {index for index in page.number_candidates
+                   if _page_number(page.paragraphs[index]) - position in running}
+        result.append([paragraph for index, paragraph in enumerate(page.paragraphs) if index not in dropped])
+    return result
+
+
+def _page_number(paragraph: str) -> int:
+    return int(re.search(r"\d+", paragraph).group())
 
 
 def _text_boxes(container: Any) -> Iterator[Any]:
@@ -345,7 +445,7 @@ def _box_paragraphs(box: Any) -> list[str]:
     lines = [line for line in box if isinstance(line, LTTextLine)]
     entries = []
     for line in lines:
-        text = _CONTROL.sub("", _CID.sub("", line.get_text())).strip()
+        text = _CONTROL.sub("", _CID.sub("", _line_text(line, vertical))).strip()
         if text:
             extent = line.height if vertical else line.width
             indent = (box.y1 - line.y1) if vertical else (line.x0 - box.x0)
@@ -370,6 +470,32 @@ def _box_paragraphs(box: Any) -> list[str]:
     return paragraphs
 
 
+def _line_text(line: Any, vertical: bool) -> str:
+    """The text of a line, without the spaces pdfminer inserts for the small gaps of
+    letter-spaced or justified Japanese ("一メー トル"): a space it inserted between two
+    wide characters less than half a character apart is no space in the text. A space
+    character in the PDF, and a gap of half a character or more, stay."""
+    from pdfminer.layout import LTAnno
+
+    items = list(line)
+    kept = [item.get_text() for index, item in enumerate(items)
+            if not (isinstance(item, LTAnno) and item.get_text() == " " and _glyph_gap(items, index, vertical))]
+    return "".join(kept)
+
+
+def _glyph_gap(items: list[Any], index: int, vertical: bool) -> bool:
+    from pdfminer.layout import LTChar
+
+    if index == 0 or index + 1 >= len(items):
+        return False
+    before, after = items[index - 1], items[index + 1]
+    if not (isinstance(before, LTChar) and isinstance(after, LTChar)
+            and is_wide(before.get_text()[-1:]) and is_wide(after.get_text()[:1])):
+        return False
+    gap = (before.y0 - after.y1) if vertical else (after.x0 - before.x1)
+    return gap < _GLYPH_GAP_EMS * max(before.width, before.height)
+
+
 def join_lines(previous: str, line: str) -> str:
     """Two lines of one paragraph as one: de-hyphenated English, Japanese without a space."""
     previous, line = previous.rstrip(), line.lstrip()
@@ -378,11 +504,41 @@ def join_lines(previous: str, line: str) -> str:
     if previous.endswith("\u00ad"):                       # soft hyphen
         return previous[:-1] + line
     if _HYPHENATED.search(previous):
-        # "Istan-" + "bul": a word broken at the line end; "pro-" + "Russian": a real hyphen.
-        return previous[:-1] + line if line[0].islower() else previous + line
+        # "Istan-" + "bul": a word broken at the line end; "pro-" + "Russian" and
+        # "semi-" + "automatically": a real hyphen.
+        if line[0].islower() and not _real_hyphen(previous[:-1], line):
+            return previous[:-1] + line
+        return previous + line
     if is_wide(previous[-1]) or is_wide(line[0]):
         return previous + line
     return previous + " " + line
+
+
+_WORD_BEFORE = re.compile(r"[A-Za-z\u00c0-\u024f]+$")
+_WORD_AFTER = re.compile(r"^[A-Za-z\u00c0-\u024f]+")
+
+
+def _real_hyphen(before: str, after: str) -> bool:
+    """Whether "semi-" at a line end and "automatically" on the next are a hyphenated word:
+    joined they are not an English word, but each part is (or the hyphenated whole is). A
+    word broken only to fit the line ("negotia-tions", "Istan-bul", "Zapo-rizhzhia") joins."""
+    first, second = _WORD_BEFORE.search(before), _WORD_AFTER.search(after)
+    if first is None or second is None:
+        return False
+    first_word, second_word = first.group().lower(), second.group().lower()
+    words = _english_words()
+    if first_word + second_word in words:
+        return False
+    return f"{first_word}-{second_word}" in words or (first_word in words and second_word in words)
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> Any:
+    """English words with their frequencies (pyspellchecker's list, 160,000 words, built
+    from OpenSubtitles and SCOWL); loaded once, the first time a line ends in a hyphen."""
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language="en", distance=1).word_frequency
 
 
 def _join_pages(pages: list[list[str]]) -> str:

@@ -15,6 +15,12 @@ Vladimir Putin). The evidence, strongest first:
 3. Sudachi synonym groups (``Morpheme.synonym_group_ids()``): two place or
    organisation names that are one Sudachi morpheme each and share a group id
    (キーウ/キエフ, ジュネーブ/ジュネーヴ, 国連/国際連合) are one entity;
+3b. spellings of one name in another script or variant, by how they sound
+   (:mod:`reader.nlp.crosslink`: Merkel/メルケル, Zelensky/Zelenskyy, ルハンシク/ルハンスク,
+   岸田/Kishida through the JMnedict readings): name parts of one kind (surname, given
+   name, place, organisation) form spelling classes, and people's signatures below use
+   them, so a full name links only when every part does. Each such link is kept with its
+   score and shown (``Entity.confidence``, ``Entity.links``); a split undoes it;
 4. for people, a bare surname (or an initial + surname) links to the full name
    with that surname: within a document when exactly one such full name is
    named there, and across the corpus when exactly one exists; two different
@@ -59,6 +65,7 @@ _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "ORG", "NORP"})
 CORRECTION_KINDS = ("rename", "retype", "merge", "split", "hide")
 ALIAS_HEADER = ("canonical", "type", "aliases")
 ALIAS_FILE_NAME = "aliases.tsv"
+MAX_LINKS_SHOWN = 20    # spelling links listed per entity (the weakest)
 
 
 # ---------------------------------------------------------------------------
@@ -80,6 +87,10 @@ class Entity:
     label: str
     aliases: list[str]  # surface forms seen (title-stripped), most used first
     hidden: bool = False
+    # How sure the linking is: 1.0 unless spellings were joined by transliteration; then the
+    # lowest score of those links, each listed in `links` as {"forms": [a, b], "confidence": s}.
+    confidence: float = 1.0
+    links: list[dict] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -560,6 +571,120 @@ class _Group:
     keys: set[str] = field(default_factory=set)
 
 
+_PLACE_KIND_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_ORG_KIND_LABELS = frozenset({"ORG", "PRODUCT"})
+
+
+class _Spellings:
+    """Name parts of the corpus that spell one name in another script or variant (see
+    :mod:`reader.nlp.crosslink`), in the terms the linker works in: loose keys and signatures."""
+
+    def __init__(self, all_keys: list[str], sigs: dict[str, tuple[str, str, str, bool]],
+                 is_person, majority_label, curated, written) -> None:
+        from reader.nlp import crosslink
+
+        self.kinds = crosslink
+        self.sigs = sigs
+        self.unit_of: dict[tuple[str, str], str] = {}     # (kind, loose part) -> spelling compared
+        self.kind_of: dict[str, str] = {}                 # whole-name key -> kind
+        self.open: set[tuple[str, str]] = set()           # (kind, unit) of a name the table lacks
+        self.acronyms: set[str] = set()                   # units written in capitals (NHK, KAT-TUN)
+        for k in all_keys:
+            settled = curated(k)
+            if k in sigs:
+                parts = _parts(k)
+                if len(parts) >= 3 and parts[-1].strip(".") in _GENERATIONAL:
+                    parts.pop()
+                self._add(crosslink.SURNAME, sigs[k][0], parts[-1], settled)
+                if not sigs[k][3]:
+                    self._add(crosslink.GIVEN, sigs[k][1], parts[0], settled)
+                continue
+            kind = self._whole_kind(k, is_person, majority_label)
+            if kind:
+                self.kind_of[k] = kind
+                unit = self._add(kind, self.loose(k), "".join(_parts(k)), settled)
+                form = written(k)
+                if unit and len(form) > 1 and form.upper() == form and re.search(r"[A-Z]", form):
+                    self.acronyms.add(unit)
+        parts_by_kind: dict[str, set[str]] = defaultdict(set)
+        for (kind, _), unit in self.unit_of.items():
+            parts_by_kind[kind].add(unit)
+        self.classes = crosslink.spelling_classes(parts_by_kind, self.open, frozenset(self.acronyms))
+
+    @staticmethod
+    def loose(k: str) -> str:
+        return _loose_key(k) or k
+
+    def _whole_kind(self, k: str, is_person, majority_label) -> str | None:
+        if is_person(k):
+            return self.kinds.SURNAME if len(_parts(k)) == 1 else None
+        label = majority_label(k)
+        if label in _PLACE_KIND_LABELS:
+            return self.kinds.PLACE
+        if label in _ORG_KIND_LABELS:
+            return self.kinds.ORG
+        return None
+
+    def _add(self, kind: str, loose: str, raw: str, settled: bool) -> str | None:
+        from reader.nlp.transliterate import fold_latin
+
+        if self.kinds.script_of(raw) in ("kana", "kanji"):
+            unit = raw
+        elif re.search(r"[a-z]", raw) and not _is_japanese(raw):
+            unit = fold_latin(raw)
+        else:
+            return None
+        if unit:
+            unit = self.unit_of.setdefault((kind, loose), unit)
+            if not settled:
+                self.open.add((kind, unit))
+        return unit or None
+
+    def cls(self, kind: str, loose: str) -> str:
+        unit = self.unit_of.get((kind, loose))
+        return self.classes.of(kind, unit) if unit else loose
+
+    def conf(self, kind: str, a: str, b: str) -> float | None:
+        """Confidence that two loose parts spell one name; None when they are simply equal."""
+        if a == b:
+            return None
+        ua, ub = self.unit_of.get((kind, a)), self.unit_of.get((kind, b))
+        if ua is None or ub is None:
+            return None
+        return self.classes.conf(kind, ua, ub) if ua != ub else None
+
+    def signature(self, s: tuple[str, str, str, bool]) -> tuple[str, str, str, bool]:
+        given = s[1] if s[3] else self.cls(self.kinds.GIVEN, s[1])
+        return (self.cls(self.kinds.SURNAME, s[0]), given, s[2], s[3])
+
+    def signature_conf(self, a: tuple, b: tuple) -> float | None:
+        found = [self.conf(self.kinds.SURNAME, a[0], b[0])]
+        if not (a[3] or b[3]):
+            found.append(self.conf(self.kinds.GIVEN, a[1], b[1]))
+        found = [c for c in found if c is not None]
+        return min(found) if found else None
+
+    def surname(self, k: str) -> str:
+        return self.cls(self.kinds.SURNAME, self.loose(k))
+
+    def surname_conf(self, k: str, full_surname: str) -> float | None:
+        own = self.sigs[k][0] if k in self.sigs else self.loose(k)
+        return self.conf(self.kinds.SURNAME, own, full_surname)
+
+    def whole_name_groups(self) -> list[tuple[str, list[str]]]:
+        """Keys (places, organisations, bare surnames) whose whole names are one spelling class."""
+        groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for k in sorted(self.kind_of):
+            kind = self.kind_of[k]
+            rep = self.cls(kind, self.loose(k))
+            if rep != self.loose(k):
+                groups[(kind, rep)].append(k)
+        return [(kind, ks) for (kind, _), ks in sorted(groups.items()) if len(ks) > 1]
+
+    def whole_conf(self, kind: str, a: str, b: str) -> float | None:
+        return self.conf(kind, self.loose(a), self.loose(b))
+
+
 class Linker:
     """Links mentions to canonical entities; see the module docstring.
 
@@ -576,6 +701,9 @@ class Linker:
         self.corrections = list(corrections)
         self.use_sudachi = use_sudachi
         self.unresolved: list[Correction] = []   # corrections whose entity could not be found last run
+        self._links: list[tuple[str, str, float | None]] = []   # (key, key, confidence) joined by spelling
+        self._key_form: dict[str, str] = {}
+        self._links_by_key: dict[str, list] | None = None
 
     # -- keys ---------------------------------------------------------------
 
@@ -597,6 +725,7 @@ class Linker:
         keys: list[str | None] = [None] * n
         vgroups: dict[str, list[int]] = defaultdict(list)
         label_votes: dict[str, Counter] = defaultdict(Counter)
+        self._key_form = key_form = {}   # name key -> a form it was written in, to show links
         for i, m in enumerate(mentions):
             label = m.label or ""
             if label in VALUE_LABELS:
@@ -606,6 +735,8 @@ class Linker:
             k = _name_key(m.text or "", label)
             keys[i] = k
             label_votes[k][label] += 1
+            if k not in key_form:
+                key_form[k] = display_form(m.text or "", label)
 
         uf = _UnionFind()
         table = self.table
@@ -678,6 +809,19 @@ class Linker:
             for k in ks[1:]:
                 uf.union(ks[0], k)
 
+        # 3b. spellings of one name in other scripts or variants, by transliteration (no table):
+        # name parts that spell one name get one class, and people's signatures use the classes
+        spelling = _Spellings(all_keys, sigs, is_person, lambda k: _majority(label_votes[k]),
+                              lambda k: uf.curated_of(k) is not None, lambda k: key_form.get(k, k))
+        raw_sigs = sigs
+        sigs = {k: spelling.signature(s) for k, s in raw_sigs.items()}
+        self._links = links = []
+        self._links_by_key: dict[str, list] | None = None
+        for kind, ks in spelling.whole_name_groups():
+            for k in ks[1:]:
+                if uf.union(ks[0], k):
+                    links.append((ks[0], k, spelling.whole_conf(kind, ks[0], k)))
+
         # 4. people: full names with the same surname, first name and suffix (Donald J. Trump / Donald Trump)
         by_sig: dict[tuple[str, str, str], list[str]] = defaultdict(list)
         by_surname: dict[str, list[str]] = defaultdict(list)
@@ -689,7 +833,8 @@ class Linker:
         for sg in sorted(by_sig):
             ks = by_sig[sg]
             for k in ks[1:]:
-                uf.union(ks[0], k)
+                if uf.union(ks[0], k) and raw_sigs[k][:3] != raw_sigs[ks[0]][:3]:
+                    links.append((ks[0], k, spelling.signature_conf(raw_sigs[ks[0]], raw_sigs[k])))
 
         # 5. bare surnames (and initial + surname) -> the one full name across the corpus
         surname_of: dict[str, tuple[str, str]] = {}   # key -> (loose surname, initial)
@@ -700,7 +845,7 @@ class Linker:
                 if sigs[k][3]:
                     surname_of[k] = (sigs[k][0], sigs[k][1])
             elif len(_parts(k)) == 1:
-                surname_of[k] = (_loose_key(k) or k, "")
+                surname_of[k] = (spelling.surname(k), "")
         for k in sorted(surname_of):
             sur, initial = surname_of[k]
             full = [f for f in by_surname.get(sur, ()) if _initial_ok(initial, _parts(f)[0])]
@@ -712,6 +857,7 @@ class Linker:
                 continue
             if uf.curated_of(k) is None and len(roots) == 1:
                 uf.union(k, full[0])
+                links.append((full[0], k, spelling.surname_conf(k, raw_sigs[full[0]][0])))
 
         # 6. per-document: a surname names the one full name with that surname in its document
         doc_full: dict[str, set[str]] = defaultdict(set)
@@ -730,13 +876,16 @@ class Linker:
             elif k in surname_of or (m.label == "PERSON" and len(_parts(k)) == 1):
                 # (a mention tagged PERSON counts even when the key is mostly something else:
                 #  ワシントン next to ジョージ・ワシントン)
-                sur, initial = surname_of.get(k) or (_loose_key(k) or k, "")
+                sur, initial = surname_of.get(k) or (spelling.surname(k), "")
                 curated_surname = uf.curated_of(k) is not None
-                cands = {uf.find(f) for f in doc_full[m.doc]
+                fulls = {f: uf.find(f) for f in doc_full[m.doc]
                          if sigs[f][0] == sur and _initial_ok(initial, _parts(f)[0])
                          and not (curated_surname and sigs[f][2])}
-                if len(cands) == 1:
-                    root = cands.pop()
+                if len(set(fulls.values())) == 1:
+                    f = min(fulls)
+                    root = fulls[f]
+                    if root != uf.find(k):
+                        links.append((f, k, spelling.surname_conf(k, raw_sigs[f][0])))
             root_of[i] = root
 
         # 7. groups and their ids
@@ -923,7 +1072,24 @@ class Linker:
         if name in aliases:
             aliases.remove(name)
         aliases.insert(0, name)
-        return Entity(id=g.id, name=name, label=label, aliases=aliases, hidden=g.hidden)
+        links = self._spelling_links(g)
+        return Entity(id=g.id, name=name, label=label, aliases=aliases, hidden=g.hidden,
+                      confidence=min((link["confidence"] for link in links), default=1.0), links=links)
+
+    def _spelling_links(self, g: _Group) -> list[dict]:
+        """The transliteration links that hold this group together, weakest first."""
+        if self._links_by_key is None:
+            self._links_by_key = defaultdict(list)
+            for link in self._links:
+                if link[2] is not None:
+                    self._links_by_key[link[0]].append(link)
+        found = {}
+        for a, b, conf in (link for k in g.keys for link in self._links_by_key.get(k, ())):
+            if b in g.keys:
+                forms = tuple(sorted((self._key_form.get(a, a), self._key_form.get(b, b))))
+                found[forms] = min(conf, found.get(forms, 1.0))
+        return [{"forms": list(forms), "confidence": conf}
+                for forms, conf in sorted(found.items(), key=lambda kv: (kv[1], kv[0]))][:MAX_LINKS_SHOWN]
 
     def _display_name(self, g: _Group, counts: Counter, label: str, prefer_ja: bool) -> str:
         def in_script(form: str) -> bool:

@@ -132,18 +132,19 @@ class Extractor:
         ``lang`` None: each line is routed by its script (Japanese / English /
         Korean). "ja": Japanese, except lines with no Japanese characters at all,
         which are read as English. "en": English, except lines that contain
-        kana. "ko" / "other": nothing.
+        kana. Any other tag ("ko", "other", "pt", "und"...): nothing, as the rules
+        are Japanese and English.
         """
-        if lang in ("ko", "other") or not text:
+        if lang not in (None, "ja", "en") or not text:
             return []
         return self._document(text, [(0, len(text), lang)])
 
     def extract_passages(self, text: str, spans: Iterable[tuple[int, int, str]]) -> list[EntitySpan]:
         """Entities of the passages ``(start, end, lang)`` of one document, with document offsets.
 
-        Passages in Korean ("ko") or other languages ("other") are skipped."""
+        Passages in languages other than Japanese and English ("ko", "pt", "other"...) are skipped."""
         parts = [(max(0, s), min(e, len(text)), lang) for s, e, lang in sorted(spans)
-                 if lang not in ("ko", "other") and e > s]
+                 if lang in ("ja", "en") and e > s]
         if not parts:
             return []
         return self._document(text, parts)

@@ -9,6 +9,9 @@ chosen here and nowhere else: ``DICT``, overridden by the environment variable
 ``READER_SUDACHI_DICT`` (``core`` or ``small``). The NER model in
 resources/ner/ is trained over one dictionary's tokens and must match it
 (bench/train_ner.py tokenises through this module, so it follows the setting).
+
+The packaged app ships the dictionary compressed; `system_dictionary()` unpacks it once into
+the user's cache folder (reader/nlp/packed_dictionary.py) and Sudachi maps that copy.
 """
 from __future__ import annotations
 
@@ -31,11 +34,28 @@ def dict_name() -> str:
     return name
 
 
+def system_dictionary() -> str:
+    """What to hand Sudachi as ``dict``: the absolute path of the unpacked copy of the bundle's
+    packed dictionary, or, from source, the name of the installed ``sudachidict_*`` package."""
+    from reader import paths
+    from reader.nlp import packed_dictionary
+
+    packed = packed_dictionary.find_packed(paths.resource_path(), dict_name())
+    if packed is None:
+        return dict_name()
+    try:
+        cache = paths.cache_dir()
+    except OSError as exc:
+        raise packed_dictionary.DictionaryUnavailable(
+            f"Reader cannot create its cache folder ({exc}); set READER_CACHE_DIR to a writable folder.") from exc
+    return str(packed_dictionary.ensure_unpacked(packed, cache))
+
+
 @lru_cache(maxsize=1)
 def _dictionary():
     from sudachipy import Dictionary  # heavy: only when text is analysed
 
-    return Dictionary(dict=dict_name())
+    return Dictionary(dict=system_dictionary())
 
 
 def dictionary():

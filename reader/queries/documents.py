@@ -97,7 +97,9 @@ def document_summaries(db: sqlite_utils.Database, ids: list[int]) -> list[Docume
 def resolve_document(db: sqlite_utils.Database, ref: str | int) -> int:
     """A document id from an id, a content-hash prefix (≥ 6 hex digits) or a file name."""
     ref = str(ref).strip()
-    if ref.isdigit() and db.execute("SELECT 1 FROM documents WHERE id = ?", [int(ref)]).fetchone():
+    # An id: ASCII digits within SQLite's integer range (larger numbers are no id; "²" is no digit).
+    is_id = ref.isascii() and ref.isdigit() and len(ref) <= 19 and int(ref) < 2 ** 63
+    if is_id and db.execute("SELECT 1 FROM documents WHERE id = ?", [int(ref)]).fetchone():
         return int(ref)
     rows = db.execute("SELECT id FROM documents WHERE file_name = ? OR path = ?", [ref, ref]).fetchall()
     if not rows and len(ref) >= 6 and all(c in "0123456789abcdef" for c in ref.lower()):

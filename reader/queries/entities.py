@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 
@@ -32,6 +32,10 @@ class EntitySummary:
     aliases: list[str]
     mentions: int
     documents: int
+    # 1.0 unless spellings were joined by transliteration (Merkel/メルケル): then the lowest score
+    # of those links, each {"forms": [a, b], "confidence": s}; `reader entity split` undoes one.
+    confidence: float = 1.0
+    links: list = field(default_factory=list)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -108,7 +112,7 @@ class SimilarPassage:
                 "snippet": self.snippet}
 
 
-_ENTITY_COLUMNS = "id, name, label, aliases, mentions, documents"
+_ENTITY_COLUMNS = "id, name, label, aliases, mentions, documents, confidence, links"
 
 
 # A list of any length as one parameter: SQLite builds may cap bound variables at 32,766.
@@ -120,7 +124,7 @@ class EntityNotFound(LookupError):
 
 
 def _entity(row: tuple) -> EntitySummary:
-    return EntitySummary(row[0], row[1], row[2], json.loads(row[3]), row[4], row[5])
+    return EntitySummary(row[0], row[1], row[2], json.loads(row[3]), row[4], row[5], row[6], json.loads(row[7]))
 
 
 def list_entities(db: sqlite_utils.Database, label: str | None = None) -> list[EntitySummary]:

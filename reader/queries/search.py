@@ -9,6 +9,9 @@ article printed twice is found once.
 Query syntax, kept small on purpose: words separated by spaces must all occur;
 "double quotes" keep a phrase together. Nothing else is special: FTS operators,
 `*`, brackets and the like are just text.
+
+A query is bounded (MAX_QUERY_CHARS, MAX_QUERY_TERMS): a pasted page is searched
+for its beginning, and the result says so in `notice`.
 """
 from __future__ import annotations
 
@@ -26,6 +29,9 @@ if TYPE_CHECKING:  # a type only: reads work on a plain sqlite3 connection too
 SNIPPET_CONTEXT = 40      # characters either side of the first match
 MAX_TERM_TOKENS = 64      # longer terms narrow candidates by their start, then are checked in full
 MAX_NARROWING_TERMS = 16  # a conjunction of some terms still holds every passage with all of them
+MAX_QUERY_CHARS = 2000    # longer queries are cut here (a pasted page: its beginning is searched)
+MAX_QUERY_TERMS = 50      # each term is checked against every candidate passage
+MAX_RESULTS = 1_000_000   # a larger limit or offset is taken as this (SQLite integers are 64-bit)
 _CANDIDATE_BATCH = 200
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
 _WORD_CHAR = re.compile(WORD_CLASS)
@@ -57,6 +63,20 @@ class SearchResult:
     query: str
     hits: list[SearchHit]
     more: bool                         # further hits exist beyond `limit`
+    notice: str = ""                   # what was left out of an over-long query, for the user
+
+
+def bounded_terms(query: str) -> tuple[list[str], str]:
+    """The terms searched for, at most MAX_QUERY_TERMS from the first MAX_QUERY_CHARS
+    characters, and a notice saying what was left out ("" when nothing was)."""
+    terms = parse_terms(query[:MAX_QUERY_CHARS])
+    if len(terms) > MAX_QUERY_TERMS:
+        return terms[:MAX_QUERY_TERMS], (f"the query is too long: only its first {MAX_QUERY_TERMS} words or "
+                                         "phrases were searched for")
+    if len(query) > MAX_QUERY_CHARS:
+        return terms, (f"the query is too long: only its first {MAX_QUERY_CHARS:,} characters were "
+                       "searched for")
+    return terms, ""
 
 
 def parse_terms(query: str) -> list[str]:
@@ -69,15 +89,37 @@ def parse_terms(query: str) -> list[str]:
     return terms
 
 
-def _term_pattern(term: str) -> re.Pattern[str]:
-    """Case- and width-insensitive; Latin words at the term's edges match whole words."""
-    folded = fold(term)
-    body = r"\s+".join(re.escape(part) for part in folded.split())
-    if _WORD_CHAR.match(folded[0]):
-        body = rf"(?<!{WORD_CLASS})" + body
-    if _WORD_CHAR.match(folded[-1]):
-        body += rf"(?!{WORD_CLASS})"
-    return re.compile(body)
+@dataclass(frozen=True)
+class _Term:
+    """A term to find in folded text: case- and width-insensitive; Latin words at the term's
+    edges match whole words. The word-edge test is done here rather than as a look-around in
+    the pattern: the word class is a large character set, and compiling it into every term's
+    pattern cost milliseconds a term."""
+    pattern: re.Pattern[str]
+    word_start: bool
+    word_end: bool
+
+    @classmethod
+    def of(cls, term: str) -> "_Term":
+        folded = fold(term)
+        body = r"\s+".join(re.escape(part) for part in folded.split())
+        return cls(re.compile(body), bool(_WORD_CHAR.match(folded[0])), bool(_WORD_CHAR.match(folded[-1])))
+
+    def spans(self, folded: str) -> list[tuple[int, int]]:
+        found, at = [], 0
+        while (match := self.pattern.search(folded, at)) is not None:
+            start, end = match.span()
+            if self._whole(folded, start, end):
+                found.append((start, end))
+                at = end
+            else:
+                at = start + 1
+        return found
+
+    def _whole(self, folded: str, start: int, end: int) -> bool:
+        if self.word_start and start > 0 and _WORD_CHAR.match(folded, start - 1):
+            return False
+        return not (self.word_end and end < len(folded) and _WORD_CHAR.match(folded, end))
 
 
 def _match_expression(terms: list[str]) -> str | None:
@@ -85,10 +127,10 @@ def _match_expression(terms: list[str]) -> str | None:
     return " AND ".join(f"({p})" for p in parts) if parts else None
 
 
-def _find_all(patterns: list[re.Pattern[str]], folded: str) -> list[tuple[int, int]] | None:
+def _find_all(terms: list[_Term], folded: str) -> list[tuple[int, int]] | None:
     spans: list[tuple[int, int]] = []
-    for pattern in patterns:
-        found = [(m.start(), m.end()) for m in pattern.finditer(folded)]
+    for term in terms:
+        found = term.spans(folded)
         if not found:
             return None
         spans.extend(found)
@@ -109,11 +151,12 @@ def _snippet(text: str, start: int, end: int, matches: list[tuple[int, int]]) ->
 
 def search(db: sqlite_utils.Database, query: str, limit: int = 20, offset: int = 0) -> SearchResult:
     """Passages containing every term of `query`, best first; never raises on user input."""
-    terms = parse_terms(query)
+    limit, offset = max(0, min(limit, MAX_RESULTS)), max(0, min(offset, MAX_RESULTS))
+    terms, notice = bounded_terms(query)
     expression = _match_expression(terms)
     if expression is None:
-        return SearchResult(query, [], False)
-    patterns = [_term_pattern(t) for t in terms]
+        return SearchResult(query, [], False, notice)
+    patterns = [_Term.of(t) for t in terms]
     hits: list[SearchHit] = []
     skipped = 0
     batch_start = 0
@@ -128,10 +171,10 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 20, offset: int =
                 skipped += 1
                 continue
             if len(hits) == limit:
-                return SearchResult(query, hits, True)
+                return SearchResult(query, hits, True, notice)
             hits.append(hit)
         if len(rows) < batch:
-            return SearchResult(query, hits, False)
+            return SearchResult(query, hits, False, notice)
         batch_start += batch
         batch = max(batch, _CANDIDATE_BATCH)
 
@@ -153,7 +196,7 @@ def _candidates(db: sqlite_utils.Database, expression: str, start: int, count: i
         raise RuntimeError(f"search failed for FTS expression {expression!r}: {error}") from error
 
 
-def _verify(row: tuple, patterns: list[re.Pattern[str]]) -> SearchHit | None:
+def _verify(row: tuple, patterns: list[_Term]) -> SearchHit | None:
     doc_id, key, file_name, title, seq, start, end, boilerplate, text = row
     spans = _find_all(patterns, fold(text))
     if spans is None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
-from reader.store import sketch
+from reader.store import sketch, sql
 
 if TYPE_CHECKING:  # the NLP is imported only when there is work for it
     from reader.nlp.canonical import Correction, Linker
@@ -94,7 +94,7 @@ def extract_document(db: sqlite_utils.Database, doc_id: int, extractor) -> None:
                           "WHERE doc_id = ? ORDER BY seq", [doc_id]).fetchall()
     rows = find_mentions(text, doc_date, passages, extractor)
     words = word_sketches(text, passages)
-    with db.conn:
+    with sql.atomic(db.conn):
         write_mentions(db, doc_id, rows, words)
 
 
@@ -139,7 +139,7 @@ def relink(db: sqlite_utils.Database, linker: "Linker", fingerprint: str) -> int
         mentions.append(Mention(keys[doc_id], start, end, labels.setdefault(label, label), text))
     entities, ids = linker.link(mentions, doc_dates=doc_dates)
     del mentions
-    with db.conn:
+    with sql.atomic(db.conn):
         db.conn.executemany("UPDATE mentions SET entity_id = ? WHERE id = ?", [(e, r[0]) for e, r in zip(ids, rows)])
         _rebuild_derived(db, entities, rows, ids)
         db.execute("INSERT OR REPLACE INTO state (key, value) VALUES ('linked', ?)", [fingerprint])
@@ -167,9 +167,10 @@ def _rebuild_derived(db: sqlite_utils.Database, entities: list, rows: list[tuple
         known.add(e.id)
         documents = len({doc for doc, _ in passages_of[e.id]})
         entity_rows.append((e.id, e.name, e.label, json.dumps(e.aliases, ensure_ascii=False), int(e.hidden),
-                            mention_count[e.id], documents, len(passages_of[e.id])))
+                            mention_count[e.id], documents, len(passages_of[e.id]), e.confidence,
+                            json.dumps(e.links, ensure_ascii=False)))
         alias_rows.extend((alias.casefold(), e.id) for alias in {e.name, *e.aliases})
-    db.conn.executemany("INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?)", entity_rows)
+    db.conn.executemany("INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entity_rows)
     db.conn.executemany("INSERT INTO entity_aliases VALUES (?, ?)", alias_rows)
     db.conn.executemany("INSERT INTO doc_entities VALUES (?, ?, ?)",
                         [(doc, eid, n) for (doc, eid), n in per_doc.items() if eid in known])

@@ -43,12 +43,16 @@ def _fold_char(ch: str) -> str:
 
 # Full-width ASCII and half-width katakana, the width variants news text mixes.
 _WIDTH_TABLE = {cp: _fold_char(chr(cp)) for cp in range(0xFF01, 0xFFA0)}
+# Apostrophes as typed, typeset and transliterated all search as ' (putin's finds Putin’s).
+# They are separators for the index tokens either way, so the index does not change.
+_APOSTROPHES = "\u2019\u2018\u201b\u02bc\u02bb\u02bd\u02b9\u2032\u00b4\u0060\uff07"
+_WIDTH_TABLE.update({ord(ch): "'" for ch in _APOSTROPHES})
 
 
 def fold(text: str) -> str:
-    """Width- and case-fold, keeping length: ＡＢＣ→abc, ｶ→カ."""
+    """Width- and case-fold, keeping length: ＡＢＣ→abc, ｶ→カ, ’→'."""
     if text.isascii():
-        return text.lower()
+        return text.lower().replace("`", "'")
     folded = text.translate(_WIDTH_TABLE)
     lowered = folded.lower()
     if len(lowered) == len(text):

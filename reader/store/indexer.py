@@ -26,7 +26,7 @@ from reader.ingest.loaders import read_regular_file, special_file_message
 from reader.ingest.model import Document
 from reader.progress import CancelToken, Progress, ProgressCallback, no_progress
 from reader.store import entities as entity_store
-from reader.store import sketch
+from reader.store import sketch, sql
 from reader.store.fts import document_tokens
 from reader.store.workers import Budget, analyse_all, die_with_parent
 
@@ -248,16 +248,10 @@ class _BatchedWrites:
     @contextmanager
     def document(self) -> Iterator[None]:
         if not self.conn.in_transaction:
-            self.conn.execute("BEGIN IMMEDIATE")  # take the write lock before reading what to write
+            self.conn.execute("BEGIN IMMEDIATE")  # the batch: take the write lock before reading what to write
             self.started = time.monotonic()
-        self.conn.execute("SAVEPOINT document")
-        try:
+        with sql.atomic(self.conn):   # inside the batch: the document's own savepoint
             yield
-        except BaseException:
-            self.conn.execute("ROLLBACK TO document")
-            self.conn.execute("RELEASE document")
-            raise
-        self.conn.execute("RELEASE document")
         if time.monotonic() - self.started >= self.BATCH_SECONDS:
             self.conn.commit()
 
@@ -498,7 +492,10 @@ class Indexer:
         try:
             with self._writes.document():
                 # Checked inside the write transaction: another Reader may have just added it.
-                twin = self.db.execute("SELECT path FROM documents WHERE key = ?", [doc.key]).fetchone()
+                twin = self.db.execute("SELECT path, id FROM documents WHERE key = ?", [doc.key]).fetchone()
+                if twin and twin[0] == doc.path and (not known or twin[1] != known[1]):
+                    report.unchanged += 1  # that other Reader has just indexed this very file, as it is now
+                    return
                 if twin and (not known or twin[0] != doc.path):
                     if known:  # the file now holds another document's text: its old version goes
                         delete_document(self.db, known[1])
@@ -520,6 +517,6 @@ class Indexer:
             path = Path(path_str)
             under_root = any(path.is_relative_to(root) for root in resolved_roots)
             if under_root and not path.exists():
-                with self.db.conn:
+                with sql.atomic(self.db.conn):
                     delete_document(self.db, row[1])
                 report.removed.append(path_str)

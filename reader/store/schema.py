@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import sqlite3
 
-VERSION = 3  # 2: documents.author and .ruby; 3: search folding, document ids never reused
+VERSION = 5  # 2: documents.author and .ruby; 3: search folding, document ids never reused;
+             # 4: apostrophes (ʼ ’…) fold to '; 5: entities.confidence and .links (cross-script spelling links)
 
 _TABLES = """
 CREATE TABLE documents (
@@ -74,7 +75,9 @@ CREATE TABLE entities (
     hidden INTEGER NOT NULL DEFAULT 0,
     mentions INTEGER NOT NULL,         -- counted mentions
     documents INTEGER NOT NULL,
-    passages INTEGER NOT NULL
+    passages INTEGER NOT NULL,
+    confidence REAL NOT NULL DEFAULT 1,  -- lowest score of the spelling links joining it (1: none)
+    links TEXT NOT NULL DEFAULT '[]'     -- JSON [{"forms": [a, b], "confidence": s}] joined by spelling
 );
 CREATE INDEX entities_label ON entities(label, mentions);
 CREATE TABLE entity_aliases (alias TEXT NOT NULL, entity_id TEXT NOT NULL);
@@ -108,6 +111,13 @@ CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT);
 -- Passages that repeat an earlier one are not indexed: search finds them once.
 CREATE VIRTUAL TABLE passages_fts USING fts5(tokens, content='', tokenize='unicode61');
 """
+
+
+def table_names() -> list[str]:
+    """The tables `create` makes (not the full-text index's own shadow tables)."""
+    import re
+
+    return re.findall(r"CREATE (?:VIRTUAL )?TABLE (\w+)", _TABLES)
 
 
 def create(conn: sqlite3.Connection) -> None:

@@ -2,7 +2,7 @@
 and the documents the user removed.
 
 Both are the user's decisions, so they live in the user data file (`user.sqlite`, never
-rebuilt), in two tables of their own created on first use:
+rebuilt), in two tables of their own (schema 3 of `reader.store.userdata`):
 
 * `library_sources`: imported files and folders (resolved paths). The window's start-up
   check and every sync (`Library.update()`, `reader index`) look at them as well as the
@@ -25,35 +25,19 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from reader import paths
+from reader.store import sql
+from reader.store.userdata import UserData
 
 # The suffixes `reader.ingest.supported_suffixes()` accepts ("" for none), kept here so the
 # start-up check need not import the ingest stack; tests/test_library_remove.py keeps them equal.
 SUPPORTED_SUFFIXES = frozenset({"", ".epub", ".htm", ".html", ".markdown", ".md", ".pdf", ".shtml", ".text",
                                 ".txt", ".xhtml"})
-
-_TABLES = """
-CREATE TABLE IF NOT EXISTS library_sources (
-    path TEXT PRIMARY KEY,          -- an imported file or folder, resolved
-    added TEXT NOT NULL             -- UTC ISO 8601
-);
-CREATE TABLE IF NOT EXISTS removed_documents (
-    path TEXT NOT NULL,             -- the file the document came from, resolved
-    file_sha TEXT NOT NULL,         -- SHA-256 of its bytes when removed: a changed file comes back
-    key TEXT NOT NULL,              -- SHA-256 of its text
-    file_size INTEGER NOT NULL,
-    file_mtime REAL NOT NULL,
-    title TEXT NOT NULL,
-    removed TEXT NOT NULL,          -- UTC ISO 8601
-    PRIMARY KEY (path, file_sha)
-);
-"""
 
 REJECTED_STATE = "rejected_files"   # index state: {path: [size, mtime]} of files refused when last seen
 
@@ -84,24 +68,9 @@ def _now() -> str:
 
 
 def _has_tables(conn: sqlite3.Connection) -> bool:
+    """Files from before schema 3 (or opened read-only and not migrated) may lack the tables."""
     return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'library_sources'").fetchone() \
         is not None
-
-
-@contextmanager
-def _write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One write transaction on the user data's autocommit connection, tables created if needed."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        if not _has_tables(conn):
-            for statement in _TABLES.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 def read(conn: sqlite3.Connection) -> LibrarySources:
@@ -120,8 +89,8 @@ def read_from(data_dir: Path | None) -> LibrarySources:
     path = paths.user_data_path(Path(data_dir))
     if not path.exists():
         return LibrarySources()
-    try:
-        conn = sqlite3.connect(str(path), timeout=30)
+    try:   # read-only: this connection must never checkpoint or write anything into the file
+        conn = sql.connect_readonly(path)
     except sqlite3.Error:
         return LibrarySources()
     try:
@@ -136,7 +105,7 @@ def _under(path: Path, roots: Iterable[Path]) -> bool:
     return any(path == root or path.is_relative_to(root) for root in roots)
 
 
-def remember_imported(conn: sqlite3.Connection, sources: Iterable[Path]) -> list[Path]:
+def remember_imported(user: UserData, sources: Iterable[Path]) -> list[Path]:
     """Add imported files/folders (resolved); one already under a remembered folder is not
     added again, remembered ones under a new folder are folded into it. Returns what was added."""
     wanted = []
@@ -145,7 +114,7 @@ def remember_imported(conn: sqlite3.Connection, sources: Iterable[Path]) -> list
         if source not in wanted:
             wanted.append(source)
     added = []
-    with _write(conn):
+    with user.write() as conn:
         known = [Path(p) for (p,) in conn.execute("SELECT path FROM library_sources")]
         for source in wanted:
             if _under(source, known):
@@ -159,20 +128,20 @@ def remember_imported(conn: sqlite3.Connection, sources: Iterable[Path]) -> list
     return added
 
 
-def forget_imported(conn: sqlite3.Connection, sources: Iterable[Path]) -> None:
-    with _write(conn):
+def forget_imported(user: UserData, sources: Iterable[Path]) -> None:
+    with user.write() as conn:
         conn.executemany("DELETE FROM library_sources WHERE path = ?", [(str(Path(s).resolve()),) for s in sources])
 
 
-def remember_removed(conn: sqlite3.Connection, removed: RemovedFile) -> None:
-    with _write(conn):
+def remember_removed(user: UserData, removed: RemovedFile) -> None:
+    with user.write() as conn:
         conn.execute("INSERT OR REPLACE INTO removed_documents (path, file_sha, key, file_size, file_mtime, title, "
                      "removed) VALUES (?, ?, ?, ?, ?, ?, ?)",
                      [removed.path, removed.file_sha, removed.key, removed.file_size, removed.file_mtime,
                       removed.title, removed.removed])
 
 
-def settle_removed(conn: sqlite3.Connection, removed: Iterable[RemovedFile]) -> int:
+def settle_removed(user: UserData, removed: Iterable[RemovedFile]) -> int:
     """Record the current size and time of removed files that were only touched (same bytes), so
     the start-up check stops seeing them as changed. Returns how many were updated."""
     import hashlib
@@ -190,23 +159,24 @@ def settle_removed(conn: sqlite3.Connection, removed: Iterable[RemovedFile]) -> 
             continue
         touched.append((stat.st_mtime, r.path, r.file_sha))
     if touched:
-        with _write(conn):
+        with user.write() as conn:
             conn.executemany("UPDATE removed_documents SET file_mtime = ? WHERE path = ? AND file_sha = ?", touched)
     return len(touched)
 
 
-def forget_removed(conn: sqlite3.Connection, under: Iterable[Path] = (), files: Iterable[str] = ()) -> int:
+def forget_removed(user: UserData, under: Iterable[Path] = (), files: Iterable[str] = ()) -> int:
     """Forget removals of files under the folders (or equal to the files) in `under`, and of
     the exact paths in `files`: the user imported them again. Returns how many were forgotten."""
     roots = [Path(r).resolve() for r in under]
     exact = set(files)
-    if not _has_tables(conn):
-        return 0
-    stored = [p for (p,) in conn.execute("SELECT DISTINCT path FROM removed_documents")]
+    with user.reading() as conn:
+        if not _has_tables(conn):
+            return 0
+        stored = [p for (p,) in conn.execute("SELECT DISTINCT path FROM removed_documents")]
     gone = [p for p in stored if p in exact or _under(Path(p), roots)]
     if not gone:
         return 0
-    with _write(conn):
+    with user.write() as conn:
         conn.executemany("DELETE FROM removed_documents WHERE path = ?", [(p,) for p in gone])
     return len(gone)
 
@@ -240,7 +210,7 @@ def remember_rejected(index: sqlite3.Connection, refused: Iterable[str]) -> None
         indexed = {p for (p,) in index.execute("SELECT path FROM documents WHERE path IN (SELECT value FROM "
                                                 "json_each(?))", [json.dumps(list(current))])}
         current = {p: v for p, v in current.items() if p not in indexed and os.path.exists(p)}
-    with index:
+    with sql.atomic(index):
         index.execute("INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)",
                       [REJECTED_STATE, json.dumps({p: list(v) for p, v in sorted(current.items())})])
 

@@ -1,32 +1,46 @@
-"""The user's own data: entity corrections and annotations.
+"""The user's own data file, `user.sqlite`: entity corrections, annotations, the library's sources.
 
 Unlike the index this file is never rebuilt or deleted: every change is its own
-transaction with `synchronous=FULL`, the schema is migrated forward step by
-step, and a file written by a newer Reader or a damaged one is refused with a
-message rather than touched.
+transaction with `synchronous=FULL`, the schema is migrated forward step by step
+(after a backup copy), and a file that is damaged, unexpected or written by a newer
+Reader is refused with a message rather than touched.
+
+Opening it never writes before it has looked: a read-only connection checks first that
+what SQLite shows agrees with the file's own header (a stray `-wal` file from another
+database would otherwise show it as empty, and the first write would make that so).
+When it cannot be written (a read-only file or folder, a full disk) it is still opened
+for reading, and each write says why it cannot be saved. No write goes into a file that
+fails `PRAGMA quick_check`.
 
 Two Readers may have the file open at once (two windows, or the window and a
 script): WAL lets them read while the other writes, every write is a
-`BEGIN IMMEDIATE` transaction and waits up to 30 s for the other's to finish,
-and changes that depend on what is stored (edits, imports) read it inside the
+`BEGIN IMMEDIATE` transaction (`sql.atomic`) and waits up to 30 s for the other's to
+finish, and changes that depend on what is stored (edits, imports) read it inside the
 same transaction, so neither loses the other's work.
+
+What the tables hold is the business of their modules: the annotations
+(`reader.annotations.storage`), the library's sources (`reader.store.sources`).
 """
 from __future__ import annotations
 
-import json
+import os
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterator
 
-from reader.annotations.model import Annotation, AnnotationError, AnnotationNotFound, parse_time
-from reader.store.db import enable_wal
+from reader.store import sql
 
-VERSION = 2
+VERSION = 4   # 1: entity corrections; 2: annotations; 3: the library's sources; 4: W3C extras
+BACKUPS_KEPT = 5
+SALVAGE = ("`reader notes salvage` copies every note that can still be read into a fresh file (the damaged one is "
+           "kept beside it).")
+SALVAGE_HINT = "Nothing was written to it. " + SALVAGE
 
 
-class UserDataError(Exception):
+class UserDataError(sql.StorageError):
     """The user data file cannot be used as it is; the message says why and what to do."""
 
 
@@ -66,8 +80,45 @@ def _migrate_to_2(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX annotations_file ON annotations(file_name)")
 
 
+def _migrate_to_3(conn: sqlite3.Connection) -> None:
+    # Readers before schema 3 created these on first use, so a version 2 file may have them already.
+    conn.execute("""
+        CREATE TABLE IF NOT EXISTS library_sources (
+            path TEXT PRIMARY KEY,          -- an imported file or folder, resolved
+            added TEXT NOT NULL             -- UTC ISO 8601
+        )""")
+    conn.execute("""
+        CREATE TABLE IF NOT EXISTS removed_documents (
+            path TEXT NOT NULL,             -- the file the document came from, resolved
+            file_sha TEXT NOT NULL,         -- SHA-256 of its bytes when removed: a changed file comes back
+            key TEXT NOT NULL,              -- SHA-256 of its text
+            file_size INTEGER NOT NULL,
+            file_mtime REAL NOT NULL,
+            title TEXT NOT NULL,
+            removed TEXT NOT NULL,          -- UTC ISO 8601
+            PRIMARY KEY (path, file_sha)
+        )""")
+
+
+def _migrate_to_4(conn: sqlite3.Connection) -> None:
+    # What imported W3C annotations hold that Reader has no column for (JSON; '' for nothing).
+    conn.execute("ALTER TABLE annotations ADD COLUMN w3c TEXT NOT NULL DEFAULT ''")
+
+
+@dataclass(frozen=True)
+class _Step:
+    migrate: Callable[[sqlite3.Connection], None]
+    creates: tuple[str, ...]      # tables this step makes; one already there means the version lies
+    may_exist: bool = False       # older Readers made these tables outside the migrations
+
+
 # Step k migrates a file at version k to version k + 1.
-_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_1, _migrate_to_2]
+_MIGRATIONS = [
+    _Step(_migrate_to_1, ("entity_corrections",)),
+    _Step(_migrate_to_2, ("annotations",)),
+    _Step(_migrate_to_3, ("library_sources", "removed_documents"), may_exist=True),
+    _Step(_migrate_to_4, ()),
+]
 
 
 @dataclass(frozen=True)
@@ -79,188 +130,304 @@ class StoredCorrection:
     created: str
 
 
+@dataclass(frozen=True)
+class _Header:
+    """What the file's first 100 bytes say, read without SQLite."""
+
+    size: int
+    is_sqlite: bool
+    pages: int
+    version: int
+
+
+def _read_header(path: Path) -> _Header | None:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(100)
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise UserDataError(f"Your notes file {path} cannot be read: {error.strerror or error}.") from error
+    is_sqlite = head.startswith(b"SQLite format 3\x00")
+    pages = int.from_bytes(head[28:32], "big") if is_sqlite and len(head) == 100 else 0
+    version = int.from_bytes(head[60:64], "big") if is_sqlite and len(head) == 100 else 0
+    return _Header(size, is_sqlite, pages, version)
+
+
+def _timestamp() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+def fresh_name(base: Path, kind: str) -> Path:
+    """`user.sqlite.<kind>-<timestamp>`, with a counter when that name is taken."""
+    stamp = _timestamp()
+    candidate = base.with_name(f"{base.name}.{kind}-{stamp}")
+    counter = 2
+    while candidate.exists():
+        candidate = base.with_name(f"{base.name}.{kind}-{stamp}-{counter}")
+        counter += 1
+    return candidate
+
+
+def backups(path: Path) -> list[Path]:
+    """The backup copies kept beside the user data file, oldest first."""
+    return sorted(path.parent.glob(f"{path.name}.bak-*"))
+
+
+def _prune_backups(path: Path) -> None:
+    for old in backups(path)[:-BACKUPS_KEPT]:
+        old.unlink(missing_ok=True)
+
+
 class UserData:
     def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = Path(path)
+        self.place = sql.Place("Your notes file", self.path, SALVAGE_HINT)
+        self.cannot_write: sql.StorageError | None = None   # why writes are refused, if they are
+        self._checked = False          # quick_check passed on this connection
+        self.conn = self._open()
         try:
-            self.conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
-            enable_wal(self.conn)
-            self.conn.execute("PRAGMA synchronous=FULL")
-            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
-        except sqlite3.OperationalError as error:
-            if "locked" not in str(error) and "busy" not in str(error):
-                raise
-            raise UserDataError(
-                f"Your notes file {path} is kept busy by another program; close it (or the other "
-                f"Reader) and try again. Nothing was changed.") from error
-        except sqlite3.DatabaseError as error:
-            raise UserDataError(
-                f"Your notes file {path} cannot be read ({error}). It has not been changed; "
-                f"keep a copy and contact support, or move it away to start a new one.") from error
-        if version > VERSION:
+            self._migrate()
+        except BaseException:
             self.conn.close()
-            raise UserDataError(
-                f"Your notes file {path} was written by a newer version of Reader (schema {version}; this "
-                f"version reads up to {VERSION}). Update Reader to use it; nothing was changed.")
-        for step in range(version, VERSION):
-            with self._transaction():
-                # Another Reader opening the same file may have migrated it meanwhile.
-                if self.conn.execute("PRAGMA user_version").fetchone()[0] != step:
-                    continue
-                _MIGRATIONS[step](self.conn)
-                self.conn.execute(f"PRAGMA user_version = {step + 1}")
+            raise
 
-    def _transaction(self):
-        return _Transaction(self.conn)
+    # -- opening ------------------------------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection:
+        sql.check_file(self.place)
+        header = _read_header(self.path)
+        if header is not None and header.size >= 100 and not header.is_sqlite:
+            raise UserDataError(f"Your notes file {self.path} is not a database (its first bytes are not "
+                                f"SQLite's). {SALVAGE_HINT}")
+        holds_data = (header is not None and header.size > 0) or _size(_wal(self.path)) > 0
+        if holds_data:
+            self._look_before_writing(header)
+            if not os.access(self.path, os.W_OK):
+                self.cannot_write = sql.ReadOnlyStorage(
+                    f"{self.place} cannot be written: the file is read-only. Nothing was saved; make it writable "
+                    f"(chmod u+w) and try again.")
+                return self._connect_for_reading()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            return self._connect_for_writing()
+        except sql.DatabaseBusy:
+            raise
+        except sql.StorageError as error:
+            self.cannot_write = error
+        except OSError as error:    # the folder cannot be made
+            self.cannot_write = UserDataError(f"Your notes file cannot be created in {self.path.parent}: "
+                                              f"{error.strerror or error}. Nothing was saved.")
+        # Reading goes on: what the file holds (read-only), or nothing when there is no file yet.
+        return self._connect_for_reading() if holds_data else self._empty_in_memory()
+
+    def _connect_for_writing(self) -> sqlite3.Connection:
+        conn = None
+        with sql.translated(self.place):
+            try:
+                conn = sql.connect(self.path, autocommit=True)
+                sql.enable_wal(conn)
+                conn.execute("PRAGMA synchronous=FULL")
+                conn.execute("PRAGMA user_version").fetchone()
+            except BaseException:
+                if conn is not None:
+                    conn.close()
+                raise
+        return conn
+
+    def _connect_for_reading(self) -> sqlite3.Connection:
+        """Read-only: never writes, never checkpoints (see `sql.connect_readonly`)."""
+        with sql.translated(self.place):
+            return sql.connect_readonly(self.path, autocommit=True)
+
+    def _empty_in_memory(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        for step in _MIGRATIONS:
+            step.migrate(conn)
+        conn.execute(f"PRAGMA user_version = {VERSION}")
+        return conn
+
+    def _look_before_writing(self, header: _Header | None) -> None:
+        """Compare what SQLite shows with the file's own header, read-only; refuse a file that
+        holds data but reads as empty or as something else, keeping a copy of it."""
+        probe = self._connect_for_reading()
+        try:
+            with sql.translated(self.place):
+                version = probe.execute("PRAGMA user_version").fetchone()[0]
+                tables = {name for (name,) in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            probe.close()
+        newer = version > VERSION and not (header is not None and header.version > version)
+        problem = None if newer else _unexpected(self.path, header, version, tables)
+        if problem:
+            copy = self._copy_raw()
+            raise UserDataError(f"Your notes file {self.path} {problem} Nothing was changed"
+                                + (f"; a copy of the file is kept as {copy.name}." if copy else "."))
+        if newer:   # a newer Reader's tables are its own business: not judged, not touched
+            raise UserDataError(
+                f"Your notes file {self.path} was written by a newer version of Reader (schema {version}; this "
+                f"version reads up to {VERSION}). Update Reader to use it; nothing was changed.")
+
+    def _copy_raw(self) -> Path | None:
+        """A byte copy of the main file alone (not its -wal, which may not belong to it)."""
+        import shutil
+
+        target = fresh_name(self.path, "bak")
+        try:
+            shutil.copyfile(self.path, target)
+        except OSError:
+            target.unlink(missing_ok=True)
+            return None
+        _prune_backups(self.path)
+        return target
+
+    # -- migrations ---------------------------------------------------------------------------
+
+    def version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        version = self.version()
+        if version >= VERSION or self.cannot_write is not None:
+            return   # read-only: the readers cope with an older schema (a missing table reads as empty)
+        try:
+            if version > 0:
+                self._backup()
+            for step in range(version, VERSION):
+                with self.write():
+                    # Another Reader opening the same file may have migrated it meanwhile.
+                    if self.version() != step:
+                        continue
+                    _MIGRATIONS[step].migrate(self.conn)
+                    self.conn.execute(f"PRAGMA user_version = {step + 1}")
+        except sql.DatabaseBusy:
+            raise
+        except sql.StorageError as error:   # full, read-only, damaged: it can still be read as it is
+            self.cannot_write = error
+
+    def _backup(self) -> Path:
+        """A consistent copy (`user.sqlite.bak-<timestamp>`) before the file is migrated."""
+        self._check_writable()
+        target = fresh_name(self.path, "bak")
+        copy = None
+        try:
+            with sql.translated(sql.Place("The backup of your notes file", target, SALVAGE_HINT)):
+                copy = sqlite3.connect(str(target))
+                self.conn.backup(copy)
+        except BaseException:   # no migration without its backup
+            target.unlink(missing_ok=True)
+            raise
+        finally:
+            if copy is not None:
+                copy.close()
+        _prune_backups(self.path)
+        return target
+
+    # -- reading and writing --------------------------------------------------------------------
+
+    def _check_writable(self) -> None:
+        if self.cannot_write is not None:
+            raise self.cannot_write
+        if not self._checked:
+            with sql.translated(self.place):
+                result = sql.quick_check(self.conn)
+            if result != "ok":
+                raise UserDataError(f"Your notes file {self.path} is damaged ({result}). {SALVAGE_HINT}")
+            self._checked = True
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (a savepoint inside another), refused on a file that cannot take
+        it; SQLite's errors come out as `StorageError`s that say what happened."""
+        if not self.conn.in_transaction:
+            self._check_writable()
+        with sql.translated(self.place), sql.atomic(self.conn):
+            yield self.conn
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """Reads whose SQLite errors (busy, damaged) come out as `StorageError`s."""
+        with sql.translated(self.place):
+            yield self.conn
+
+    def has_table(self, name: str) -> bool:
+        with self.reading():
+            return self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                                     [name]).fetchone() is not None
 
     def close(self) -> None:
         self.conn.close()
-
-    # -- entity corrections -------------------------------------------------
-
-    def add_correction(self, kind: str, entity: str, value: str | None = None) -> StoredCorrection:
-        created = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        with self._transaction():
-            cursor = self.conn.execute(
-                "INSERT INTO entity_corrections (kind, entity, value, created) VALUES (?, ?, ?, ?)",
-                [kind, entity, value, created])
-        return StoredCorrection(cursor.lastrowid, kind, entity, value, created)
-
-    def corrections(self) -> list[StoredCorrection]:
-        rows = self.conn.execute("SELECT id, kind, entity, value, created FROM entity_corrections ORDER BY id")
-        return [StoredCorrection(*r) for r in rows]
-
-    def remove_correction(self, correction_id: int) -> None:
-        with self._transaction():
-            self.conn.execute("DELETE FROM entity_corrections WHERE id = ?", [correction_id])
-
-    # -- annotations ----------------------------------------------------------
-    # Each method is one transaction: when it returns, the change is on disk.
-
-    _ANNOTATION_SELECT = f"SELECT {', '.join(Annotation.COLUMNS)} FROM annotations"
-    _ANNOTATION_INSERT = (f"INSERT INTO annotations ({', '.join(Annotation.COLUMNS)}) "
-                          f"VALUES ({', '.join('?' * len(Annotation.COLUMNS))})")
-    _ANNOTATION_ORDER = " ORDER BY file_name, doc_key, coalesce(cur_start, start, 0), coalesce(cur_end, end, 0), created, uuid"
-
-    def annotation(self, uuid: str) -> Annotation | None:
-        row = self.conn.execute(f"{self._ANNOTATION_SELECT} WHERE uuid = ?", [uuid]).fetchone()
-        return Annotation.from_row(row) if row else None
-
-    def annotations(self, doc_keys: Iterable[str] | None = None, file_names: Iterable[str] = ()) -> list[Annotation]:
-        """All annotations, or those attached to `doc_keys` or (orphans included) to `file_names`."""
-        if doc_keys is None and not file_names:
-            rows = self.conn.execute(self._ANNOTATION_SELECT + self._ANNOTATION_ORDER)
-        else:
-            keys, names = list(doc_keys or ()), list(file_names)
-            rows = self.conn.execute(
-                f"{self._ANNOTATION_SELECT} WHERE doc_key IN (SELECT value FROM json_each(?)) "
-                f"OR file_name IN (SELECT value FROM json_each(?)){self._ANNOTATION_ORDER}",
-                [json.dumps(keys), json.dumps(names)])
-        return [Annotation.from_row(r) for r in rows]
-
-    def annotation_count(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM annotations").fetchone()[0]
-
-    def add_annotation(self, annotation: Annotation) -> Annotation:
-        """Store a new annotation (or put a deleted one back exactly as it was)."""
-        with self._transaction():
-            self._insert_annotation(annotation)
-        return annotation
-
-    def _insert_annotation(self, annotation: Annotation) -> None:
-        try:
-            self.conn.execute(self._ANNOTATION_INSERT, annotation.to_row())
-        except sqlite3.IntegrityError as error:
-            raise AnnotationError(f"An annotation {annotation.uuid} already exists.") from error
-
-    def edit_annotation(self, uuid: str, change: Callable[[Annotation], Annotation]) -> Annotation:
-        """Apply `change` to the stored annotation, reading and writing in one transaction."""
-        with self._transaction():
-            current = self.annotation(uuid)
-            if current is None:
-                raise AnnotationNotFound(f"No annotation {uuid}.")
-            changed = change(current)
-            if changed.uuid != uuid:
-                raise AnnotationError("An annotation's UUID cannot change.")
-            if changed != current:
-                self._replace_annotation(changed)
-        return changed
-
-    def _replace_annotation(self, annotation: Annotation) -> None:
-        columns = Annotation.COLUMNS[1:]
-        self.conn.execute(f"UPDATE annotations SET {', '.join(f'{c} = ?' for c in columns)} WHERE uuid = ?",
-                          [*annotation.to_row()[1:], annotation.uuid])
-
-    def delete_annotation(self, uuid: str) -> Annotation:
-        """Remove an annotation; returns it whole, so `add_annotation` can put it back (undo)."""
-        with self._transaction():
-            current = self.annotation(uuid)
-            if current is None:
-                raise AnnotationNotFound(f"No annotation {uuid}.")
-            self.conn.execute("DELETE FROM annotations WHERE uuid = ?", [uuid])
-        return current
-
-    def set_anchors(self, anchored: Sequence[Annotation]) -> int:
-        """Store where annotations are now (document, status, offsets, history), all in one
-        transaction. Notes, tags and colours stay as stored, so a concurrent edit is kept; an
-        annotation whose selectors changed meanwhile (re-highlighted elsewhere) is left alone."""
-        if not anchored:
-            return 0
-        changed = 0
-        with self._transaction():
-            for a in anchored:
-                cursor = self.conn.execute(
-                    "UPDATE annotations SET doc_key = ?, file_name = ?, status = ?, cur_start = ?, cur_end = ?, "
-                    "history = ? WHERE uuid = ? AND exact = ? AND prefix = ? AND suffix = ? AND start IS ? "
-                    "AND end IS ?",
-                    [a.doc_key, a.file_name, a.status, a.cur_start, a.cur_end, a.to_row()[-1], a.uuid, a.exact,
-                     a.prefix, a.suffix, a.start, a.end])
-                changed += cursor.rowcount
-        return changed
-
-    def merge_annotations(self, incoming: Sequence[Annotation]) -> list[str]:
-        """Add or update annotations in one transaction (all or nothing): a new UUID is added; a
-        known one is replaced if the incoming `modified` is later, else skipped. Returns, per
-        annotation, 'added', 'updated' or 'skipped'."""
-        actions = []
-        with self._transaction():
-            for a in incoming:
-                current = self.annotation(a.uuid)
-                if current is None:
-                    self._insert_annotation(a)
-                    actions.append("added")
-                elif parse_time(a.modified) > parse_time(current.modified):
-                    self._replace_annotation(a.with_changes(history=current.history + tuple(
-                        h for h in a.history if h not in current.history)))
-                    actions.append("updated")
-                else:
-                    actions.append("skipped")
-        return actions
 
     def check_integrity(self) -> str:
         """SQLite's own check of the file: 'ok' when sound."""
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
 
+    # -- entity corrections -------------------------------------------------
 
-class _Transaction:
-    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on error (autocommit connection)."""
+    def add_correction(self, kind: str, entity: str, value: str | None = None) -> StoredCorrection:
+        created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self.write():
+            cursor = self.conn.execute(
+                "INSERT INTO entity_corrections (kind, entity, value, created) VALUES (?, ?, ?, ?)",
+                [kind, entity, value, created])
+        return StoredCorrection(cursor.lastrowid or 0, kind, entity, value, created)
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
+    def corrections(self) -> list[StoredCorrection]:
+        if not self.has_table("entity_corrections"):
+            return []
+        with self.reading():
+            rows = self.conn.execute("SELECT id, kind, entity, value, created FROM entity_corrections ORDER BY id")
+            return [StoredCorrection(*r) for r in rows]
 
-    def __enter__(self) -> sqlite3.Connection:
-        self.conn.execute("BEGIN IMMEDIATE")
-        return self.conn
+    def remove_correction(self, correction_id: int) -> None:
+        with self.write():
+            self.conn.execute("DELETE FROM entity_corrections WHERE id = ?", [correction_id])
 
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is not None:
-            if self.conn.in_transaction:  # SQLite may have rolled back already (e.g. disk full)
-                self.conn.execute("ROLLBACK")
-            return
-        try:
-            self.conn.execute("COMMIT")
-        except sqlite3.Error:
-            if self.conn.in_transaction:  # e.g. disk full: leave no transaction open behind
-                self.conn.execute("ROLLBACK")
-            raise
+
+def _wal(path: Path) -> Path:
+    return path.with_name(path.name + "-wal")
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _stray_wal(path: Path, header: _Header | None, version: int, tables: set[str]) -> str | None:
+    """Why what SQLite shows is not what the file holds, when a -wal file beside it does not belong to it."""
+    if header is not None and (header.version > version or (header.pages > 1 and version == 0 and not tables)):
+        # Only a write-ahead log can make a file read as less than its header says: a stray one.
+        return (f"holds data (schema {header.version}, {header.pages} pages) but reads as "
+                + ("empty" if not tables else f"another database (schema {version}: {', '.join(sorted(tables)[:3])})")
+                + f": the file beside it, {_wal(path).name}, does not belong to it. Move that file away (and "
+                f"{path.name}-shm with it) and try again.")
+    return None
+
+
+def masked_by_stray_wal(path: Path, conn: sqlite3.Connection) -> str | None:
+    """Why what `conn` shows of the file at `path` is not what it holds (see `_stray_wal`), or None."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return _stray_wal(path, _read_header(path), version, tables)
+
+
+def _unexpected(path: Path, header: _Header | None, version: int, tables: set[str]) -> str | None:
+    """Why what SQLite shows cannot be this file's contents, or None when it can."""
+    stray = _stray_wal(path, header, version, tables)
+    if stray:
+        return stray
+    if version == 0 and tables:
+        return (f"is not a Reader notes file: it holds the tables {', '.join(sorted(tables)[:5])} but no Reader "
+                f"schema version. {SALVAGE}")
+    expected = {t for step in _MIGRATIONS[:version] for t in step.creates}
+    missing = expected - tables
+    if missing:
+        return f"says schema {version} but lacks the tables {', '.join(sorted(missing))}. {SALVAGE}"
+    early = {t for step in _MIGRATIONS[version:] if not step.may_exist for t in step.creates} & tables
+    if early:
+        return (f"says schema {version} but already holds the tables {', '.join(sorted(early))} of a later "
+                f"schema, so it cannot be migrated safely. {SALVAGE}")
+    return None

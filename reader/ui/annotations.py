@@ -29,9 +29,11 @@ from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QMenu, QMessag
 
 from reader import paths
 from reader.annotations.model import COLOURS, DEFAULT_COLOUR, Annotation, AnnotationError
+from reader.store.sql import StorageError
 from reader.ui import palette
 from reader.ui.compat import top_up
 from reader.ui.notes_panel import (COLOUR_LABELS, NotesPanel, colour_icon, edge_colour, fill_colour, render_note)
+from reader.ui.views import plain_message
 
 log = logging.getLogger(__name__)
 
@@ -376,11 +378,11 @@ class AnnotationsController(QObject):
             if self.error is not None or (not create and not self.path.exists()):
                 return None
             from reader.annotations.service import Annotations
-            from reader.store.userdata import UserData, UserDataError
+            from reader.store.userdata import UserData
 
             try:
                 self._user = UserData(self.path)
-            except UserDataError as error:
+            except StorageError as error:
                 self.error = str(error)
                 self.panel.set_unavailable(self.error)
                 return None
@@ -398,6 +400,11 @@ class AnnotationsController(QObject):
         try:
             change(notes)
             ok = True
+        except StorageError as error:   # disk full, read-only, damaged: nothing was saved, say so plainly
+            self._problem("Notes not saved", str(error))
+            ok = False
+            if command is not None:
+                command.setObsolete(True)
         except (AnnotationError, sqlite3.Error) as error:
             log.warning("annotation change failed: %s", error)
             self.window.statusBar().showMessage(f"Notes: {error}", 8000)
@@ -408,7 +415,7 @@ class AnnotationsController(QObject):
         return ok
 
     def _problem(self, title: str, message: str) -> None:
-        QMessageBox.warning(self.window, title, message)
+        QMessageBox.warning(self.window, title, plain_message(message))
 
     def refresh(self, force: bool = False) -> None:
         """Read the annotations again (cheap) and update the text, the panel and the counts if they changed."""
@@ -417,7 +424,7 @@ class AnnotationsController(QObject):
         notes = self.service()
         try:
             current = notes.list_all() if notes is not None else []
-        except (AnnotationError, sqlite3.Error) as error:
+        except (AnnotationError, StorageError, sqlite3.Error) as error:
             log.warning("reading annotations failed: %s", error)
             current = self.annotations
         changed = force or current != self.annotations
@@ -610,7 +617,7 @@ class AnnotationsController(QObject):
         notes = self.service()
         try:
             return notes.get(uuid) if notes is not None else None
-        except (AnnotationError, sqlite3.Error) as error:
+        except (AnnotationError, StorageError, sqlite3.Error) as error:
             self.window.statusBar().showMessage(f"Notes: {error}", 8000)
             self.refresh()
             return None

@@ -11,6 +11,7 @@ from reader.paths import resource_path
 from reader.ui.compat import none_guard
 from reader.ui.context import AppContext
 from reader.ui.fonts import ensure_japanese_font, reading_families
+from reader.ui.views import plain_message
 
 
 def create_application(argv: list[str]) -> QApplication:
@@ -47,15 +48,15 @@ def _install_qt_translation(app: QApplication) -> None:
 
 def run(argv: list[str], data_dir: str | None) -> int:
     """Open the window on `data_dir` (None: $READER_DATA_DIR or the platform's) and run it."""
-    from reader.store.db import IndexError_
+    from reader.store.sql import StorageError
     from reader.ui.main_window import MainWindow
 
     app = create_application(argv)
     try:
         context = AppContext.create(data_dir)
         window = MainWindow(context)
-    except IndexError_ as error:
-        QMessageBox.critical(None, "Reader", str(error))
+    except StorageError as error:   # the index cannot be used (read-only, a folder, newer, busy): say why
+        QMessageBox.critical(None, "Reader", plain_message(str(error)))
         return 1
     window.show()
     code = app.exec()

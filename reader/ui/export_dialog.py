@@ -14,6 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QGroupBox, QLabel,
                                QMessageBox, QRadioButton, QVBoxLayout, QWidget)
 
+from reader.ui.views import plain_message
+
 MARKDOWN_FILTER = "Markdown (*.md)"
 JSON_FILTER = "W3C Web Annotation JSON (*.json *.jsonld);;All files (*)"
 
@@ -136,8 +138,8 @@ def export_markdown(controller) -> list[Path]:
         files = render(docs=docs, per_document=per_document, options=options, db=notes.db, user=notes.user)
         written = write_export(files, target, per_document=per_document)
     except (ExportError, AnnotationError, OSError) as error:
-        QMessageBox.critical(window, "Could not export notes",
-                             f"The notes could not be written to {target}:\n\n{error}\n\nNothing was written.")
+        QMessageBox.critical(window, "Could not export notes", plain_message(
+            f"The notes could not be written to {target}:\n\n{error}\n\nNothing was written."))
         return []
     s.setValue("export/folder", str(target if per_document else target.parent))
     where = str(target) if per_document or len(written) != 1 else str(written[0])
@@ -168,8 +170,8 @@ def export_json(controller) -> Path | None:
             target = target / "Reader notes.json"
         write_atomic(target, data)
     except (ExportError, OSError) as error:
-        QMessageBox.critical(window, "Could not export notes",
-                             f"The notes could not be written to {target}:\n\n{error}\n\nNothing was written.")
+        QMessageBox.critical(window, "Could not export notes", plain_message(
+            f"The notes could not be written to {target}:\n\n{error}\n\nNothing was written."))
         return None
     controller.settings.setValue("export/folder", str(target.parent))
     window.statusBar().showMessage(f"Exported {len(controller.annotations)} notes to {target}", 10000)
@@ -188,7 +190,8 @@ def import_json(controller):
         return None
     notes = controller.service(create=True)
     if notes is None:
-        QMessageBox.warning(window, "Notes are unavailable", controller.error or "The notes file cannot be opened.")
+        QMessageBox.warning(window, "Notes are unavailable",
+                            plain_message(controller.error or "The notes file cannot be opened."))
         return None
     try:
         report = w3c.import_json(None, w3c.read_json_file(Path(chosen)), db=notes.db, user=notes.user)
@@ -196,13 +199,14 @@ def import_json(controller):
         box = QMessageBox(QMessageBox.Icon.Warning, "Nothing imported",
                           f"{Path(chosen).name} could not be imported, so nothing was: every note in it must "
                           f"be readable first.", QMessageBox.StandardButton.Ok, window)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the file's name is the user's
         box.setObjectName("notesImportReport")
         box.setDetailedText("\n".join(error.problems))
         box.open()
         controller.import_box = box
         return None
     except AnnotationError as error:
-        QMessageBox.warning(window, "Nothing imported", str(error))
+        QMessageBox.warning(window, "Nothing imported", plain_message(str(error)))
         return None
     controller.refresh(force=True)
     box = QMessageBox(QMessageBox.Icon.Information, "Notes imported", import_summary_html(report, Path(chosen).name),

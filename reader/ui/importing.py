@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHe
 
 from reader.ui.compat import top_up
 from reader.ui.models import DocIdRole
+from reader.ui.views import plain_label
 from reader.ui.workers import IndexWorker
 
 log = logging.getLogger(__name__)
@@ -143,7 +144,7 @@ class LibraryJobs(QObject):
         self._relink_due = False
         self._refresh = QTimer(self, singleShot=True, interval=self.REFRESH_MS)
         self._refresh.timeout.connect(self.refresh_list)
-        self.current_label = QLabel("")
+        self.current_label = plain_label()  # a file name, which may hold anything
         self.current_label.setObjectName("importCurrentFile")
         self.current_label.hide()
         layout = window.index_status.layout()

@@ -76,6 +76,7 @@ class EntityLegend(QWidget):
             layout.addWidget(button)
         layout.addStretch(1)
         self.note = QLabel("")
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
         self.note.setObjectName("legendNote")
         self.note.setEnabled(False)
         layout.addWidget(self.note)

@@ -168,18 +168,19 @@ class LibraryActions(QObject):
         path = paths.user_data_path(self.window.context.data_dir)
         if not path.exists():
             return 0
-        from reader.store.userdata import UserData
+        from reader.annotations.storage import AnnotationStore
 
-        user = UserData(path)
+        notes = AnnotationStore.open(path)
         try:
-            return sum(1 for a in user.annotations([key]) if a.doc_key == key)
+            return sum(1 for a in notes.annotations([key]) if a.doc_key == key)
         finally:
-            user.close()
+            notes.close()
 
     def confirm_removal(self, title: str, notes: int) -> str | None:
         """Ask before removing: KEEP (notes kept as orphans), DELETE (notes too) or None (cancel)."""
         box = QMessageBox(QMessageBox.Icon.Question, "Remove from Library",
                           f"Remove “{title}” from the library?", parent=self.window)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the title is the document's own
         box.setObjectName("removeDocument")
         info = "The file itself is not touched; import it again to bring the document back."
         if notes:

@@ -24,7 +24,7 @@ from reader.ui.library_actions import LibraryActions
 from reader.ui.models import (SORT_MODES, DocIdRole, DocumentFilterProxy, DocumentListModel, PayloadRole, RowsModel,
                               SORT_DATE_DESC, search_hit_html)
 from reader.ui.reading import FindBar, Location, ReadingPane
-from reader.ui.views import ResultList, section_label
+from reader.ui.views import ResultList, plain_label, section_label
 from reader.ui.workers import IndexWorker, SearchController
 from reader.ui.xref import XrefPanel
 
@@ -140,7 +140,7 @@ class MainWindow(QMainWindow):
         self.doc_list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.doc_list.setFrameShape(QFrame.Shape.NoFrame)
         self.doc_list.selectionModel().currentChanged.connect(self._list_current_changed)
-        self.doc_count = QLabel("")
+        self.doc_count = plain_label()
         self.doc_count.setObjectName("documentCount")
         self.doc_count.setContentsMargins(12, 0, 12, 6)
         self.doc_count.setEnabled(False)
@@ -219,7 +219,7 @@ class MainWindow(QMainWindow):
         self.index_status = QWidget()
         status_layout = QHBoxLayout(self.index_status)
         status_layout.setContentsMargins(0, 0, 6, 0)
-        self.index_label = QLabel("")
+        self.index_label = plain_label()
         self.index_bar = QProgressBar()
         self.index_bar.setObjectName("indexProgressBar")
         self.index_bar.setMaximumWidth(160)
@@ -577,6 +577,8 @@ class MainWindow(QMainWindow):
             self.results_view.setCurrentIndex(self.results_model.index(0))
         else:
             self.results_summary.setText(f"No results for “{query.strip()}”")
+        if getattr(result, "notice", ""):  # an over-long query was cut: say so
+            self.results_summary.setText(f"{self.results_summary.text()} ({result.notice})")
         self.searchFinished.emit(query, count)
         if self._open_when_results:
             self._open_when_results = False

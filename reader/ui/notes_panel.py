@@ -19,11 +19,12 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFrame, QHBoxLayout, QLa
                                QStyledItemDelegate, QStyleOptionViewItem, QTextBrowser, QToolButton, QVBoxLayout,
                                QWidget)
 
-from reader.annotations.model import ANCHORED, CHANGED, COLOURS, MOVED, ORPHANED, Annotation, parse_time
+from reader.annotations.model import (ANCHORED, CHANGED, COLOURS, MOVED, ORPHANED, Annotation, clean_tags,
+                                      parse_time)
 from reader.ui.compat import top_up
 from reader.ui.delegates import _draw_background, cached_document, is_dark, muted
 from reader.ui.models import HtmlRole, PayloadRole
-from reader.ui.views import ResultList
+from reader.ui.views import ResultList, plain_label
 
 _Index = QModelIndex | QPersistentModelIndex
 UuidRole = Qt.ItemDataRole.UserRole + 40
@@ -426,7 +427,7 @@ class NoteEditor(QWidget):
             self.colour_buttons[colour] = button
             header.addWidget(button)
         header.addSpacing(6)
-        self.status_label = QLabel("")
+        self.status_label = plain_label()
         self.status_label.setObjectName("noteStatus")
         header.addWidget(self.status_label, 1)
         self.jump_button = QToolButton(text="Show in text")
@@ -590,7 +591,10 @@ class NoteEditor(QWidget):
     def _tags_finished(self) -> None:
         if self._loading or self.annotation is None:
             return
-        tags = parse_tags(self.tags.text())
+        tags = list(clean_tags(parse_tags(self.tags.text())))
+        shown = ", ".join(tags)
+        if self.tags.text() != shown:  # the form it is kept in ("russia economy" → "russia-economy")
+            self.tags.setText(shown)
         if tuple(tags) != tuple(self.annotation.tags):
             self.tagsEdited.emit(self.annotation.uuid, tags)
 
@@ -674,7 +678,7 @@ class NotesPanel(QWidget):
             scope.addButton(button)
         self.scope_doc.setChecked(True)
         self.scope_all.toggled.connect(self._scope_toggled)
-        self.count_label = QLabel("")
+        self.count_label = plain_label()
         self.count_label.setObjectName("notesCount")
         self.count_label.setEnabled(False)
 

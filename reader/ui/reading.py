@@ -724,6 +724,7 @@ class FindBar(QWidget):
         self.next_button.setToolTip(f"Next match ({QKeySequence(QKeySequence.StandardKey.FindNext).toString(QKeySequence.SequenceFormat.NativeText)})")
         self.next_button.setAccessibleName("Next match")
         self.count_label = QLabel("")
+        self.count_label.setTextFormat(Qt.TextFormat.PlainText)
         self.count_label.setObjectName("findCount")
         self.count_label.setMinimumWidth(90)
         close = QToolButton(text="✕")

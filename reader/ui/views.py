@@ -59,8 +59,23 @@ class ResultList(QListView):
             self.setCurrentIndex(model.index(row, 0))
 
 
-def section_label(text: str, object_name: str = "") -> QLabel:
+def plain_label(text: str = "") -> QLabel:
+    """A label that shows its text as written: a query or a file name holding HTML is not
+    rendered (a QLabel's default guesses rich text from the text itself)."""
     label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+def plain_message(text: str) -> str:
+    """Text for a QMessageBox (which also guesses rich text) that shows exactly as written."""
+    from PySide6.QtGui import Qt as QtGui
+
+    return QtGui.convertFromPlainText(text, QtGui.WhiteSpaceMode.WhiteSpaceNormal)
+
+
+def section_label(text: str, object_name: str = "") -> QLabel:
+    label = plain_label(text)
     label.setProperty("role", "section")
     if object_name:
         label.setObjectName(object_name)

@@ -7,6 +7,7 @@ so no thread outlives its window.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -75,8 +76,10 @@ class IndexWorker(QThread):
             self.report = self._index(conn)
             self.reported.emit(self.report)
         except Exception as error:  # shown to the user; the window keeps working on what is indexed
+            from reader.store.sql import StorageError
+
             log.exception("indexing failed")
-            self.error = f"{type(error).__name__}: {error}"
+            self.error = str(error) if isinstance(error, StorageError) else f"{type(error).__name__}: {error}"
             self.failed.emit(self.error)
         finally:
             if conn is not None:
@@ -124,6 +127,15 @@ class _SearchRunner(QObject):
                 from reader.queries.search import search
 
                 result = search(self.db, query, limit=limit)
+        except sqlite3.DatabaseError as error:
+            from reader.store import db as index_db
+            from reader.store import sql
+
+            log.exception("search failed")
+            known = sql.known_error(error, index_db.index_place(self.index_path))
+            if sql.is_damaged(error):
+                index_db.mark_suspect(self.index_path)   # the next update (F5) rebuilds it
+            result = known or error
         except Exception as error:
             log.exception("search failed")
             result = error

@@ -10,7 +10,7 @@ from reader.ui import palette
 from reader.ui.entities import EntityData
 from reader.ui.models import (PayloadRole, KindRole, RowsModel, cooccurrence_html, esc, kwic_html,
                               related_document_html, similar_passage_html)
-from reader.ui.views import ResultList, section_label
+from reader.ui.views import ResultList, plain_label, section_label
 
 MAX_MENTION_DOCUMENTS = 100  # documents listed under an entity's card at first
 EMPTY, ENTITY, PASSAGE = 0, 1, 2
@@ -109,7 +109,7 @@ class XrefPanel(QWidget):
         self.related_model = RowsModel(related_document_html, parent=self)
         self.related_view = ResultList("xrefRelated", "Related documents")
         self.related_view.setModel(self.related_model)
-        self.related_empty = QLabel("")
+        self.related_empty = plain_label()
         self.related_empty.setContentsMargins(14, 0, 14, 8)
         self.related_empty.setWordWrap(True)
         related_layout.addWidget(self.related_label)

@@ -1,0 +1,231 @@
+"""Spellings of one name across scripts and variants, found without a table.
+
+The linker hands over the name parts it saw (each with its kind: a person's surname, a
+person's given name, a place, an organisation) and gets back classes of parts that spell one
+name: {merkel, メルケル}, {zelensky, zelenskyy, ゼレンスキー}, {ルハンシク, ルハンスク}. Each class keeps
+the lowest score of the links that made it, which is the confidence shown to the user.
+
+Only parts of the same kind are compared (a surname never joins a given name or a place), and
+only within a block of parts that start with the same sound. A class grows only when every
+cross-script pair in it still scores at least ``CLASS_FLOOR`` (complete linkage), so a chain of
+near matches (Petr ~ ペトロ ~ Pedro ~ ペドロ) cannot pull two unlike spellings together.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy
+from rapidfuzz import process
+from rapidfuzz.distance import Indel, Levenshtein
+
+from reader.nlp import transliterate as tr
+
+# Kinds of parts; people's parts are matched more loosely because a full name must then agree
+# on every part, while a place or a bare surname stands alone.
+SURNAME, GIVEN, PLACE, ORG = "surname", "given", "place", "org"
+PART_THRESHOLD = {SURNAME: 0.8, GIVEN: 0.7, PLACE: 0.82, ORG: 0.82}
+# Two katakana (or two Latin) spellings vary less, and unlike names written alike are common:
+# a bare surname most of all (ブラッター is not ブラット), a place least (ルハンシク/ルハンスク).
+# Latin variants are mostly transliterations of one name (Mirziyoyev/Mirziyoev).
+SAME_SCRIPT_THRESHOLD = {SURNAME: 0.95, GIVEN: 0.9, PLACE: 0.9, ORG: 0.93}
+LATIN_SURNAME_THRESHOLD = 0.92
+SHORT_SKELETON_THRESHOLD = 0.92  # two- or one-consonant names ("Kim", "イエン") need more
+CLASS_FLOOR = 0.6
+# Below these consonant-skeleton similarities the weighted score cannot reach the threshold.
+SKELETON_FLOOR = 0.5
+SAME_SCRIPT_SKELETON_FLOOR = 0.8
+SETTLED_SKELETON_FLOOR = 0.6     # another spelling of a name the table knows: it sounds closer
+SAME_SCRIPT_SOUND_FLOOR = 0.75   # whole sounds (Indel) below which no same-script threshold is met
+MODEL_WINDOW = (0.65, 0.9)       # ask the e2k model only when the rules are unsure
+
+_LATIN = re.compile(r"[a-z]+")
+_KANJI = re.compile(r"[\u4e00-\u9fff々]{2,6}")
+GLOSS_SCORE = 0.95   # a kanji name and the Latin spelling JMnedict gives as its reading
+
+
+@lru_cache(maxsize=262144)
+def script_of(part: str) -> str | None:
+    if _LATIN.fullmatch(part):
+        return "latin"
+    if tr.names.is_katakana_name(part) or (len(part) == 1 and "\u30a1" <= part <= "\u30fa"):
+        return "kana"
+    if _KANJI.fullmatch(part):
+        return "kanji"
+    return None
+
+
+@lru_cache(maxsize=65536)
+def _kanji_glosses(part: str) -> frozenset[str]:
+    """The romanised readings JMnedict gives a kanji name (高市 -> takaichi, kouichi, …)."""
+    info = tr.names.lookup(part)
+    return frozenset(g for g in (tr.fold_latin(g) for g in info.glosses) if g) if info else frozenset()
+
+
+@dataclass
+class SpellingClasses:
+    """part (kind, text) -> representative; representative -> confidence and members."""
+    rep: dict[tuple[str, str], str] = field(default_factory=dict)
+    confidence: dict[str, float] = field(default_factory=dict)
+
+    def of(self, kind: str, part: str) -> str:
+        return self.rep.get((kind, part), part)
+
+    def conf(self, kind: str, a: str, b: str) -> float | None:
+        """The confidence that two parts spell one name, or None when they are not linked."""
+        if a == b:
+            return 1.0
+        ra, rb = self.rep.get((kind, a)), self.rep.get((kind, b))
+        if ra is None or ra != rb:
+            return None
+        return self.confidence.get(ra, 1.0)
+
+
+def pair_score(a: str, b: str, use_model: bool = True) -> float:
+    """Score of two parts, whatever their scripts (0 when they cannot be compared)."""
+    sa, sb = script_of(a), script_of(b)
+    if sa is None or sb is None:
+        return 0.0
+    if sa == sb == "latin":
+        return tr.latin_score(a, b)
+    if sa == sb == "kana":
+        return tr.katakana_score(a, b)
+    if "kanji" in (sa, sb):
+        # a kanji name is known only by its dictionary readings
+        kanji, other = (a, b) if sa == "kanji" else (b, a)
+        if script_of(other) == "latin":
+            return GLOSS_SCORE if other in _kanji_glosses(kanji) else 0.0
+        if script_of(other) == "kana":
+            return max((tr.latin_katakana_score(g, other, use_model=False) for g in _kanji_glosses(kanji)),
+                       default=0.0)
+        return 0.0
+    latin, kana = (a, b) if sa == "latin" else (b, a)
+    score = tr.latin_katakana_score(latin, kana, use_model=False)
+    if use_model and MODEL_WINDOW[0] <= score < MODEL_WINDOW[1]:
+        score = tr.latin_katakana_score(latin, kana, use_model=True)
+    return score
+
+
+def _threshold(kind: str, a: str, b: str) -> float:
+    threshold = PART_THRESHOLD[kind]
+    if script_of(a) == script_of(b):
+        same = SAME_SCRIPT_THRESHOLD[kind]
+        if kind == SURNAME and script_of(a) == "latin":
+            same = LATIN_SURNAME_THRESHOLD
+        threshold = max(threshold, same)
+    if kind != GIVEN and "kanji" not in (script_of(a), script_of(b)) \
+            and min(len(tr.skeleton_of(a)), len(tr.skeleton_of(b))) <= 2:
+        threshold = max(threshold, SHORT_SKELETON_THRESHOLD)
+    return threshold
+
+
+def _candidates(parts: list[str], is_open, acronyms: frozenset[str] = frozenset()):
+    """Pairs of parts worth scoring: in one block, at least one of them open (not settled by the
+    alias table), with consonant skeletons at least SKELETON_FLOOR alike (rapidfuzz's vectorised
+    cdist does the pruning: a library has thousands of names, and a pair below that floor
+    cannot reach any threshold)."""
+    seen = set()
+    latin = {p for p in parts if script_of(p) == "latin"}
+    for p in parts:
+        if script_of(p) == "kanji":
+            for gloss in sorted(_kanji_glosses(p) & latin):
+                if is_open(p) or is_open(gloss):
+                    seen.add((gloss, p))
+                    yield gloss, p
+    blocks: dict[str, set[str]] = defaultdict(set)
+    for p in parts:
+        if script_of(p) == "kanji" or p in acronyms:
+            continue
+        for key in tr.blocking_keys(p):
+            blocks[key].add(p)
+    for key in sorted(blocks):
+        by_script: dict[tuple, list[str]] = defaultdict(list)
+        for m in sorted(blocks[key]):
+            by_script[script_of(m), "all"].append(m)
+            by_script[script_of(m), "open" if is_open(m) else "settled"].append(m)
+        for (script_a, which_a), (script_b, which_b), floor in (
+                (("latin", "open"), ("kana", "open"), SKELETON_FLOOR),
+                (("latin", "open"), ("kana", "settled"), SETTLED_SKELETON_FLOOR),
+                (("kana", "open"), ("latin", "settled"), SETTLED_SKELETON_FLOOR),
+                (("latin", "open"), ("latin", "all"), SAME_SCRIPT_SKELETON_FLOOR),
+                (("kana", "open"), ("kana", "all"), SAME_SCRIPT_SKELETON_FLOOR)):
+            left, right = by_script.get((script_a, which_a)), by_script.get((script_b, which_b))
+            if not left or not right:
+                continue
+            # every reading's skeleton takes part (Roger is "rkr" read as written, "rs" as ロジャー)
+            found = _similar_pairs(left, right, tr.skeletons_of, Levenshtein.normalized_similarity, floor)
+            if script_a == script_b:   # and, in one script, the whole sounds must be close as well
+                found &= _similar_pairs(left, right, tr.readings_of, Indel.normalized_similarity,
+                                        SAME_SCRIPT_SOUND_FLOOR)
+            for a, b in sorted(found):
+                if (a, b) not in seen:
+                    seen.add((a, b))
+                    yield a, b
+
+
+def _similar_pairs(left: list[str], right: list[str], strings_of, scorer, floor: float) -> set[tuple[str, str]]:
+    """Sorted pairs (a, b), a != b, of which some strings score at least `floor` (rapidfuzz cdist)."""
+    lefts = [(m, x) for m in left for x in strings_of(m)]
+    rights = [(m, x) for m in right for x in strings_of(m)]
+    similar = process.cdist([x for _, x in lefts], [x for _, x in rights], scorer=scorer,
+                            score_cutoff=floor, dtype=numpy.float32)
+    out = set()
+    for i, j in zip(*numpy.nonzero(similar)):
+        a, b = lefts[i][0], rights[j][0]
+        if a != b:
+            out.add((a, b) if a < b else (b, a))
+    return out
+
+
+def spelling_classes(parts_by_kind: dict[str, set[str]], open_parts: set[tuple[str, str]] | None = None,
+                     acronyms: frozenset[str] = frozenset()) -> SpellingClasses:
+    """Group the parts of each kind into spellings of one name (see the module docstring).
+
+    ``open_parts`` ((kind, part) pairs), when given, are the parts of names the alias table does
+    not settle; a pair of two settled parts is not compared (the table already decided).
+    ``acronyms`` (NHK, KAT-TUN, ISS) are letters, not sounds: they link only through the
+    dictionary (NHK = 日本放送協会), never by sounding alike."""
+    out = SpellingClasses()
+    for kind in sorted(parts_by_kind):
+        parts = sorted(p for p in parts_by_kind[kind] if script_of(p) and len(p) >= 2)
+        edges = []
+        def is_open(part: str, kind: str = kind) -> bool:
+            return open_parts is None or (kind, part) in open_parts
+
+        for a, b in _candidates(parts, is_open, acronyms):
+            open_a, open_b = is_open(a), is_open(b)
+            # the model (~5 ms a word) only for names the table knows on neither side
+            score = pair_score(a, b, use_model=open_a and open_b)
+            if score >= _threshold(kind, a, b):
+                edges.append((-score, a, b))
+        edges.sort()
+        members: dict[str, list[str]] = {}
+        rep: dict[str, str] = {}
+        conf: dict[str, float] = {}
+
+        def find(x: str) -> str:
+            return rep.get(x, x)
+
+        for neg, a, b in edges:
+            ra, rb = find(a), find(b)
+            if ra == rb:
+                continue
+            ma, mb = members.get(ra, [ra]), members.get(rb, [rb])
+            if any(script_of(x) != script_of(y) and pair_score(x, y, use_model=False) < CLASS_FLOOR
+                   for x in ma for y in mb):
+                continue
+            root, other = min(ra, rb), max(ra, rb)
+            merged = ma + mb
+            members[root] = merged
+            members.pop(other, None)
+            for x in merged:
+                rep[x] = root
+            conf[root] = min(-neg, conf.get(ra, 1.0), conf.get(rb, 1.0))
+            conf.pop(other, None)
+        for x, r in rep.items():
+            out.rep[(kind, x)] = f"{kind}\0{r}"
+        for r, c in conf.items():
+            out.confidence[f"{kind}\0{r}"] = c
+    return out
