@@ -38,6 +38,7 @@ def file_cases(scale: float) -> dict[str, tuple[str, callable]]:
         "pdf MediaBox loop": ("mediabox.pdf", hostile.pdf_media_box_loop),
         "pdf /Resources self reference": ("resources.pdf", hostile.pdf_resources_self_reference),
         "pdf /Root self reference": ("root.pdf", hostile.pdf_root_self_reference),
+        "pdf /Root reference loop": ("root-loop.pdf", hostile.pdf_root_reference_loop),
         "pdf XObject fan-out, 22 levels": ("fan-out.pdf", lambda: hostile.pdf_xobject_fan_out(22)),
         "pdf stream inflating 400 MB": ("inflate.pdf", lambda: hostile.pdf_inflating_stream(size(400))),
         "pdf broken xref, real text": ("xref.pdf", hostile.pdf_broken_xref_with_text),

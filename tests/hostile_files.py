@@ -97,6 +97,13 @@ def pdf_root_self_reference() -> bytes:
     return pdf(objects)
 
 
+def pdf_root_reference_loop() -> bytes:
+    """The trailer's /Root is object 11, which is `11 0 R`: no catalog, only a circle."""
+    objects = _text_pdf_objects()
+    objects[11] = b"11 0 R"
+    return pdf(objects, root=11)
+
+
 def pdf_pages_tree_loop() -> bytes:
     """A page tree whose node lists itself among its kids."""
     objects = _text_pdf_objects()

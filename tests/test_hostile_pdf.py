@@ -12,7 +12,8 @@ pytestmark = pytest.mark.timeout(120)     # a hang fails the test instead of sto
 
 
 @pytest.mark.parametrize("build", [hostile.pdf_info_self_loop, hostile.pdf_info_two_object_cycle,
-                                   hostile.pdf_root_self_reference, hostile.pdf_pages_tree_loop])
+                                   hostile.pdf_root_self_reference, hostile.pdf_root_reference_loop,
+                                   hostile.pdf_pages_tree_loop])
 def test_reference_loops_outside_the_text_do_not_hang_and_the_text_is_read(build) -> None:
     assert load_file("/tmp/loop.pdf", build()).text == hostile.PAGE_TEXT
 
