@@ -126,7 +126,8 @@ def test_project_data_is_bundled(bundle):
     files = set(_files(INTERNAL))
     for seed in (REPO / "seeds").glob("*.txt"):
         assert f"seeds/{seed.name}" in files
-    for resource in ("aliases.tsv", "fonts/ipaexg.ttf", "ner/ja_crf.crfsuite", "icons/reader.svg"):
+    for resource in ("aliases.tsv", "fonts/ipaexg.ttf", "ner/ja_crf.crfsuite", "icons/reader.svg",
+                     "names/names.marisa", "names/glosses.marisa", "names/LICENSE-JMnedict.md"):
         assert f"resources/{resource}" in files
     assert any(f.startswith("reader_app-") and f.endswith(".dist-info/METADATA") for f in files)
 
