@@ -101,7 +101,7 @@ def available() -> bool:
     return (folder / "names.marisa").is_file() and (folder / "glosses.marisa").is_file()
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def lookup(surface: str) -> NameInfo | None:
     """The dictionary's types and glosses of a written name, or None if it is not a name."""
     names, _ = _Tries.get()
