@@ -206,13 +206,24 @@ _FOREIGN_NAME = re.compile(r"^[\u30a1-\u30fa\u30fc・A-Za-z.'’\- ]{3,}$")
 _COMPOUND_SUFFIX = "[語教人系派式学的化製産風版流族朝音機法]"
 _NAME_LABELS = frozenset(("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"))
 _SPREAD_LABELS = frozenset(("PERSON", "GPE", "LOC"))
+_PLACE_LABELS = frozenset(("GPE", "LOC", "FAC"))
+
+
+def _title_follows(text: str, end: int) -> bool:
+    """A Japanese title or honorific right after a name: プーチン|大統領, ペスコフ|報道官, 山田|氏."""
+    from reader.nlp.features import TITLES_JA
+
+    after = text[end:end + 6]
+    return any(after[:k] in TITLES_JA for k in range(1, len(after) + 1))
 
 
 def propagate(text: str, ents: list[EntitySpan], ranges: list[tuple[int, int]]) -> list[EntitySpan]:
     """Make one document consistent about its names.
 
     - A surface tagged with several name labels takes the label it has most often
-      (ゼレンスキー once GPE, three times PERSON -> PERSON).
+      (ゼレンスキー once GPE, three times PERSON -> PERSON), except that a name read
+      both as a person and as a place is a place unless a title follows it somewhere
+      (キーウ, never 「キーウ大統領」).
     - A foreign person or place name (katakana or Latin, 3+ characters) found somewhere,
       and the last part of a person's full name (スティーブ・ウィトコフ -> ウィトコフ), are
       also tagged where they occur untagged as whole words (スズジャ once found as a town
@@ -221,13 +232,21 @@ def propagate(text: str, ents: list[EntitySpan], ranges: list[tuple[int, int]]) 
     if not ents:
         return ents
     votes: dict[str, dict[str, int]] = {}
+    titled: set[str] = set()
     for e in ents:
         if e.label in _NAME_LABELS:
             v = votes.setdefault(e.text, {})
             v[e.label] = v.get(e.label, 0) + 1
+            if e.label == "PERSON" and _title_follows(text, e.end):
+                titled.add(e.text)
     best = {}
     for surface, v in votes.items():
         if len(v) > 1:
+            places = {lab: n for lab, n in v.items() if lab in _PLACE_LABELS}
+            if "PERSON" in v and places and surface not in titled:
+                # read as a person and as a place, and never with a title (キーウ): a place
+                best[surface] = max(places.items(), key=lambda kv: (kv[1], kv[0] == "GPE"))[0]
+                continue
             label, count = max(v.items(), key=lambda kv: (kv[1], kv[0] == "PERSON"))
             if count * 2 > sum(v.values()):
                 best[surface] = label
