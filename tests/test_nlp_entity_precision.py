@@ -124,3 +124,15 @@ def test_counts_are_quantities(seeds):
     # 「ロシア軍が24時間以内にスジューとクルスク地域の2つの集落を解放した」
     assert labels_of(seeds, "002", "2つ") == {"QUANTITY"}
     assert labels_of(seeds, "002", "3つ") == {"QUANTITY"}
+
+
+def test_english_passage_types(seeds):
+    # seed 000's English article: companies, a city known from the name dictionary, headings
+    assert labels_of(seeds, "000", "Rosneft") == {"ORG"}
+    assert labels_of(seeds, "000", "Lukoil") == {"ORG"}
+    assert labels_of(seeds, "000", "Surat") == {"GPE"}
+    assert labels_of(seeds, "000", "OPEC") == {"ORG"}
+    assert labels_of(seeds, "000", "Putin") == {"PERSON"}
+    assert labels_of(seeds, "000", "Finance Ministry") == {"ORG"}
+    for heading_word in ("Info", "Podcasts"):          # "Related Info+", "Related Podcasts"
+        assert not labels_of(seeds, "000", heading_word), heading_word

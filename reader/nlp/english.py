@@ -126,14 +126,32 @@ _SENT_END = re.compile(r"[.!?:;\"“”()\[\]|•–—]\s*$")
 
 
 _COMMODITY_AFTER = re.compile(r"\s+(?:crude|oil|blend|grade)\b", re.IGNORECASE)
-# Russian agency and company names: Rosstat, Rosneft, Rosatom, Roscosmos; Sberbank, Gazprom, Transneft
-_ORG_WORD = re.compile(r"^(?:Ros[a-z]{3,}|[A-Z][a-z]+(?:bank|neft|prom|stat|atom|kosmos|tech|com))$")
+# Russian agency and company names: Rosstat, Rosneft, Rosatom, Roscosmos; Sberbank, Gazprom, Lukoil, Aeroflot
+_ORG_WORD = re.compile(r"^(?:Ros[a-z]{3,}|[A-Z][a-z]+(?:bank|neft|prom|stat|atom|kosmos|tech|com|oil|gaz|flot|energo))$")
 # Common nouns that an appositive name stands for: "the statistics service, Rosstat, said"
 _ORG_APPOSITION = re.compile(
     r"\b(?:service|agency|company|firm|ministry|bank|operator|regulator|office|producer|exporter|giant|group|"
     r"broadcaster|exchange|outlet|newspaper|watchdog|body|monopoly|utility|insurer|lender|carrier|airline|"
     r"network|platform|app|fund|operator),\s*$")
 _ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an|The|A|An|this|that|our|their|its)\s+$")
+
+
+def _dictionary_label(word: str) -> str | None:
+    """GPE or PERSON when the name dictionary (JMnedict) glosses a katakana name with this word
+    and all its readings agree: Surat -> スーラト (a place), Dmitriev -> ドミトリエフ (a man)."""
+    try:
+        from reader.nlp import names
+        if not names.available():
+            return None
+        kinds = {names.LABEL_OF_TYPE.get(t) for k in names.katakana_for(word) for t in names.name_types(k)}
+    except (ImportError, OSError):
+        return None
+    kinds.discard(None)
+    if kinds == {"GPE"}:
+        return "GPE"
+    if kinds == {"PERSON"}:
+        return "PERSON"
+    return None
 
 
 def _person_or_not(line: str, start: int, end: int) -> str | None:
@@ -263,6 +281,9 @@ class EnglishExtractor:
                 return "PERSON"
             if pos[2] == "組織名":
                 return "ORG"
+        known = _dictionary_label(w) if pos is None else None
+        if known:
+            return known
         if headline or w.endswith("ly"):
             return None
         if sentence_start:
@@ -389,7 +410,9 @@ class EnglishExtractor:
         # drop leading stop words at sentence start ("The", "After")
         while words and words[0][2] in STOPWORDS and words[0][2] not in TITLES:
             words = words[1:]
-            sentence_start = False
+            # "Related Info": the word after a capitalised stop word is still capitalised
+            # as a heading or sentence start, which says little about it
+            sentence_start = sentence_start and len(words) == 1
         if not words:
             return out
         # title split: everything after the last title word is a person

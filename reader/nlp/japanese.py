@@ -494,10 +494,16 @@ def _place_lists(toks: list[Tok], spans: list[tuple]) -> list[tuple]:
     ドネツク、ルハンシク、ザポロージエ、ヘルソン (the tagger read two of them as a person
     and an organisation). Words Sudachi knows as a person's name keep their label."""
     n = len(toks)
+    # a list starts at a katakana word followed by 、: look only there
+    starts = [k for k in range(n - 2) if toks[k + 1].surface in _COMMAS and char_signature(toks[k].surface) == "T"]
+    if not starts:
+        return spans
     by_start = {s[0]: idx for idx, s in enumerate(spans)}
     out = list(spans)
-    k = 0
-    while k < n:
+    done = -1
+    for k in starts:
+        if k <= done:
+            continue
         items = []
         m = k
         while m < n and char_signature(toks[m].surface) == "T" and len(toks[m].surface) > 1:
@@ -505,10 +511,11 @@ def _place_lists(toks: list[Tok], spans: list[tuple]) -> list[tuple]:
             if idx is not None and spans[idx][1] != m:
                 break
             items.append(m)
-            if m + 2 < n and toks[m + 1].surface in ("、", "，", ","):
+            if m + 2 < n and toks[m + 1].surface in _COMMAS:
                 m += 2
             else:
                 break
+        done = m
         if len(items) >= 3:
             labels = [spans[by_start[x]][2] if x in by_start else None for x in items]
             places = [lab for lab in labels if lab in ("GPE", "LOC")]
@@ -523,8 +530,10 @@ def _place_lists(toks: list[Tok], spans: list[tuple]) -> list[tuple]:
                             out[by_start[x]] = (x, x, lab)
                         else:
                             out.append((x, x, lab))
-        k = max(m, k) + 1
     return sorted(out)
+
+
+_COMMAS = frozenset(("、", "，", ","))
 
 
 def _listed_places(toks: list[Tok], spans: list[tuple]) -> list[tuple]:
@@ -534,6 +543,9 @@ def _listed_places(toks: list[Tok], spans: list[tuple]) -> list[tuple]:
       also knows it as a place) is a place: ドネツク、ルハンシク、ザポロージエ、ヘルソンの4州;
     - after 町/都市/州都...: 重要な町スジュー; before という町: スズジャという町."""
     n = len(toks)
+    candidates = [k for k, t in enumerate(toks) if (t.oov or t.pos[2] == "地名") and _could_be_name(t)]
+    if not candidates:
+        return spans
     label_at: dict[int, str] = {}
     for i, j, typ in spans:
         for k in range(i, j + 1):
@@ -545,9 +557,9 @@ def _listed_places(toks: list[Tok], spans: list[tuple]) -> list[tuple]:
         return lab if lab in ("GPE", "LOC") else None
 
     for _ in range(2):          # twice: a place found in a list can vouch for its neighbour
-        for k in range(n):
+        for k in candidates:
             t = toks[k]
-            if k in label_at or not _could_be_name(t):
+            if k in label_at:
                 continue
             left = place_at(k - 2) if k >= 2 and toks[k - 1].surface in _LIST_SEPARATORS else None
             right = place_at(k + 2) if k + 2 < n and toks[k + 1].surface in _LIST_SEPARATORS else None
