@@ -107,6 +107,7 @@ class JapaneseExtractor:
         if not toks:
             return []
         spans = self._fix_persons(toks, [_trim(toks, s) for s in spans])
+        spans = [p for s in spans for p in _split_coordination(toks, s)]
         spans = [s for s in spans if s[0] <= s[1] and self._keep(toks, s)]
         spans = _organisations(toks, spans)
         spans = _places_in_context(toks, spans)
@@ -224,6 +225,10 @@ class JapaneseExtractor:
         last = toks[j]
         if typ == _TITLE:
             return last.pos[0] in ("名詞", "接尾辞")
+        if i == j and last.surface in _TIME_PREFIXES and last.pos[1] != "固有名詞":
+            return False        # 元 of 元広島県議会議員 ("former")
+        if all(char_signature(t.surface) in ("H", "W") for t in toks[i:j + 1]):
+            return False        # names are not written in hiragana alone (a reading: ばんどう)
         words = [t.surface for t in toks[i:j + 1] if t.surface.strip()]
         if words[0] in NOT_ENTITY_ACRONYMS:
             return False        # UTC+7, GDP: abbreviations that name no one
@@ -330,6 +335,7 @@ _EDGE_POS = ("補助記号", "空白", "記号")
 _MODIFIER_POS = ("副詞", "連体詞", "形容詞", "形状詞")
 _MODIFIER_PREFIXES = frozenset("対 親 反 全 各 両 約 計 非".split())
 _DIRECTIONS = frozenset("東西南北中")
+_TIME_PREFIXES = frozenset("元 前 現 旧 故".split())
 
 
 def _is_modifier(t: Tok) -> bool:
@@ -361,6 +367,9 @@ def _trim(toks: list[Tok], span: tuple) -> tuple:
     # a label before a colon is not part of the name: 例:Axie Infinity, 出典：ロイター
     if i + 1 < j and toks[i + 1].surface in (":", "：") and toks[i].pos[1] == "普通名詞":
         i += 2
+    # 元/前/現/旧 (former, current) qualify the name, they are not part of it: 元広島県議会
+    if i < j and toks[i].surface in _TIME_PREFIXES and toks[i].cpos == "S" and toks[i].pos[1] != "固有名詞":
+        i += 1
     if typ in _PLACES and _is_place(toks[j]):
         k = i
         while k < j and _is_modifier(toks[k]):
@@ -580,3 +589,23 @@ def _listed_places(toks: list[Tok], spans: list[tuple]) -> list[tuple]:
     if not added:
         return spans
     return sorted(spans + added)
+
+
+_COORDINATORS = frozenset(("と", "や", "及び", "および", "並びに", "ならびに"))
+
+
+def _split_coordination(toks: list[Tok], span: tuple) -> list[tuple]:
+    """Two names joined by と/や/及び are two names: 凸版印刷と大日本印刷 -> 凸版印刷, 大日本印刷."""
+    i, j, typ = span
+    if typ not in _NAME_TYPES or j - i < 2:
+        return [span]
+    cuts = [k for k in range(i + 1, j) if toks[k].surface in _COORDINATORS and toks[k].pos[0] in ("助詞", "接続詞")]
+    if not cuts:
+        return [span]
+    parts = []
+    start = i
+    for k in cuts + [j + 1]:
+        if k > start:
+            parts.append((start, k - 1, typ))
+        start = k + 1
+    return parts
