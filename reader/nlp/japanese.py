@@ -8,7 +8,7 @@ from __future__ import annotations
 from reader.nlp import rules
 from reader.nlp.english import NOT_ENTITY_ACRONYMS
 from reader.nlp.features import (
-    FAC_SUFFIX_JA, ORG_SUFFIX_JA, TITLES_JA, FeatureExtractor, JaTokenizer, Tok,
+    FAC_SUFFIX_JA, ORG_SUFFIX_JA, PLACE_SUFFIX_JA, TITLES_JA, FeatureExtractor, JaTokenizer, Tok,
     _names_lookup, char_signature, name_classes, split_long,
 )
 
@@ -109,7 +109,7 @@ class JapaneseExtractor:
         spans = self._fix_persons(toks, [_trim(toks, s) for s in spans])
         spans = [p for s in spans for p in _split_coordination(toks, s)]
         spans = [s for s in spans if s[0] <= s[1] and self._keep(toks, s)]
-        spans = _organisations(toks, spans)
+        spans = _organisations(toks, _person_places(toks, spans))
         spans = _places_in_context(toks, spans)
         spans = _place_lists(toks, _listed_places(toks, spans))
         n = len(toks)
@@ -609,3 +609,24 @@ def _split_coordination(toks: list[Tok], span: tuple) -> list[tuple]:
             parts.append((start, k - 1, typ))
         start = k + 1
     return parts
+
+
+# Place heads that a person's name never ends with: ワロン|地方, スズダリ|公国, ハバロフスク|州
+_PLACE_HEADS = (PLACE_SUFFIX_JA - frozenset("都 道 府 国 原 林 森 谷 浜 沼 洋 岳".split())) | frozenset(("公国", "大公国"))
+
+
+def _person_places(toks: list[Tok], spans: list[tuple]) -> list[tuple]:
+    """A "person" ending in, or directly followed by, a place head is a place: ワロン地方."""
+    n = len(toks)
+    starts = {s[0] for s in spans}
+    out = []
+    for i, j, typ in spans:
+        if typ == "PERSON":
+            if j + 1 < n and toks[j + 1].surface in _PLACE_HEADS and j + 1 not in starts \
+                    and toks[j + 1].pos[0] in ("名詞", "接尾辞") and not (j + 2 < n and toks[j + 2].pos[0] == "接尾辞"):
+                j += 1
+            if j > i and toks[j].surface in _PLACE_HEADS:
+                surface = "".join(t.surface for t in toks[i:j + 1])
+                typ = rules.location_label(surface, [t.pos for t in toks[i:j + 1]])
+        out.append((i, j, typ))
+    return out
