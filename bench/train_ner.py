@@ -88,7 +88,9 @@ def line_sequences(doc: dict, tok: JaTokenizer, fx: FeatureExtractor, corpus: st
     if corpus == "wac":
         ents = [e for e in doc["entities"] if e["type"] in WAC_TYPES]
     else:
-        ents = [e for e in doc["entities"] if e["type"] in LABELS]
+        # GSD's few CARDINAL spans (一つ, 3) are counts like its QUANTITY ones (二つ, 3人)
+        ents = [dict(e, type="QUANTITY") if e["type"] == "CARDINAL" else e for e in doc["entities"]]
+        ents = [e for e in ents if e["type"] in LABELS]
     pos = 0
     for line in text.split("\n"):
         for a, b in split_long(line):

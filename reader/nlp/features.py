@@ -18,7 +18,7 @@ from typing import NamedTuple
 # types are mapped onto them by bench/train_ner.py).
 LABELS: tuple[str, ...] = (
     "PERSON", "NORP", "ORG", "GPE", "LOC", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART", "LANGUAGE",
-    "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL", "TITLE_AFFIX",
+    "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "TITLE_AFFIX",
 )
 
 # The corpus whose annotation the tagger reproduces at run time: GSD annotates every
@@ -264,16 +264,23 @@ def _names_lookup():
     return _NAMES_LOOKUP[0]
 
 
+_CLASS_CACHE: dict[str, str] = {}
+
+
 def name_classes(surface: str, lookup) -> str:
     """'P', 'L', 'PL'... : what the name dictionary says ``surface`` can name ('' if nothing).
 
     Single characters are left out: nearly every kanji and kana is some name."""
     if lookup is None or len(surface) < 2:
         return ""
-    types = lookup(surface)
-    if not types:
-        return ""
-    return "".join(sorted({_NAME_CLASS[t] for t in types if t in _NAME_CLASS}))
+    hit = _CLASS_CACHE.get(surface)
+    if hit is None:
+        types = lookup(surface)
+        hit = "".join(sorted({_NAME_CLASS[t] for t in types if t in _NAME_CLASS})) if types else ""
+        if len(_CLASS_CACHE) > 200_000:
+            _CLASS_CACHE.clear()
+        _CLASS_CACHE[surface] = hit
+    return hit
 
 
 class FeatureExtractor:
