@@ -132,7 +132,7 @@ _ORG_WORD = re.compile(r"^(?:Ros[a-z]{3,}|[A-Z][a-z]+(?:bank|neft|prom|stat|atom
 _ORG_APPOSITION = re.compile(
     r"\b(?:service|agency|company|firm|ministry|bank|operator|regulator|office|producer|exporter|giant|group|"
     r"broadcaster|exchange|outlet|newspaper|watchdog|body|monopoly|utility|insurer|lender|carrier|airline|"
-    r"network|platform|app|fund|operator),\s*$")
+    r"network|platform|app|fund),\s*$")
 _ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an|The|A|An|this|that|our|their|its)\s+$")
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from reader.nlp.features import LABELS  # noqa: E402  (cheap: no sudachipy)
+from reader.nlp.features import LABELS  # noqa: F401  (re-exported; cheap: no sudachipy)
 
 MODEL_FILE = "ja_crf.crfsuite"          # in resources/ner/ (see resources/ner/LICENSE-*.md)
 MODEL_ENV = "READER_NER_MODEL"          # overrides the model path
