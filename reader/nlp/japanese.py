@@ -281,15 +281,14 @@ def _institute_chains(toks: list[Tok], spans: list[tuple]) -> list[tuple]:
         pos = j + 1
         places = 0
         while m < len(out) and out[m][0] == pos and out[m][2] in _PLACES | {"ORG"}:
-            places += out[m][2] in ("GPE", "LOC")
+            places += out[m][2] in ("GPE", "LOC") or _is_place(toks[out[m][0]])
             pos = out[m][1] + 1
             m += 1
             if pos < n and toks[pos].surface in _NAME_JOINERS and m < len(out) and out[m][0] == pos + 1:
                 pos += 1
         last = out[m - 1]
         head = None
-        ends_in_head = any(_org_head_at(toks, last[1] - h + 1) == h for h in (1, 2) if last[1] - h + 1 > last[0])
-        if places and m - 1 > k and (last[2] == "ORG" or ends_in_head):
+        if places and m - 1 > k and (last[2] == "ORG" or _ends_in_head(toks, last[0], last[1])):
             head = last[1]
         elif places and pos < n and _org_head_at(toks, pos) and not any(s[0] <= pos <= s[1] for s in out):
             head = pos + _org_head_at(toks, pos) - 1
@@ -297,6 +296,13 @@ def _institute_chains(toks: list[Tok], spans: list[tuple]) -> list[tuple]:
             out[k:m] = [(i, head, "ORG")]
         k += 1
     return out
+
+
+def _ends_in_head(toks: list[Tok], i: int, j: int) -> bool:
+    """Span (i, j) ends in an organisation or facility head word: …研究|所, …大学, …空港."""
+    if j > i and toks[j].surface in FAC_SUFFIX_JA:
+        return True
+    return any(_org_head_at(toks, j - h + 1) == h for h in (1, 2) if j - h + 1 > i)
 
 
 def _org_head_at(toks: list[Tok], k: int) -> int:
@@ -454,6 +460,9 @@ def _places_in_context(toks: list[Tok], spans: list[tuple]) -> list[tuple]:
         if j > i and toks[j].surface == "原油" and typ in _PLACES | {"ORG"} and toks[j - 1].pos[3] != "国":
             out.append((i, j - 1, "PRODUCT"))     # ブレント原油: the grade, not a company
             continue
+        if typ in ("ORG", "NORP"):
+            out.extend(_split_at_joiners(toks, i, j, typ))
+            continue
         if typ not in _PLACES:
             out.append((i, j, typ))
             continue
@@ -469,9 +478,14 @@ def _places_in_context(toks: list[Tok], spans: list[tuple]) -> list[tuple]:
 
 
 def _split_at_joiners(toks: list[Tok], i: int, j: int, typ: str) -> list[tuple]:
+    """Places joined by ・ into one span, split (a span ending in an organisation or facility
+    head stays whole: ロシア・東欧・中央アジア研究所)."""
     cuts = [k for k in range(i + 1, j) if toks[k].surface in _NAME_JOINERS]
-    if not cuts or toks[i].cidx == toks[j].cidx or not _is_place(toks[i]):
+    if not cuts or toks[i].cidx == toks[j].cidx or not _is_place(toks[i]) \
+            or _ends_in_head(toks, i, j) or not _is_place(toks[cuts[0] + 1]):
         return [(i, j, typ)]
+    if typ not in _PLACES:
+        typ = "LOC"         # 中国・インド・グローバルサウス read as one organisation: a list of places
     parts = []
     start = i
     for k in cuts + [j + 1]:
