@@ -139,13 +139,13 @@ _ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an|The|A|An|this|that|our|their|its)\s
 def _dictionary_label(word: str) -> str | None:
     """GPE or PERSON when the name dictionary (JMnedict) glosses a katakana name with this word
     and all its readings agree: Surat -> スーラト (a place), Dmitriev -> ドミトリエフ (a man)."""
-    try:
-        from reader.nlp import names
-        if not names.available():
-            return None
-        kinds = {names.LABEL_OF_TYPE.get(t) for k in names.katakana_for(word) for t in names.name_types(k)}
-    except (ImportError, OSError):
+    from reader.nlp.features import _names_lookup
+
+    if _names_lookup() is None:         # the name dictionary is not installed
         return None
+    from reader.nlp import names
+
+    kinds = {names.LABEL_OF_TYPE.get(t) for k in names.katakana_for(word) for t in names.name_types(k)}
     kinds.discard(None)
     if kinds == {"GPE"}:
         return "GPE"

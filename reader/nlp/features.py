@@ -176,6 +176,7 @@ class JaTokenizer:
         """
         if not text:
             return [], []
+        cache = self._pos_cache
         pos_of = self._pos
         out: list[Tok] = []
         ctoks: list = []
@@ -192,14 +193,16 @@ class JaTokenizer:
             parts = cm.split(mode_a) if ce - cb > 1 else ()
             if len(parts) < 2:
                 ctoks.append(None)
-                out.append(Tok(cb, ce, text[cb:ce], pos_of(cm.part_of_speech_id()), cm.is_oov(), ci, "S"))
+                pid = cm.part_of_speech_id()
+                out.append(Tok(cb, ce, text[cb:ce], cache.get(pid) or pos_of(pid), cm.is_oov(), ci, "S"))
                 continue
             ctoks.append(CTok(cb, ce, text[cb:ce], pos_of(cm.part_of_speech_id())))
             last = len(parts) - 1
             for k, m in enumerate(parts):
                 b = m.begin()
                 e = m.end()
-                out.append(Tok(b, e, text[b:e], pos_of(m.part_of_speech_id()), m.is_oov(), ci,
+                pid = m.part_of_speech_id()
+                out.append(Tok(b, e, text[b:e], cache.get(pid) or pos_of(pid), m.is_oov(), ci,
                                "B" if k == 0 else ("E" if k == last else "I")))
         return out, ctoks
 
