@@ -53,7 +53,7 @@ WAC_TO_LABEL = {"PERSON": "PERSON", "ORGANIZATION": "ORG", "DATE": "DATE", "TIME
                 "MONEY": "MONEY", "PERCENT": "PERCENT"}
 
 PARAMS = {
-    "c1": 0.15,                 # L1: prunes most features (keeps the model small)
+    "c1": 0.6,                  # L1: prunes most features; 0.6 beat 0.3, 0.15 and 0.05 on the held-out tenths
     "c2": 0.01,
     "max_iterations": 150,
     "feature.minfreq": 2,
