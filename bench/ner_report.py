@@ -61,13 +61,16 @@ def reader_extract(model: Path | None) -> str:
         path.write_text(text, encoding="utf-8")
         env["READER_DATA_DIR"] = tmp
         t0 = time.perf_counter()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         r = subprocess.run([sys.executable, "-m", "reader", "extract", str(path), "--json"], env=env,
                            capture_output=True, text=True)
         wall = time.perf_counter() - t0
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = usage.ru_utime + usage.ru_stime - before.ru_utime - before.ru_stime
     if r.returncode:
         return f"reader extract failed: {r.stderr.strip()[-300:]}"
-    return f"reader extract of {len(text):,} chars: {wall:.2f} s wall including loading, peak RSS {rss:.0f} MB"
+    return (f"reader extract of {len(text):,} chars: {wall:.2f} s wall, {cpu:.2f} s CPU, including loading; "
+            f"peak RSS {usage.ru_maxrss / 1024:.0f} MB")
 
 
 def score_all(ex, gsd_ex, title: str = "") -> None:

@@ -481,9 +481,12 @@ def _split_at_joiners(toks: list[Tok], i: int, j: int, typ: str) -> list[tuple]:
     """Places joined by ・ into one span, split (a span ending in an organisation or facility
     head stays whole: ロシア・東欧・中央アジア研究所)."""
     cuts = [k for k in range(i + 1, j) if toks[k].surface in _NAME_JOINERS]
-    if not cuts or toks[i].cidx == toks[j].cidx or not _is_place(toks[i]) \
-            or _ends_in_head(toks, i, j) or not _is_place(toks[cuts[0] + 1]):
+    if not cuts or toks[i].cidx == toks[j].cidx or not _is_place(toks[i]) or _ends_in_head(toks, i, j):
         return [(i, j, typ)]
+    if name_classes("".join(t.surface for t in toks[i:j + 1]), _names_lookup()):
+        return [(i, j, typ)]        # a known name: ニューヨーク・タイムズ, アメリカ・オンライン
+    if not (toks[i].pos[3] == "国" or _is_place(toks[cuts[0] + 1])):
+        return [(i, j, typ)]        # led by a city or region name: ニューヨーク・…, 北海道・…
     if typ not in _PLACES:
         typ = "LOC"         # 中国・インド・グローバルサウス read as one organisation: a list of places
     parts = []
