@@ -221,6 +221,9 @@ class JapaneseExtractor:
             # 日本円 names a currency, not an amount; 2.キューバ is a numbered place, not a time
             if typ == "MONEY" and not any(t.pos[1] == "数詞" for t in toks[i:j + 1]):
                 return False
+            if typ in ("DATE", "TIME") and (toks[j].surface in _DURATION_ENDS or (
+                    j + 1 < len(toks) and toks[j + 1].surface in _DURATION_ENDS)):
+                return False        # 30日間, 24時間以内: a duration is no date or time (as in the rules)
             return typ == "DATE" or not any(t.pos[2] in ("地名", "人名") for t in toks[i:j + 1])
         last = toks[j]
         if typ == _TITLE:
@@ -342,6 +345,7 @@ _MODIFIER_POS = ("副詞", "連体詞", "形容詞", "形状詞")
 _MODIFIER_PREFIXES = frozenset("対 親 反 全 各 両 約 計 非".split())
 _DIRECTIONS = frozenset("東西南北中")
 _TIME_PREFIXES = frozenset("元 前 現 旧 故".split())
+_DURATION_ENDS = frozenset("間 時間 日間 年間 週間 月間 分間 秒間 以内 余り ぶり".split())
 
 
 def _is_modifier(t: Tok) -> bool:
