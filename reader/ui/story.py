@@ -134,7 +134,7 @@ class StoryFeatures:
         query = entity.name
         self.mentions.searching(query)
         self.window.side_tabs.show_panel("mentions")
-        self.reads.request("mentions", partial(queries.entity_search, query, limit=MAX_PASSAGES),
+        self.reads.request("mentions", lambda db: queries.entity_search(db, query, limit=MAX_PASSAGES),
                            done=lambda result: self.mentions.set_results(query, *result),
                            failed=self.mentions.show_error)
 
