@@ -49,9 +49,22 @@ def period_label(period: str) -> str:
     return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
 
 
+def range_label(first: str, last: str) -> str:
+    """"21–31 March 2025", "September–December 2022", "1960–1969" (whole months and years as such)."""
+    (y1, m1, d1), (y2, m2, d2) = ([int(x) for x in first.split("-")], [int(x) for x in last.split("-")])
+    whole_months = d1 == 1 and d2 == calendar.monthrange(y2, m2)[1]
+    if whole_months and m1 == 1 and m2 == 12:
+        return str(y1) if y1 == y2 else f"{y1}–{y2}"
+    if whole_months and y1 == y2:
+        return f"{calendar.month_name[m1]}–{calendar.month_name[m2]} {y1}"
+    if (y1, m1) == (y2, m2):
+        return f"{d1}–{d2} {calendar.month_name[m1]} {y1}"
+    return f"{period_label(first)} – {period_label(last)}"
+
+
 def event_date_label(event) -> str:
     if event.precision == "range":
-        return f"{event.date_from} – {event.date_to}"
+        return range_label(event.date_from, event.date_to)
     return period_label(event.date_from[:_PREFIX.get(event.precision, 10)])
 
 
@@ -191,6 +204,11 @@ class _EventTree(QTreeView):
     """Rows are chosen by a click or Enter; a period header folds and unfolds."""
 
     chosen = Signal(QModelIndex)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.scheduleDelayedItemsLayout()   # wrapped rows change height with the width (a tree caches them)
 
     def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
