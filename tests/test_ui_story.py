@@ -187,3 +187,22 @@ def test_search_all_mentions_finds_every_spelling_and_says_so(qtbot, warm_window
     assert window.current.summary.id == english[0].doc_id
     start, end = english[0].matches[0]
     assert _shown_in_pane(window, start, end) == "Putin"
+
+
+def test_the_timeline_follows_the_library_when_a_document_is_added(qtbot, make_window, tmp_path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    # A dateline, then prose: a document's own date stamp is not an event.
+    (folder / "a.txt").write_text("停戦協議\n\n2025年3月14日\n\nロシア軍はクルスク地方で攻勢を続けている。\n\n"
+                                  "2025年3月13日、プーチン大統領はクルスクを訪問した。\n", "utf-8")
+    window = make_window(sources=[folder])
+    panel = _show_timeline(qtbot, window)
+    assert [e.date_from for e in _events(panel)] == ["2025-03-13"]
+    assert panel.document_box.count() == 2, "All documents, and the one document"
+    (folder / "b.txt").write_text("米露会談\n\n2025年5月2日\n\n中露関係は深まっている。\n\n"
+                                  "2025年4月末、プーチン氏と習近平氏がモスクワで会談した。\n", "utf-8")
+    window.act_update_index.trigger()
+    qtbot.waitUntil(lambda: not window.indexing and len(_events(panel)) == 2)
+    assert [e.date_text for e in _events(panel)] == ["2025年3月13日", "2025年4月末"]
+    assert panel.document_box.count() == 3
+    assert "2 dated events" in panel.summary.text()
