@@ -8,10 +8,10 @@ announce: "also 12 passages that name Vladimir Putin as プーチン, Putin".
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Signal
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from reader.ui.models import KindRole, PayloadRole, RowsModel, esc, search_hit_html
-from reader.ui.views import ResultList, plain_label
+from reader.ui.views import ResultList, column, plain_label
 
 MAX_PASSAGES = 200     # of each kind (the literal spelling, the other spellings)
 
@@ -57,11 +57,7 @@ class MentionsPanel(QWidget):
         self.view = ResultList("mentionsResults", "Passages that name the entity")
         self.view.setModel(self.model)
         self.view.chosen.connect(self._chosen)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.view, 1)
+        column(self, self.summary, self.view)
 
     def searching(self, query: str) -> None:
         self.model.set_rows([])

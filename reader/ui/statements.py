@@ -12,10 +12,10 @@ from typing import Callable
 
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtGui import QAction, QColor, QTextCharFormat
-from PySide6.QtWidgets import QHBoxLayout, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QToolButton, QWidget
 
 from reader.ui.models import PayloadRole, RowsModel, esc
-from reader.ui.views import ResultList, plain_label, section_label
+from reader.ui.views import ResultList, column, plain_label, section_label
 
 SPEAKER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})   # who can be said to speak
 MAX_STATEMENTS = 500
@@ -67,12 +67,7 @@ class StatementsSection(QWidget):
         self.view = ResultList("statementsList", "Statements")
         self.view.setModel(self.model)
         self.view.chosen.connect(self._chosen)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addLayout(header)
-        layout.addWidget(self.empty)
-        layout.addWidget(self.view, 1)
+        column(self, header, self.empty, self.view)
         self.hide()
 
     def loading(self, name: str) -> None:

@@ -46,10 +46,8 @@ class StoryFeatures:
         self.timeline.set_documents(window.documents())
         self.timeline.reloadRequested.connect(self.load_timeline)
         self.timeline.openRequested.connect(self.open_passage)
-        self.act_entity_timeline = QAction("Timeline", window)
-        self.act_entity_timeline.setStatusTip("The dated events that name this entity")
-        self.act_entity_timeline.triggered.connect(self.show_entity_timeline)
-        window.xref.add_card_action(self.act_entity_timeline, "entityTimeline")
+        self.act_entity_timeline = self._card_action("Timeline", "The dated events that name this entity",
+                                                     self.show_entity_timeline, "entityTimeline")
 
     def load_timeline(self) -> None:
         entity = self.timeline.entity[0] if self.timeline.entity else None
@@ -122,10 +120,9 @@ class StoryFeatures:
         panel.toggle.setChecked(False)    # shown by its first search
         window.menus.add("view", "panels", panel.toggle)
         self.mentions.openRequested.connect(self._open_hit)
-        self.act_search_all = QAction("Search all mentions", window)
-        self.act_search_all.setStatusTip("Search every passage that names this entity, whichever way it is spelled")
-        self.act_search_all.triggered.connect(self.search_all_mentions)
-        window.xref.add_card_action(self.act_search_all, "entitySearchAll")
+        self.act_search_all = self._card_action(
+            "Search all mentions", "Search every passage that names this entity, whichever way it is spelled",
+            self.search_all_mentions, "entitySearchAll")
 
     def search_all_mentions(self) -> None:
         entity = self.window.xref.entity
@@ -138,7 +135,16 @@ class StoryFeatures:
                            done=lambda result: self.mentions.set_results(query, *result),
                            failed=self.mentions.show_error)
 
-    # -- shared -----------------------------------------------------------------------------------
+    # -- shared ---------------------------------------------------------------------------------------
+    def _card_action(self, text: str, tip: str, slot, name: str) -> QAction:
+        """A command under an entity's card (it acts on the card's entity)."""
+        action = QAction(text, self.window)
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+        action.triggered.connect(slot)
+        self.window.xref.add_card_action(action, name)
+        return action
+
     def open_passage(self, doc_id: int, start: int, end: int) -> None:
         """A timeline event or a statement: its passage in the reading pane, scrolled to and flashed."""
         self.window.open_document(doc_id, offset=start, flash=(start, end))

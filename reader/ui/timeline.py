@@ -13,11 +13,11 @@ import calendar
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QTreeView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QTreeView, QWidget)
 
 from reader.ui.delegates import HtmlDelegate
 from reader.ui.models import HtmlRole, KindRole, PayloadRole, esc, html_to_text, marked
-from reader.ui.views import plain_label, tool_button
+from reader.ui.views import ChoosesRows, column, plain_label, tool_button
 
 MAX_EVENTS = 2000          # events shown at once; the filters narrow a larger timeline
 ZOOMS = {"year": "By year", "month": "By month", "day": "By day"}
@@ -200,7 +200,7 @@ class TimelineModel(QAbstractItemModel):
                 for row in range(len(self.periods[p].events))]
 
 
-class _EventTree(QTreeView):
+class _EventTree(ChoosesRows, QTreeView):
     """Rows are chosen by a click or Enter; a period header folds and unfolds."""
 
     chosen = Signal(QModelIndex)
@@ -209,19 +209,6 @@ class _EventTree(QTreeView):
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
             self.scheduleDelayedItemsLayout()   # wrapped rows change height with the width (a tree caches them)
-
-    def keyPressEvent(self, event) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self.chosen.emit(self.currentIndex())
-            return
-        super().keyPressEvent(event)
-
-    def mouseReleaseEvent(self, event) -> None:
-        super().mouseReleaseEvent(event)
-        if event.button() == Qt.MouseButton.LeftButton:
-            index = self.indexAt(event.position().toPoint())
-            if index.isValid():
-                self.chosen.emit(index)
 
 
 class TimelinePanel(QWidget):
@@ -279,12 +266,7 @@ class TimelinePanel(QWidget):
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.view.setFrameShape(QFrame.Shape.NoFrame)
         self.view.chosen.connect(self._chosen)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addLayout(filters)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.view, 1)
+        column(self, filters, self.summary, self.view)
 
     # -- filters --------------------------------------------------------------------------------
     @property
