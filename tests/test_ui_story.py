@@ -206,3 +206,41 @@ def test_the_timeline_follows_the_library_when_a_document_is_added(qtbot, make_w
     assert [e.date_text for e in _events(panel)] == ["2025年3月13日", "2025年4月末"]
     assert panel.document_box.count() == 3
     assert "2 dated events" in panel.summary.text()
+
+
+def test_an_event_reported_by_two_documents_names_the_other_source(qtbot, make_window, tmp_path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for name, title, opening in (("a.txt", "クルスク訪問", "ロシア軍は攻勢を続けている。"),
+                                 ("b.txt", "大統領の前線視察", "前線では激しい戦闘が続く。")):
+        (folder / name).write_text(f"{title}\n\n2025年3月14日\n\n{opening}\n\n"
+                                   "2025年3月13日、プーチン大統領はクルスクを訪問した。\n", "utf-8")
+    window = make_window(sources=[folder])
+    panel = _show_timeline(qtbot, window)
+    rows = panel.model.event_rows()
+    assert len(rows) == 2
+    shown = {panel.model.item(i).title: i.data(Qt.ItemDataRole.DisplayRole) for i in rows}
+    assert "Also reported in 1 other document: 大統領の前線視察" in shown["クルスク訪問"]
+    assert "Also reported in 1 other document: クルスク訪問" in shown["大統領の前線視察"]
+
+
+def test_the_timeline_keeps_its_zoom_across_sessions(qtbot, make_window, seeds_index):
+    copy_index(seeds_index, data_dir())
+    window = make_window()
+    panel = _show_timeline(qtbot, window)
+    panel.zoom_box.setCurrentIndex(panel.zoom_box.findData("year"))
+    window.close()
+    again = make_window()
+    assert again.story.timeline.zoom_box.currentData() == "year"
+    assert _show_timeline(qtbot, again).model.zoom == "year"
+
+
+def test_a_timeline_entity_that_is_gone_falls_back_to_every_event(qtbot, warm_window):
+    window = warm_window
+    panel = _show_timeline(qtbot, window)
+    everything = len(_events(panel))
+    panel.set_entity("PERSON:No Such Person", "No Such Person")   # e.g. merged away by a relink
+    qtbot.waitUntil(lambda: not window.story.reads.busy("timeline") and not panel.entity_chip.isVisible())
+    qtbot.waitUntil(lambda: not window.story.reads.busy("timeline") and not panel.stale)
+    assert len(_events(panel)) == everything
+    assert "no longer an entity" in window.statusBar().currentMessage()

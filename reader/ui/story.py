@@ -44,6 +44,8 @@ class StoryFeatures:
                                            tip="Dated events across the documents, in date order")
         window.menus.add("view", "panels", panel.toggle)
         self.timeline.set_documents(window.documents())
+        self.timeline.set_zoom(str(window.settings.value("timeline/zoom", "month")))
+        window.closing.connect(lambda: window.settings.setValue("timeline/zoom", self.timeline.model.zoom))
         self.timeline.reloadRequested.connect(self.load_timeline)
         self.timeline.openRequested.connect(self.open_passage)
         self.act_entity_timeline = self._card_action("Timeline", "The dated events that name this entity",
@@ -53,7 +55,17 @@ class StoryFeatures:
         entity = self.timeline.entity[0] if self.timeline.entity else None
         self.reads.request("timeline", partial(queries.timeline, entity=entity, doc_id=self.timeline.doc_id,
                                                limit=MAX_EVENTS),
-                           done=self.timeline.set_events, failed=self.timeline.show_error)
+                           done=self.timeline.set_events, failed=self._timeline_failed)
+
+    def _timeline_failed(self, message: str) -> None:
+        entity = self.timeline.entity
+        self.window.entities.clear_cache()
+        if entity is not None and self.window.entities.entity(entity[0]) is None:
+            # The entity is gone (merged or hidden by a relink): show everyone's events instead.
+            self.window.statusBar().showMessage(f"{entity[1]} is no longer an entity: the timeline shows all.", 8000)
+            self.timeline.clear_entity()
+        else:
+            self.timeline.show_error(message)
 
     def show_entity_timeline(self) -> None:
         entity = self.window.xref.entity

@@ -68,7 +68,8 @@ def event_date_label(event) -> str:
     return period_label(event.date_from[:_PREFIX.get(event.precision, 10)])
 
 
-def event_html(event) -> str:
+def event_html(event, also: list[str] | None = None) -> str:
+    """An event's row; `also`: the other documents that report the same event."""
     date = esc(event_date_label(event))
     if event.uncertain:
         note = (f" <span class='hit'>&nbsp;≈ uncertain&nbsp;</span> <span class='muted'>“{esc(event.date_text)}” "
@@ -80,9 +81,11 @@ def event_html(event) -> str:
     span = [(event.date_start - event.start, event.date_end - event.start)]
     names = ", ".join(e.name for e in event.entities[:6])
     source = esc(event.title or event.file_name) + (f" · {esc(names)}" if names else "")
+    reported = (f"<div class='muted'>Also reported in {len(also)} other document{'s' if len(also) != 1 else ''}: "
+                f"{esc('; '.join(also[:3]))}{'…' if len(also) > 3 else ''}</div>") if also else ""
     return (f"<div class='title'>{date}{note}</div>"
             f"<div class='snippet'>{marked(event.text, span)}</div>"
-            f"<div class='muted'>{source}</div>")
+            f"<div class='muted'>{source}</div>{reported}")
 
 
 def event_tooltip(event) -> str:
@@ -128,12 +131,23 @@ class TimelineModel(QAbstractItemModel):
         self.events: list = []
         self.zoom = "month"
         self.periods: list[Period] = []
+        self.reporters: dict[int, dict[int, str]] = {}   # event group -> {doc id: title} of its events
 
     def set_events(self, events: list) -> None:
         self.beginResetModel()
         self.events = list(events)
         self.periods = group_events(self.events, self.zoom)
+        self.reporters = {}
+        for event in self.events:
+            self.reporters.setdefault(event.group, {})[event.doc_id] = event.title or event.file_name
         self.endResetModel()
+
+    def also_reported(self, event) -> list[str]:
+        """The other documents (among those shown) that report the same event."""
+        return [title for doc_id, title in self.reporters.get(event.group, {}).items() if doc_id != event.doc_id]
+
+    def html(self, event) -> str:
+        return event_html(event, self.also_reported(event))
 
     def set_zoom(self, zoom: str) -> None:
         self.zoom = zoom
@@ -183,13 +197,13 @@ class TimelineModel(QAbstractItemModel):
             return None
         header = isinstance(item, Period)
         if role == HtmlRole:
-            return f"<span class='title'>{esc(item.label)}</span>" if header else event_html(item)
+            return f"<span class='title'>{esc(item.label)}</span>" if header else self.html(item)
         if role == KindRole:
             return "header" if header else "event"
         if role == PayloadRole:
             return item
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return item.label if header else html_to_text(event_html(item))
+            return item.label if header else html_to_text(self.html(item))
         if role == Qt.ItemDataRole.ToolTipRole and not header:
             return event_tooltip(item)
         return None
@@ -305,6 +319,8 @@ class TimelinePanel(QWidget):
         self._filters_changed()
 
     def set_zoom(self, zoom: str) -> None:
+        if zoom not in ZOOMS:
+            return
         if self.zoom_box.currentData() != zoom:
             self.zoom_box.setCurrentIndex(self.zoom_box.findData(zoom))   # comes back here
             return
