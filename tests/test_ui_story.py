@@ -244,3 +244,17 @@ def test_a_timeline_entity_that_is_gone_falls_back_to_every_event(qtbot, warm_wi
     qtbot.waitUntil(lambda: not window.story.reads.busy("timeline") and not panel.stale)
     assert len(_events(panel)) == everything
     assert "no longer an entity" in window.statusBar().currentMessage()
+
+
+def test_the_timeline_tab_opens_from_the_view_menu_and_stays_open(qtbot, make_window, seeds_index):
+    copy_index(seeds_index, data_dir())
+    window = make_window()
+    tabs = window.side_tabs
+    toggle = tabs.panels["timeline"].toggle
+    assert toggle in window.menus["view"].actions() and toggle.shortcut().toString() == "Ctrl+Shift+T"
+    assert not tabs.isTabVisible(tabs.indexOf(window.story.timeline)), "off until asked for"
+    toggle.trigger()
+    assert tabs.current_key() == "timeline" and window.story.timeline.isVisible()
+    window.close()
+    again = make_window()
+    assert again.side_tabs.isTabVisible(again.side_tabs.indexOf(again.story.timeline))

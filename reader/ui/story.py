@@ -43,6 +43,9 @@ class StoryFeatures:
         panel = window.side_tabs.add_panel("timeline", self.timeline, "Timeline", "Timeline", shortcut="Ctrl+Shift+T",
                                            tip="Dated events across the documents, in date order")
         window.menus.add("view", "panels", panel.toggle)
+        # Off until asked for (View ▸ Timeline, an entity card's Timeline), then as the user left it.
+        panel.toggle.setChecked(window.settings.value("timeline/shown", False) in (True, "true"))
+        window.closing.connect(lambda: window.settings.setValue("timeline/shown", panel.toggle.isChecked()))
         self.timeline.set_documents(window.documents())
         self.timeline.set_zoom(str(window.settings.value("timeline/zoom", "month")))
         window.closing.connect(lambda: window.settings.setValue("timeline/zoom", self.timeline.model.zoom))
