@@ -136,3 +136,13 @@ def test_english_passage_types(seeds):
     assert labels_of(seeds, "000", "Finance Ministry") == {"ORG"}
     for heading_word in ("Info", "Podcasts"):          # "Related Info+", "Related Podcasts"
         assert not labels_of(seeds, "000", heading_word), heading_word
+
+
+def test_english_prose_inside_a_japanese_line_is_read_as_english(ex):
+    """An English sentence or quote on a Japanese line is not one long 'name'."""
+    text = ("Angela Merkel met Olaf Scholz in Berlin. アンゲラ・メルケル前首相は本日、ベルリンで語った。"
+            "トランプ氏は「We will make a deal with Russia very soon」と投稿した。")
+    found = {(e.text, e.label) for e in ex.extract(text)}
+    assert {("Angela Merkel", "PERSON"), ("Olaf Scholz", "PERSON"), ("Berlin", "GPE"),
+            ("アンゲラ・メルケル", "PERSON"), ("ベルリン", "GPE"), ("Russia", "GPE")} <= found
+    assert not [t for t, _ in found if " met " in t or " deal " in t]

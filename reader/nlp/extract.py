@@ -188,7 +188,7 @@ class Extractor:
                     if lang == "en" and route == "ja" and not _KANA.search(line):
                         route = "en"        # an English passage: kanji-only bits stay English
                     if route == "ja":
-                        found = res.japanese.extract_line(line)
+                        found = self._japanese_line(line)
                     elif route == "en":
                         found = res.english.extract_line(line)
                     else:
@@ -197,6 +197,37 @@ class Extractor:
                         out.append(EntitySpan(pos + a, pos + b, label, line[a:b]))
             pos = line_end + 1
         return out
+
+
+    def _japanese_line(self, line: str) -> list[tuple[int, int, str]]:
+        """A Japanese line, with the English prose inside it (an English sentence or quote
+        beside Japanese ones) read by the English rules: the Japanese tagger would take a
+        whole English sentence for one name."""
+        res = self._res
+        assert res is not None
+        runs = [m.span() for m in _LATIN_RUN.finditer(line) if _is_english_prose(m.group())]
+        if not runs:
+            return res.japanese.extract_line(line)
+        found: list[tuple[int, int, str]] = []
+        pos = 0
+        for a, b in [*runs, (len(line), len(line))]:
+            if line[pos:a].strip():
+                found += [(pos + x, pos + y, label) for x, y, label in res.japanese.extract_line(line[pos:a])]
+            if b > a:
+                found += [(a + x, a + y, label) for x, y, label in res.english.extract_line(line[a:b])]
+            pos = b
+        return found
+
+
+# A stretch of Latin-script words (with their punctuation) inside a line.
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'’.,:;!?()\-\u00c0-\u024f ]*[A-Za-z0-9.!?)]")
+_LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z][a-z'’]+")
+
+
+def _is_english_prose(run: str) -> bool:
+    """Prose rather than a name or a title in Latin script: four words or more, some of them
+    lower-case (met, in, the), as names and titles are not."""
+    return len(run.split()) >= 4 and len(_LOWER_WORD.findall(run)) >= 2
 
 
 # ---------------------------------------------------------------------------
