@@ -2,7 +2,7 @@
 
     python bench/bench_scale.py [--docs 10000 20000 50000] [--samples 100] [--no-link]
 
-The first size is built as bench/bench_xref.py builds it (../shared/bench/wikinews-ja
+The --base size is built as bench/bench_xref.py builds it (../shared/bench/wikinews-ja
 replicated, entities extracted; reused when already built in the temporary folder).
 Larger sizes are grown from it in SQL, by copying its documents with everything extraction
 stored for them (passages, sentences, mentions, sketches) under new ids and keys: what the
@@ -47,10 +47,10 @@ COPIED = [("documents", "id", None), ("passages", "doc_id", "id"), ("sentences",
 def _built(docs: int, folder: Path) -> Path:
     """The index of `docs` replicated articles with entities, built once."""
     index_file = folder / f"xref-{docs}.sqlite"
-    corpus = replicated_corpus(SHARED / "bench" / "wikinews-ja", docs, folder / "wikinews")
     db = open_index(index_file)
     try:
         if db.execute("SELECT count(*) FROM documents WHERE extracted = 1").fetchone()[0] < docs:
+            corpus = replicated_corpus(SHARED / "bench" / "wikinews-ja", docs, folder / "wikinews")
             started = time.perf_counter()
             Indexer(db).index([corpus])
             print(f"built {docs} documents with entities in {time.perf_counter() - started:.0f} s")
@@ -89,7 +89,7 @@ def _grown(base: Path, docs: int, folder: Path) -> Path:
                         select.append(f"{column} + {shift_doc}")
                     elif column == passage_column or (table == "passages" and column == "id"):
                         select.append(f"{column} + {shift_passage}")
-                    elif table == "mentions" and column == "id":
+                    elif column == "id":     # rows of their own (mentions, sentences): new ids
                         select.append("NULL")
                     else:
                         select.append(column)
@@ -165,6 +165,7 @@ def _queries(index_file: Path, samples: int) -> dict[str, tuple[float, float]]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--docs", type=int, nargs="+", default=[10_000, 20_000, 50_000])
+    parser.add_argument("--base", type=int, default=10_000, help="documents built (and extracted) for real")
     parser.add_argument("--samples", type=int, default=100)
     parser.add_argument("--no-link", action="store_true", help="time the queries only (indexes already linked)")
     args = parser.parse_args()
@@ -172,7 +173,7 @@ def main() -> None:
     folder = Path(tempfile.gettempdir()) / "reader-bench"
     folder.mkdir(parents=True, exist_ok=True)
     sizes = sorted(args.docs)
-    base = _built(sizes[0], folder)
+    base = _built(args.base, folder)
     curve: dict[int, dict[str, tuple[float, float]]] = {}
     for docs in sizes:
         index_file = folder / f"scale-{docs}.sqlite"

@@ -2,9 +2,10 @@
 
 Extraction is per document (slow, incremental); linking mentions to canonical
 entities needs the whole corpus (a surname links to a full name used in another
-document), and is fast, so it is redone whole after any change: the derived
-tables (entities, aliases, per-document counts, co-occurrences) are rebuilt in
-one transaction.
+document), and is redone after any change, in one transaction. It reads the
+distinct surfaces (counted in SQL) and then the documents a batch at a time, so
+its memory does not grow with the library; the derived tables (entities,
+aliases, per-document counts, co-occurrences) are computed by SQLite.
 """
 from __future__ import annotations
 

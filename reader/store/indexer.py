@@ -261,9 +261,9 @@ class _BatchedWrites:
 
 
 POOL_MIN_FILES = 200    # below this, starting worker processes costs more than it saves
-# Above this many mentions, entities are linked in a child process: linking 10,000 documents
-# (~370,000 mentions) takes ~450 MB for some seconds, which then goes back to the system
-# rather than staying with the process that asked (the window).
+# Above this many mentions, entities are linked in a child process: linking loads the name
+# dictionary and the spelling data (~290 MB whatever the library's size, see bench/bench_scale.py),
+# which then goes back to the system rather than staying with the process that asked (the window).
 LINK_IN_CHILD_MENTIONS = 100_000
 
 
