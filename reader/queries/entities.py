@@ -173,10 +173,11 @@ def entity_mentions(db: sqlite_utils.Database, entity_id: str,
     """Every counted mention of an entity with its context, grouped by document, documents by
     date; with `max_documents`, only that many documents (the earliest), for a quick first view."""
     doc_filter, params = "", [entity_id]
-    if max_documents is not None:
-        doc_filter = (" AND m.doc_id IN (SELECT de.doc_id FROM doc_entities de JOIN documents dd ON dd.id = de.doc_id"
-                      " WHERE de.entity_id = ? ORDER BY dd.date IS NULL, dd.date, dd.title LIMIT ?)")
-        params += [entity_id, max_documents]
+    if max_documents is not None:   # the first documents by date: read in doc_order, not sorted here
+        first = [r[0] for r in db.execute("SELECT doc_id FROM doc_entities WHERE entity_id = ? ORDER BY doc_order "
+                                          "LIMIT ?", [entity_id, max_documents])]
+        doc_filter = f" AND m.doc_id IN {_JSON_LIST}"
+        params.append(json.dumps(first))
     rows = db.execute(
         "SELECT m.doc_id, m.start, m.end, "
         f"substr(d.text, max(1, m.start + 1 - {KWIC_CONTEXT}), min(m.start, {KWIC_CONTEXT})), "
@@ -201,16 +202,16 @@ def cooccurring(db: sqlite_utils.Database, entity_id: str, limit: int = 20) -> l
     own = db.execute("SELECT passages FROM entities WHERE id = ?", [entity_id]).fetchone()
     if not own or not own[0] or not total:
         return []
+    # PMI grows with together / passages (the rest is the same for every row): ranked in SQL, so
+    # only the rows shown are read into Python, however many entities it appears with
     rows = db.execute(
         f"SELECT c.together, e.passages, {', '.join('e.' + c for c in _ENTITY_COLUMNS.split(', '))} "
         "FROM cooccurrences c JOIN entities e ON e.id = c.b "
-        "WHERE c.a = ? AND c.together >= ? AND e.hidden = 0", [entity_id, MIN_TOGETHER]).fetchall()
-    scored = []
-    for together, passages, *entity in rows:
-        pmi = math.log((together * total) / (own[0] * passages))
-        scored.append(Cooccurrence(_entity(tuple(entity)), pmi, together))
-    scored.sort(key=lambda c: (-c.score, -c.together, c.entity.name))
-    return scored[:limit]
+        "WHERE c.a = ? AND c.together >= ? AND e.hidden = 0 "
+        "ORDER BY CAST(c.together AS REAL) / e.passages DESC, c.together DESC, e.name LIMIT ?",
+        [entity_id, MIN_TOGETHER, limit]).fetchall()
+    return [Cooccurrence(_entity(tuple(entity)), math.log((together * total) / (own[0] * passages)), together)
+            for together, passages, *entity in rows]
 
 
 def _counted_passages(db: sqlite_utils.Database) -> int:
@@ -249,9 +250,10 @@ def _selective(db: sqlite_utils.Database, table: str, hashes: list[int]) -> list
     word or phrase that happens to hash low) finds no useful candidates, only work."""
     if not hashes:
         return []
+    # counted up to MAX_BUCKET + 1 only: a common hash costs no more than a selective one
     counts = dict(db.execute(
-        f"SELECT hash, count(*) FROM {table} WHERE hash IN {_JSON_LIST} GROUP BY hash",
-        [json.dumps(hashes)]).fetchall())
+        f"SELECT j.value, (SELECT count(*) FROM (SELECT 1 FROM {table} WHERE hash = j.value "
+        f"LIMIT {MAX_BUCKET + 1})) FROM json_each(?) AS j", [json.dumps(hashes)]).fetchall())
     return [h for h in hashes if counts.get(h, 0) <= MAX_BUCKET]
 
 
@@ -270,11 +272,11 @@ def _shared_passages(db: sqlite_utils.Database, doc_id: int) -> dict[int, int]:
         if not useful:
             continue
         shared: Counter = Counter()
-        for h, other in db.execute(
-                f"SELECT s.hash, s.passage_id FROM {table} s JOIN passages p ON p.id = s.passage_id "
-                f"WHERE s.hash IN {_JSON_LIST} AND p.doc_id != ?", [json.dumps(useful), doc_id]):
-            for mine in own[h]:
-                shared[(mine, other)] += 1
+        mine_all = set().union(*own.values())
+        for h, other in _postings(db, table, useful):
+            if other not in mine_all:
+                for mine in own[h]:
+                    shared[(mine, other)] += 1
         candidates.update(pair for pair, count in shared.items() if count >= SHARED_LOOKUPS)
     if not candidates:
         return {}
@@ -301,10 +303,15 @@ def _candidates(db: sqlite_utils.Database, table: str, own: tuple[int, ...] | No
     lookup = _selective(db, table, [int(h) for h in own[:sketch.LOOKUP]])
     if not lookup:
         return set()
-    rows = db.execute(
-        f"SELECT DISTINCT s.passage_id FROM {table} s JOIN passages p ON p.id = s.passage_id "
-        f"WHERE s.hash IN {_JSON_LIST} AND p.doc_id != ?", [json.dumps(lookup), doc_id])
-    return {r[0] for r in rows}
+    own_passages = {r[0] for r in db.execute("SELECT id FROM passages WHERE doc_id = ?", [doc_id])}
+    return {passage for _h, passage in _postings(db, table, lookup)} - own_passages
+
+
+def _postings(db: sqlite_utils.Database, table: str, hashes: list[int]) -> list[tuple[int, int]]:
+    """(hash, passage id) of the passages holding these hashes: read from the (hash, passage_id)
+    index alone, without visiting the passages (their rows carry the sketches)."""
+    return db.execute(f"SELECT hash, passage_id FROM {table} WHERE hash IN {_JSON_LIST}",
+                      [json.dumps(hashes)]).fetchall()
 
 
 def _similarity(own: tuple[int, ...] | None, blob: bytes | None) -> float:

@@ -187,9 +187,16 @@ def _rebuild_derived(db: sqlite_utils.Database, entities: list) -> None:
           json.dumps(e.links, ensure_ascii=False)) for e in entities])
     db.conn.executemany("INSERT INTO entity_aliases VALUES (?, ?)",
                         [(alias.casefold(), e.id) for e in entities for alias in {e.name, *e.aliases}])
-    db.execute("INSERT INTO doc_entities (doc_id, entity_id, count) SELECT doc_id, entity_id, count(*) "
-               "FROM mentions WHERE counted = 1 AND entity_id IN (SELECT id FROM entities) "
-               "GROUP BY entity_id, doc_id")
+    # doc_order: the documents by date, then title, so an entity's first ones are read in order
+    db.execute("DROP TABLE IF EXISTS temp.document_order")
+    db.execute("CREATE TEMP TABLE document_order (id INTEGER PRIMARY KEY, doc_order INTEGER NOT NULL)")
+    db.execute("INSERT INTO temp.document_order SELECT id, row_number() OVER "
+               "(ORDER BY date IS NULL, date, title, id) FROM documents")
+    db.execute("INSERT INTO doc_entities (doc_id, entity_id, count, doc_order) "
+               "SELECT m.doc_id, m.entity_id, count(*), o.doc_order FROM mentions m "
+               "JOIN temp.document_order o ON o.id = m.doc_id "
+               "WHERE m.counted = 1 AND m.entity_id IN (SELECT id FROM entities) GROUP BY m.entity_id, m.doc_id")
+    db.execute("DROP TABLE temp.document_order")
     db.execute("DROP TABLE IF EXISTS temp.entity_passages")
     db.execute("CREATE TEMP TABLE entity_passages AS SELECT DISTINCT m.entity_id, m.doc_id, m.passage_seq, "
                f"e.label NOT IN {_VALUE_LABELS_SQL} AS named "

@@ -1,10 +1,12 @@
-"""The index schema. Bump VERSION on any change: older indexes are rebuilt."""
+"""The index schema. Bump VERSION on any change: older indexes are rebuilt, unless UPGRADES
+says how to bring them up to date in place (for changes that re-extraction would not change)."""
 from __future__ import annotations
 
 import sqlite3
 
-VERSION = 5  # 2: documents.author and .ruby; 3: search folding, document ids never reused;
-             # 4: apostrophes (ʼ ’…) fold to '; 5: entities.confidence and .links (cross-script spelling links)
+VERSION = 6  # 2: documents.author and .ruby; 3: search folding, document ids never reused;
+             # 4: apostrophes (ʼ ’…) fold to '; 5: entities.confidence and .links (cross-script spelling links);
+             # 6: doc_entities.doc_order, sketch lookups read only their index
 
 _TABLES = """
 CREATE TABLE documents (
@@ -86,9 +88,12 @@ CREATE TABLE doc_entities (
     doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     entity_id TEXT NOT NULL,
     count INTEGER NOT NULL,
+    doc_order INTEGER NOT NULL DEFAULT 0,  -- the document's place by date, then title (set when linked)
     PRIMARY KEY (entity_id, doc_id)
 );
 CREATE INDEX doc_entities_doc ON doc_entities(doc_id);
+-- An entity's first documents by date without sorting all of them.
+CREATE INDEX doc_entities_order ON doc_entities(entity_id, doc_order);
 CREATE TABLE cooccurrences (
     a TEXT NOT NULL, b TEXT NOT NULL, together INTEGER NOT NULL,  -- passages holding both
     PRIMARY KEY (a, b)
@@ -98,19 +103,51 @@ CREATE TABLE passage_sketches (
     hash INTEGER NOT NULL,
     passage_id INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE
 );
-CREATE INDEX passage_sketches_hash ON passage_sketches(hash);
+-- (hash, passage_id): lookups by hash read the index only
+CREATE INDEX passage_sketches_hash ON passage_sketches(hash, passage_id);
 CREATE INDEX passage_sketches_passage ON passage_sketches(passage_id);
 CREATE TABLE passage_words (
     hash INTEGER NOT NULL,
     passage_id INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE
 );
-CREATE INDEX passage_words_hash ON passage_words(hash);
+CREATE INDEX passage_words_hash ON passage_words(hash, passage_id);
 CREATE INDEX passage_words_passage ON passage_words(passage_id);
 CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT);
 -- Contentless: the text lives in `documents`; tokens are recomputed to delete.
 -- Passages that repeat an earlier one are not indexed: search finds them once.
 CREATE VIRTUAL TABLE passages_fts USING fts5(tokens, content='', tokenize='unicode61');
 """
+
+
+# version -> statements that bring an index of that version to the next one, keeping its documents.
+UPGRADES: dict[int, tuple[str, ...]] = {
+    5: ("ALTER TABLE doc_entities ADD COLUMN doc_order INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX doc_entities_order ON doc_entities(entity_id, doc_order)",
+        "DROP INDEX passage_sketches_hash",
+        "CREATE INDEX passage_sketches_hash ON passage_sketches(hash, passage_id)",
+        "DROP INDEX passage_words_hash",
+        "CREATE INDEX passage_words_hash ON passage_words(hash, passage_id)",
+        "DELETE FROM state WHERE key = 'linked'"),   # doc_order is set by linking
+}
+
+
+def upgrade(conn: sqlite3.Connection, version: int) -> bool:
+    """Bring an index of `version` up to VERSION in place, inside the caller's transaction;
+    False (nothing changed) when some step is unknown: it must be rebuilt."""
+    if any(v not in UPGRADES for v in range(version, VERSION)):
+        return False
+    conn.execute("SAVEPOINT upgrade")
+    try:
+        for v in range(version, VERSION):
+            for statement in UPGRADES[v]:
+                conn.execute(statement)
+    except sqlite3.OperationalError:   # not the schema its version says (a column already there)
+        conn.execute("ROLLBACK TO upgrade")
+        conn.execute("RELEASE upgrade")
+        return False
+    conn.execute("RELEASE upgrade")
+    conn.execute(f"PRAGMA user_version = {VERSION}")
+    return True
 
 
 def table_names() -> list[str]:
