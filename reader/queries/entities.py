@@ -22,6 +22,7 @@ MAX_BUCKET = 100          # sketch hashes shared by more passages are not used t
 COMMON_ENTITY_SHARE = 0.05  # entities in more of the corpus than this barely tell documents apart...
 COMMON_ENTITY_FLOOR = 20    # ...so related documents skip them, in corpora large enough to have such
 SHARED_LOOKUPS = 2        # of the LOOKUP smallest hashes, how many two similar passages share
+RELATED_POSTINGS = 5_000  # related documents read at most this many (entity, document) pairs
 
 
 @dataclass(frozen=True)
@@ -223,16 +224,24 @@ def _counted_passages(db: sqlite_utils.Database) -> int:
 def related_documents(db: sqlite_utils.Database, doc_id: int, limit: int = 10) -> list[RelatedDocument]:
     """Documents sharing this one's entities (weighted by rarity, tf-idf-like) and passages."""
     total = db.execute("SELECT count(*) FROM documents").fetchone()[0]
-    rows = db.execute(
-        "SELECT other.doc_id, e.name, e.documents, mine.count, other.count "
-        "FROM doc_entities mine JOIN doc_entities other ON other.entity_id = mine.entity_id "
-        "JOIN entities e ON e.id = mine.entity_id "
-        "WHERE mine.doc_id = ? AND other.doc_id != ? AND e.hidden = 0 AND e.documents <= ? AND e.label NOT IN "
-        "('DATE', 'TIME', 'MONEY', 'PERCENT', 'QUANTITY')",
-        [doc_id, doc_id, max(COMMON_ENTITY_FLOOR, total * COMMON_ENTITY_SHARE)]).fetchall()
+    # Its entities, rarest first, as long as their documents stay within RELATED_POSTINGS: the
+    # commoner ones, which tell documents apart least, are left out first as the library grows.
+    mine, postings = {}, 0
+    for entity_id, count, name, documents in db.execute(
+            "SELECT de.entity_id, de.count, e.name, e.documents FROM doc_entities de "
+            "JOIN entities e ON e.id = de.entity_id WHERE de.doc_id = ? AND e.hidden = 0 AND e.documents <= ? "
+            "AND e.label NOT IN ('DATE', 'TIME', 'MONEY', 'PERCENT', 'QUANTITY') ORDER BY e.documents, e.id",
+            [doc_id, max(COMMON_ENTITY_FLOOR, total * COMMON_ENTITY_SHARE)]):
+        if mine and postings + documents > RELATED_POSTINGS:
+            break
+        mine[entity_id] = (count, name, documents)
+        postings += documents
     scores: dict[int, float] = defaultdict(float)
     shared: dict[int, list[tuple[float, str]]] = defaultdict(list)
-    for other, name, documents, mine_count, other_count in rows:
+    for entity_id, other, other_count in db.execute(
+            f"SELECT entity_id, doc_id, count FROM doc_entities WHERE entity_id IN {_JSON_LIST} AND doc_id != ?",
+            [json.dumps(list(mine)), doc_id]):
+        mine_count, name, documents = mine[entity_id]
         idf = math.log(1 + total / documents)
         scores[other] += idf * math.sqrt(min(mine_count, other_count))
         shared[other].append((idf, name))

@@ -6,7 +6,7 @@ import sqlite3
 
 VERSION = 6  # 2: documents.author and .ruby; 3: search folding, document ids never reused;
              # 4: apostrophes (ʼ ’…) fold to '; 5: entities.confidence and .links (cross-script spelling links);
-             # 6: doc_entities.doc_order, sketch lookups read only their index
+             # 6: doc_entities.doc_order (WITHOUT ROWID), sketch lookups read only their index
 
 _TABLES = """
 CREATE TABLE documents (
@@ -84,13 +84,14 @@ CREATE TABLE entities (
 CREATE INDEX entities_label ON entities(label, mentions);
 CREATE TABLE entity_aliases (alias TEXT NOT NULL, entity_id TEXT NOT NULL);
 CREATE INDEX entity_aliases_alias ON entity_aliases(alias);
+-- WITHOUT ROWID: an entity's rows, counts included, are read together
 CREATE TABLE doc_entities (
     doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     entity_id TEXT NOT NULL,
     count INTEGER NOT NULL,
     doc_order INTEGER NOT NULL DEFAULT 0,  -- the document's place by date, then title (set when linked)
     PRIMARY KEY (entity_id, doc_id)
-);
+) WITHOUT ROWID;
 CREATE INDEX doc_entities_doc ON doc_entities(doc_id);
 -- An entity's first documents by date without sorting all of them.
 CREATE INDEX doc_entities_order ON doc_entities(entity_id, doc_order);
@@ -121,7 +122,11 @@ CREATE VIRTUAL TABLE passages_fts USING fts5(tokens, content='', tokenize='unico
 
 # version -> statements that bring an index of that version to the next one, keeping its documents.
 UPGRADES: dict[int, tuple[str, ...]] = {
-    5: ("ALTER TABLE doc_entities ADD COLUMN doc_order INTEGER NOT NULL DEFAULT 0",
+    5: ("DROP TABLE doc_entities",      # derived: filled again by linking
+        "CREATE TABLE doc_entities (doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE, "
+        "entity_id TEXT NOT NULL, count INTEGER NOT NULL, doc_order INTEGER NOT NULL DEFAULT 0, "
+        "PRIMARY KEY (entity_id, doc_id)) WITHOUT ROWID",
+        "CREATE INDEX doc_entities_doc ON doc_entities(doc_id)",
         "CREATE INDEX doc_entities_order ON doc_entities(entity_id, doc_order)",
         "DROP INDEX passage_sketches_hash",
         "CREATE INDEX passage_sketches_hash ON passage_sketches(hash, passage_id)",
