@@ -217,13 +217,18 @@ def cooccurring(db: sqlite_utils.Database, entity_id: str, limit: int = 20) -> l
 
 def _counted_passages(db: sqlite_utils.Database) -> int:
     """Passages that count (not repeats, not boilerplate): stored when entities were linked."""
-    row = db.execute("SELECT value FROM state WHERE key = 'counted_passages'").fetchone()
+    return _state_count(db, "counted_passages")
+
+
+def _state_count(db: sqlite_utils.Database, key: str) -> int:
+    """A count stored when entities were linked (what the entities' own counts are relative to); 0 if none."""
+    row = db.execute("SELECT value FROM state WHERE key = ?", [key]).fetchone()
     return int(row[0]) if row else 0
 
 
 def related_documents(db: sqlite_utils.Database, doc_id: int, limit: int = 10) -> list[RelatedDocument]:
     """Documents sharing this one's entities (weighted by rarity, tf-idf-like) and passages."""
-    total = db.execute("SELECT count(*) FROM documents").fetchone()[0]
+    total = _state_count(db, "linked_documents") or db.execute("SELECT count(*) FROM documents").fetchone()[0]
     # Its entities, rarest first, as long as their documents stay within RELATED_POSTINGS: the
     # commoner ones, which tell documents apart least, are left out first as the library grows.
     mine, postings = {}, 0

@@ -173,6 +173,7 @@ def relink(db: sqlite_utils.Database, linker: "Linker", fingerprint: str) -> int
         db.execute("INSERT OR REPLACE INTO state (key, value) VALUES ('linked', ?)", [fingerprint])
         db.execute("INSERT OR REPLACE INTO state (key, value) SELECT 'counted_passages', count(*) FROM passages "
                    "WHERE duplicate_of IS NULL AND boilerplate = 0")
+        db.execute("INSERT OR REPLACE INTO state (key, value) SELECT 'linked_documents', count(*) FROM documents")
     return len(entities)
 
 
