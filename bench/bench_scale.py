@@ -29,6 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench_xref import _timed  # noqa: E402
 from corpus import SHARED, replicated_corpus  # noqa: E402
 
 from reader.queries.entities import (cooccurring, entity_mentions, list_entities, related_documents,  # noqa: E402
@@ -130,15 +131,6 @@ def _link_here(index_file: Path) -> str:
         db.conn.close()
     return (f"{mentions:,} mentions -> {report.entities:,} entities in {elapsed:.1f} s; "
             f"linking child peak RSS {peak / 1024:.0f} MB")
-
-
-def _timed(fn, samples) -> list[float]:
-    times = []
-    for sample in samples:
-        started = time.perf_counter()
-        fn(*sample)
-        times.append((time.perf_counter() - started) * 1000)
-    return times
 
 
 def _figures(times: list[float]) -> tuple[float, float]:
