@@ -122,3 +122,30 @@ def test_a_surname_names_the_full_name_of_its_own_document(tmp_path, monkeypatch
     assert [group.document.title for group in kwic] and all(
         m.match in ("ジョナサン・ハーグリーブス", "ハーグリーブス") for group in kwic for m in group.mentions)
     assert {group.document.file_name for group in kwic} == {"a.txt"}
+
+
+def test_a_document_removed_while_linking_runs_is_not_overwritten_and_linking_runs_again(seeds_index, tmp_path):
+    """Linking reads a snapshot without the write lock; another Reader may remove a document meanwhile."""
+    from reader.store import sql
+    from reader.store.indexer import delete_document
+
+    db = _copy_of(seeds_index, tmp_path)
+    removed = db.execute("SELECT id FROM documents ORDER BY id LIMIT 1").fetchone()[0]
+
+    class LinkerWhileAnotherReaderWrites(Linker):
+        def link_source(self, source):
+            found = super().link_source(source)
+            other = open_index(tmp_path / "index.sqlite")
+            with sql.atomic(other.conn):
+                delete_document(other, removed)
+            other.conn.close()
+            return found
+
+    with db.conn:
+        entity_store.mark_unlinked(db)
+    entity_store.relink(db, LinkerWhileAnotherReaderWrites(), "test")
+    assert entity_store.linked_fingerprint(db) is None          # not marked linked: the next run links
+    assert db.execute("SELECT count(*) FROM doc_entities WHERE doc_id = ?", [removed]).fetchone()[0] == 0
+    report = Indexer(db).update_entities()
+    assert report.entities and entity_store.linked_fingerprint(db) is not None
+    assert db.execute("SELECT count(*) FROM mentions WHERE entity_id IS NULL").fetchone()[0] == 0

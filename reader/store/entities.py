@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import secrets
 from collections import defaultdict
 from typing import TYPE_CHECKING, Iterator
 
@@ -20,6 +22,8 @@ from reader.store import sketch, sql
 
 if TYPE_CHECKING:  # the NLP is imported only when there is work for it
     from reader.nlp.canonical import Correction, Linker
+
+log = logging.getLogger(__name__)
 
 # Values (dates, amounts) are cross-referenced but not ranked as co-occurring "entities".
 VALUE_LABELS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY"})
@@ -114,7 +118,7 @@ def corrections_fingerprint(corrections: list["Correction"], alias_paths: list) 
 def mark_unlinked(db: sqlite_utils.Database) -> None:
     """The corpus changed (in the caller's transaction): linking must run again, even if this
     run is cancelled or crashes before it gets there."""
-    db.execute("DELETE FROM state WHERE key = 'linked'")
+    db.execute("DELETE FROM state WHERE key IN ('linked', 'linking')")
 
 
 def linked_fingerprint(db: sqlite_utils.Database) -> str | None:
@@ -160,20 +164,41 @@ def relink(db: sqlite_utils.Database, linker: "Linker", fingerprint: str) -> int
     """Link every mention in the corpus and rebuild the derived tables. Returns the entity count.
 
     Memory is bounded by the distinct surfaces and a batch of documents (see StoredMentions);
-    the derived tables are computed by SQLite, which spills to disk what does not fit its cache."""
+    the derived tables are computed by SQLite, which spills to disk what does not fit its cache.
+    The linking itself reads one snapshot of the index, without holding the write lock (another
+    Reader may write meanwhile); its result is written in one short transaction, unless the
+    documents changed in between: then the index stays marked unlinked for the next run."""
+    token = secrets.token_hex(8)
+    with sql.atomic(db.conn):   # a change to the documents from now on removes it (mark_unlinked)
+        db.execute("INSERT OR REPLACE INTO state (key, value) VALUES ('linking', ?)", [token])
     mentions = StoredMentions(db)
-    with sql.atomic(db.conn):
-        entities, linked = linker.link_source(mentions)
-        for key, date, rows in mentions.documents():
+    db.execute("DROP TABLE IF EXISTS temp.linked")
+    db.execute("CREATE TEMP TABLE linked (mention_id INTEGER PRIMARY KEY, entity_id TEXT NOT NULL)")
+    try:
+        db.conn.execute("BEGIN")     # one snapshot for both readings of the mentions
+        try:
+            entities, linked = linker.link_source(mentions)
+            for key, date, rows in mentions.documents():
+                db.conn.executemany("INSERT INTO temp.linked VALUES (?, ?)",
+                                    [(row[3], entity_id) for row, entity_id
+                                     in zip(rows, linked.entity_ids(key, date, rows))])
+        finally:
+            db.conn.commit()         # (writes only the connection's own temporary table)
+        with sql.atomic(db.conn):
+            if db.execute("SELECT value FROM state WHERE key = 'linking'").fetchone() != (token,):
+                log.info("The library changed while its entities were linked; they are linked again next time.")
+                return len(entities)
             # only the mentions whose entity changed are written: relinking after a small change is cheap
-            db.conn.executemany(
-                "UPDATE mentions SET entity_id = ? WHERE id = ? AND entity_id IS NOT ?",
-                [(entity_id, row[3], entity_id) for row, entity_id in zip(rows, linked.entity_ids(key, date, rows))])
-        _rebuild_derived(db, entities)
-        db.execute("INSERT OR REPLACE INTO state (key, value) VALUES ('linked', ?)", [fingerprint])
-        db.execute("INSERT OR REPLACE INTO state (key, value) SELECT 'counted_passages', count(*) FROM passages "
-                   "WHERE duplicate_of IS NULL AND boilerplate = 0")
-        db.execute("INSERT OR REPLACE INTO state (key, value) SELECT 'linked_documents', count(*) FROM documents")
+            db.execute("UPDATE mentions SET entity_id = l.entity_id FROM temp.linked AS l "
+                       "WHERE l.mention_id = mentions.id AND mentions.entity_id IS NOT l.entity_id")
+            _rebuild_derived(db, entities)
+            db.execute("DELETE FROM state WHERE key = 'linking'")
+            db.execute("INSERT OR REPLACE INTO state (key, value) VALUES ('linked', ?)", [fingerprint])
+            db.execute("INSERT OR REPLACE INTO state (key, value) SELECT 'counted_passages', count(*) FROM passages "
+                       "WHERE duplicate_of IS NULL AND boilerplate = 0")
+            db.execute("INSERT OR REPLACE INTO state (key, value) SELECT 'linked_documents', count(*) FROM documents")
+    finally:
+        db.execute("DROP TABLE IF EXISTS temp.linked")
     return len(entities)
 
 
