@@ -402,7 +402,8 @@ class Indexer:
 
     def _relink_in_child(self, path: str, fingerprint: str) -> int | None:
         """Link the corpus in a child process (see LINK_IN_CHILD_MENTIONS); None if cancelled
-        (the child is stopped; its one transaction was not committed, so nothing changed)."""
+        (the child is stopped; it writes its result in one transaction at the end, so a stop
+        before that changes nothing and one during it is rolled back)."""
         context = multiprocessing.get_context("spawn")
         receiver, sender = context.Pipe(duplex=False)
         child = context.Process(target=_relink_child, name="reader-link", daemon=True,
