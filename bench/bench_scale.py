@@ -29,7 +29,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_xref import _timed  # noqa: E402
 from corpus import SHARED, replicated_corpus  # noqa: E402
 
 from reader.queries.entities import (cooccurring, entity_mentions, list_entities, related_documents,  # noqa: E402
@@ -133,12 +132,28 @@ def _link_here(index_file: Path) -> str:
             f"linking child peak RSS {peak / 1024:.0f} MB")
 
 
-def _figures(times: list[float]) -> tuple[float, float]:
-    ordered = sorted(times)
-    return statistics.median(times), ordered[min(len(ordered) - 1, int(0.95 * (len(ordered) - 1)))]
+def _timed(fn, samples) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU milliseconds per call. On a shared machine a call that waits for a core
+    shows in the wall clock only: the CPU time is the query's own cost."""
+    wall, cpu = [], []
+    for sample in samples:
+        started, started_cpu = time.perf_counter(), time.process_time()
+        fn(*sample)
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    return wall, cpu
 
 
-def _queries(index_file: Path, samples: int) -> dict[str, tuple[float, float]]:
+def _figures(times: tuple[list[float], list[float]]) -> tuple[float, float, float, float]:
+    """(median, p95) of the wall clock, then of the CPU time."""
+    out = []
+    for values in times:
+        ordered = sorted(values)
+        out += [statistics.median(values), ordered[min(len(ordered) - 1, int(0.95 * (len(ordered) - 1)))]]
+    return tuple(out)
+
+
+def _queries(index_file: Path, samples: int) -> dict[str, tuple[float, ...]]:
     db = open_index(index_file)
     try:
         rng = random.Random(7)
@@ -176,7 +191,7 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     sizes = sorted(args.docs)
     base = _built(args.base, folder)
-    curve: dict[int, dict[str, tuple[float, float]]] = {}
+    curve: dict[int, dict[str, tuple[float, ...]]] = {}
     for docs in sizes:
         index_file = folder / f"scale-{docs}.sqlite"
         if not (args.no_link and index_file.exists()):
@@ -184,11 +199,12 @@ def main() -> None:
         if not args.no_link:
             print(f"{docs:>6} documents: linking {_link(index_file)}", flush=True)
         curve[docs] = _queries(index_file, args.samples)
-        for name, (median, p95) in curve[docs].items():
-            print(f"{docs:>6} documents: {name:<27} median {median:6.2f} ms   p95 {p95:6.2f} ms", flush=True)
-    print("\np95 (ms)" + "".join(f"{docs:>10}" for docs in sizes))
+        for name, (median, p95, cpu_median, cpu_p95) in curve[docs].items():
+            print(f"{docs:>6} documents: {name:<27} median {median:6.2f} ms   p95 {p95:6.2f} ms   "
+                  f"(CPU: median {cpu_median:6.2f} ms, p95 {cpu_p95:6.2f} ms)", flush=True)
+    print("\np95 in ms, wall clock / CPU" + "".join(f"{docs:>16}" for docs in sizes))
     for name in curve[sizes[0]]:
-        print(f"{name:<27}" + "".join(f"{curve[docs][name][1]:10.2f}" for docs in sizes))
+        print(f"{name:<27}" + "".join(f"{curve[docs][name][1]:8.2f} /{curve[docs][name][3]:6.2f}" for docs in sizes))
 
 
 if __name__ == "__main__":

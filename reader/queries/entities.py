@@ -22,7 +22,7 @@ MAX_BUCKET = 100          # sketch hashes shared by more passages are not used t
 COMMON_ENTITY_SHARE = 0.05  # entities in more of the corpus than this barely tell documents apart...
 COMMON_ENTITY_FLOOR = 20    # ...so related documents skip them, in corpora large enough to have such
 SHARED_LOOKUPS = 2        # of the LOOKUP smallest hashes, how many two similar passages share
-RELATED_POSTINGS = 5_000  # related documents read at most this many (entity, document) pairs
+RELATED_POSTINGS = 2_000  # related documents read at most this many (entity, document) pairs
 
 
 @dataclass(frozen=True)
@@ -239,15 +239,14 @@ def related_documents(db: sqlite_utils.Database, doc_id: int, limit: int = 10) -
             [doc_id, max(COMMON_ENTITY_FLOOR, total * COMMON_ENTITY_SHARE)]):
         if mine and postings + documents > RELATED_POSTINGS:
             break
-        mine[entity_id] = (count, name, documents)
+        mine[entity_id] = (count, name, math.log(1 + total / documents))
         postings += documents
     scores: dict[int, float] = defaultdict(float)
     shared: dict[int, list[tuple[float, str]]] = defaultdict(list)
     for entity_id, other, other_count in db.execute(
             f"SELECT entity_id, doc_id, count FROM doc_entities WHERE entity_id IN {_JSON_LIST} AND doc_id != ?",
             [json.dumps(list(mine)), doc_id]):
-        mine_count, name, documents = mine[entity_id]
-        idf = math.log(1 + total / documents)
+        mine_count, name, idf = mine[entity_id]
         scores[other] += idf * math.sqrt(min(mine_count, other_count))
         shared[other].append((idf, name))
     overlap = _shared_passages(db, doc_id)
