@@ -91,11 +91,28 @@ def test_older_index_is_rebuilt(tmp_path, seeds_copy):
     path = tmp_path / "i.sqlite"
     _index(path, [seeds_copy])
     with sqlite3.connect(path) as conn:
-        conn.execute(f"PRAGMA user_version = {schema.VERSION - 1}")
+        conn.execute(f"PRAGMA user_version = {min(schema.UPGRADES) - 1}")   # older than any upgrade
     db = open_index(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION
     assert list_documents(db) == []
     assert len(Indexer(db, entities=False).index([seeds_copy]).added) == 5
+
+
+def test_an_index_of_the_version_before_is_upgraded_in_place_and_relinked(tmp_path, seeds_copy):
+    path = tmp_path / "i.sqlite"
+    Indexer(open_index(path)).index([seeds_copy])
+    with sqlite3.connect(path) as conn:     # back to version 6's shape
+        conn.execute("DROP INDEX doc_entities_order")
+        conn.execute("ALTER TABLE doc_entities DROP COLUMN doc_order")
+        conn.execute("DROP INDEX passage_sketches_hash")
+        conn.execute("CREATE INDEX passage_sketches_hash ON passage_sketches(hash)")
+        conn.execute("PRAGMA user_version = 6")
+    db = open_index(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION
+    assert len(list_documents(db)) == 5                      # documents and their entities kept
+    report = Indexer(db).index([seeds_copy])
+    assert report.unchanged == 5 and report.extracted == 0 and report.entities   # only linked again
+    assert db.execute("SELECT count(DISTINCT doc_order) FROM doc_entities").fetchone()[0] == 5
 
 
 def test_newer_index_is_refused_with_a_clear_message(tmp_path):

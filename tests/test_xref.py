@@ -79,6 +79,22 @@ def test_related_documents_share_rare_entities(seeds_index):
     assert [r.score for r in related] == sorted((r.score for r in related), reverse=True)
 
 
+def test_related_documents_weigh_the_rarest_entities_first_when_they_must_choose(seeds_index, monkeypatch):
+    from reader.queries import entities as queries
+
+    doc = _doc_id(seeds_index, "002")
+    everything = related_documents(seeds_index, doc)
+    monkeypatch.setattr(queries, "RELATED_POSTINGS", 10 ** 9)
+    assert related_documents(seeds_index, doc) == everything        # the seeds are well within the budget
+    monkeypatch.setattr(queries, "RELATED_POSTINGS", 1)             # room for one entity only: the rarest
+    rarest = seeds_index.execute(
+        "SELECT e.name FROM doc_entities de JOIN entities e ON e.id = de.entity_id WHERE de.doc_id = ? "
+        "AND e.hidden = 0 AND e.label NOT IN ('DATE', 'TIME', 'MONEY', 'PERCENT', 'QUANTITY') "
+        "ORDER BY e.documents, e.id LIMIT 1", [doc]).fetchone()[0]
+    for related in related_documents(seeds_index, doc):
+        assert related.shared in ([rarest], []) and (related.shared or related.shared_passages)
+
+
 def test_a_copied_passage_is_found_in_the_other_document(tmp_path, seeds_copy):
     """A passage that another article copies (with small edits) is found as a repeat."""
     from reader.store.db import open_index

@@ -47,13 +47,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, Protocol, Sequence
 
 from reader.nlp.dates import is_relative_date
 from reader.nlp.normalize import normalize_value, value_key
 
 __all__ = [
-    "Mention", "Entity", "Correction", "Linker", "AliasTable", "AliasEntry",
+    "Mention", "Entity", "Correction", "Linker", "Linked", "MentionSource", "AliasTable", "AliasEntry",
     "load_alias_table", "builtin_alias_path", "user_alias_paths", "display_form",
     "VALUE_LABELS", "CORRECTION_KINDS",
 ]
@@ -563,7 +563,8 @@ class _UnionFind:
 @dataclass
 class _Group:
     id: str
-    members: list[int]
+    members: list[int]          # units (see Linker._surface_counts)
+    first: int = 0              # position of its first mention: orders groups that share an id
     curated: int | None = None
     value: bool = False
     name: str | None = None
@@ -686,6 +687,120 @@ class _Spellings:
         return self.conf(kind, self.loose(a), self.loose(b))
 
 
+class MentionSource(Protocol):
+    """Mentions to link, read in two ways (see :meth:`Linker.link_source`)."""
+
+    def surfaces(self) -> Iterable[tuple[str, str, int, int]]:
+        """(text, label, mentions, position of the first) for each distinct text and label."""
+
+    def documents(self) -> Iterable[tuple[str, str | None, Sequence[tuple]]]:
+        """(document key, its date, its mentions) per document, each mention a row that begins
+        (position, text, label); a position orders mentions across the corpus. The same rows,
+        in the same order, each time it is read."""
+
+
+class _MentionList:
+    """Mentions in memory as a :class:`MentionSource`; a mention's position is its index."""
+
+    def __init__(self, mentions: Sequence[Mention], doc_dates: Mapping[str, str | None]) -> None:
+        self.mentions = mentions
+        self.doc_dates = doc_dates
+
+    def surfaces(self) -> list[tuple[str, str, int, int]]:
+        seen: dict[tuple[str, str], list[int]] = {}
+        for i, m in enumerate(self.mentions):
+            surface = (m.text or "", m.label or "")
+            if surface in seen:
+                seen[surface][0] += 1
+            else:
+                seen[surface] = [1, i]
+        return [(text, label, count, first) for (text, label), (count, first) in seen.items()]
+
+    def documents(self) -> Iterable[tuple[str, str | None, list[tuple]]]:
+        by_doc: dict[str, list[tuple]] = defaultdict(list)
+        for i, m in enumerate(self.mentions):
+            by_doc[m.doc].append((i, m.text or "", m.label or ""))
+        for doc, rows in by_doc.items():
+            yield doc, self.doc_dates.get(doc), rows
+
+
+def _value_group(text: str, label: str, doc: str, doc_date: str | None) -> str:
+    """The entity id of a value (date, amount) mention in document `doc`."""
+    vk = _value_key(text, label, doc_date)
+    if label == "DATE" and _unresolved_relative(text, doc_date):
+        vk = f"{vk}@{doc[:8]}"   # 本日 with no known date: that document's day, not a shared one
+    return f"{label}:{vk}"
+
+
+class _DocumentLinks:
+    """The per-document step of linking: the unit (root, name key, text, label) of each of a
+    document's mentions. A bare surname goes to the one full name with that surname in its own
+    document (when there is one); a value goes to its value group (key None)."""
+
+    def __init__(self, uf: _UnionFind, sigs: dict, raw_sigs: dict, surname_of: dict, spelling: _Spellings) -> None:
+        self.uf = uf
+        self.sigs = sigs
+        self.raw_sigs = raw_sigs
+        self.surname_of = surname_of
+        self.spelling = spelling
+        self.links: set[tuple[str, str, float | None]] = set()   # (full name, surname, confidence)
+        self._surnames: dict[tuple[str, str], tuple[str, str, bool] | None] = {}
+
+    def units(self, doc: str, doc_date: str | None, rows: Sequence[tuple]) -> list[tuple]:
+        keys = [None if row[2] in VALUE_LABELS else _name_key(row[1], row[2]) for row in rows]
+        sigs = self.sigs
+        full_names = {k for k in keys if k is not None and k in sigs and not sigs[k][3]}
+        units = []
+        for row, k in zip(rows, keys):
+            text, label = row[1], row[2]
+            if k is None:
+                units.append((_value_group(text, label, doc, doc_date), None, text, label))
+                continue
+            surname = self._surname(k, label) if full_names else None
+            root = self._root_in(full_names, k, surname) if surname else self.uf.find(k)
+            units.append((root, k, text, label))
+        return units
+
+    def _surname(self, k: str, label: str) -> tuple[str, str, bool] | None:
+        """(surname, initial, curated) when the mention may name a full name of its document."""
+        found = self._surnames.get((k, label), False)
+        if found is False:
+            found = None
+            # (a mention tagged PERSON counts even when the key is mostly something else:
+            #  ワシントン next to ジョージ・ワシントン)
+            if k in self.surname_of or (label == "PERSON" and len(_parts(k)) == 1):
+                sur, initial = self.surname_of.get(k) or (self.spelling.surname(k), "")
+                found = (sur, initial, self.uf.curated_of(k) is not None)
+            self._surnames[(k, label)] = found
+        return found
+
+    def _root_in(self, full_names: set[str], k: str, surname: tuple[str, str, bool]) -> str:
+        uf, sigs = self.uf, self.sigs
+        sur, initial, curated_surname = surname
+        fulls = {f: uf.find(f) for f in full_names
+                 if sigs[f][0] == sur and _initial_ok(initial, _parts(f)[0])
+                 and not (curated_surname and sigs[f][2])}
+        root = uf.find(k)
+        if len(set(fulls.values())) == 1:
+            f = min(fulls)
+            if fulls[f] != root:
+                self.links.add((f, k, self.spelling.surname_conf(k, self.raw_sigs[f][0])))
+            root = fulls[f]
+        return root
+
+
+class Linked:
+    """What :meth:`Linker.link_source` decided, applied to a document's mentions."""
+
+    def __init__(self, documents: _DocumentLinks, entity_of: dict[tuple, str]) -> None:
+        self._documents = documents
+        self._entity_of = entity_of
+
+    def entity_ids(self, doc: str, doc_date: str | None, rows: Sequence[tuple]) -> list[str]:
+        """The entity id of each of a document's mentions (rows as the source gave them)."""
+        return [self._entity_of[unit] for unit in self._documents.units(doc, doc_date, rows)]
+
+
 class Linker:
     """Links mentions to canonical entities; see the module docstring.
 
@@ -721,25 +836,38 @@ class Linker:
 
         ``doc_dates`` (document key -> ISO date) lets relative dates (昨年, 12月1日) be resolved.
         """
-        doc_dates = doc_dates or {}
-        n = len(mentions)
-        keys: list[str | None] = [None] * n
-        vgroups: dict[str, list[int]] = defaultdict(list)
+        source = _MentionList(mentions, doc_dates or {})
+        entities, linked = self.link_source(source)
+        ids = [""] * len(mentions)
+        for doc, doc_date, rows in source.documents():
+            for row, entity_id in zip(rows, linked.entity_ids(doc, doc_date, rows)):
+                ids[row[0]] = entity_id
+        return entities, ids
+
+    def link_source(self, source: MentionSource) -> tuple[list[Entity], Linked]:
+        """The entities of the mentions `source` gives, and what names each mention's entity.
+
+        Memory grows with the distinct surfaces and the entities, never with the mentions:
+        the corpus-wide evidence is read from the distinct surfaces, then the documents are
+        read one at a time (for a surname and the full name in its document); the caller
+        reads them once more through :meth:`Linked.entity_ids`.
+        """
         label_votes: dict[str, Counter] = defaultdict(Counter)
-        self._key_form = key_form = {}   # name key -> a form it was written in, to show links
-        for i, m in enumerate(mentions):
-            label = m.label or ""
+        self._key_form = key_form = {}   # name key -> the form it was first written in, to show links
+        first_seen: dict[str, int] = {}
+        japanese = named = 0
+        for text, label, count, first in source.surfaces():
             if label in VALUE_LABELS:
-                vk = _value_key(m.text or "", label, doc_dates.get(m.doc))
-                if label == "DATE" and _unresolved_relative(m.text or "", doc_dates.get(m.doc)):
-                    vk = f"{vk}@{m.doc[:8]}"   # 本日 with no known date: that document's day, not a shared one
-                vgroups[f"{label}:{vk}"].append(i)
                 continue
-            k = _name_key(m.text or "", label)
-            keys[i] = k
-            label_votes[k][label] += 1
-            if k not in key_form:
-                key_form[k] = display_form(m.text or "", label)
+            k = _name_key(text, label)
+            label_votes[k][label] += count
+            if first < first_seen.get(k, first + 1):
+                first_seen[k] = first
+                key_form[k] = display_form(text, label)
+            named += count
+            if _is_japanese(text):
+                japanese += count
+        del first_seen
 
         uf = _UnionFind()
         table = self.table
@@ -862,83 +990,76 @@ class Linker:
                 uf.union(k, full[0])
                 links.append((full[0], k, spelling.surname_conf(k, raw_sigs[full[0]][0])))
 
-        # 6. per-document: a surname names the one full name with that surname in its document
-        doc_full: dict[str, set[str]] = defaultdict(set)
-        for i, m in enumerate(mentions):
-            k = keys[i]
-            if k is not None and k in sigs and not sigs[k][3]:
-                doc_full[m.doc].add(k)
-        root_of: list[str | None] = [None] * n
-        for i, m in enumerate(mentions):
-            k = keys[i]
-            if k is None:
-                continue
-            root = uf.find(k)
-            if not doc_full.get(m.doc):
-                pass
-            elif k in surname_of or (m.label == "PERSON" and len(_parts(k)) == 1):
-                # (a mention tagged PERSON counts even when the key is mostly something else:
-                #  ワシントン next to ジョージ・ワシントン)
-                sur, initial = surname_of.get(k) or (spelling.surname(k), "")
-                curated_surname = uf.curated_of(k) is not None
-                fulls = {f: uf.find(f) for f in doc_full[m.doc]
-                         if sigs[f][0] == sur and _initial_ok(initial, _parts(f)[0])
-                         and not (curated_surname and sigs[f][2])}
-                if len(set(fulls.values())) == 1:
-                    f = min(fulls)
-                    root = fulls[f]
-                    if root != uf.find(k):
-                        links.append((f, k, spelling.surname_conf(k, raw_sigs[f][0])))
-            root_of[i] = root
+        # 6. per document: a surname names the one full name with that surname in its document
+        documents = _DocumentLinks(uf, sigs, raw_sigs, surname_of, spelling)
+        unit_count: Counter = Counter()     # (root, key, text, label) -> mentions
+        unit_first: dict[tuple, int] = {}   # -> the position of its first mention
+        for doc, doc_date, rows in source.documents():
+            for row, unit in zip(rows, documents.units(doc, doc_date, rows)):
+                unit_count[unit] += 1
+                if row[0] < unit_first.get(unit, row[0] + 1):
+                    unit_first[unit] = row[0]
+        links.extend(documents.links)
+        self._units = units = list(unit_count)
+        self._unit_counts = [unit_count[u] for u in units]
+        del unit_count
 
         # 7. groups and their ids
         members: dict[str, list[int]] = defaultdict(list)
-        for i, r in enumerate(root_of):
-            if r is not None:
-                members[r].append(i)
+        vgroups: dict[str, list[int]] = defaultdict(list)
+        for u, (root, k, _text, _label) in enumerate(units):
+            (vgroups if k is None else members)[root].append(u)
         groups: list[_Group] = []
-        for r, idxs in members.items():
+        for r, us in members.items():
             cur = uf.curated.get(r)
-            g = _Group(id="", members=idxs, curated=cur, keys={keys[i] for i in idxs})  # type: ignore[misc]
+            g = _Group(id="", members=us, curated=cur, keys={units[u][1] for u in us},
+                       first=min(unit_first[units[u]] for u in us))
             if cur is not None:
                 g.id = table.entries[cur].id
             else:
-                label = _majority(Counter(mentions[i].label or "" for i in idxs))
-                g.id = f"{label}:{self._canonical_form(mentions, idxs, label)}"
+                label = self._majority_label(us)
+                g.id = f"{label}:{self._canonical_form(us, label)}"
             groups.append(g)
-        for vid, idxs in vgroups.items():
-            groups.append(_Group(id=vid, members=idxs, value=True))
-        by_id = self._dedupe_ids(groups, keys)
+        for vid, us in vgroups.items():
+            groups.append(_Group(id=vid, members=us, value=True, first=min(unit_first[units[u]] for u in us)))
+        del unit_first
+        by_id = self._dedupe_ids(groups)
 
         # 8. corrections
-        by_id = self._apply_corrections(by_id, mentions, keys)
+        by_id = self._apply_corrections(by_id)
 
         # 9. entities
-        japanese = sum(1 for i, m in enumerate(mentions) if keys[i] is not None and _is_japanese(m.text or ""))
-        named = sum(1 for k in keys if k is not None)
         prefer_ja = named == 0 or japanese * 2 >= named
         entities: list[Entity] = []
-        ids = [""] * n
+        entity_of: dict[tuple, str] = {}
         for gid in sorted(by_id):
             g = by_id[gid]
-            for i in g.members:
-                ids[i] = gid
-            entities.append(self._entity(g, mentions, prefer_ja))
-        return entities, ids
+            for u in g.members:
+                entity_of[units[u]] = gid
+            entities.append(self._entity(g, prefer_ja))
+        return entities, Linked(documents, entity_of)
 
     # -- helpers ------------------------------------------------------------
 
-    @staticmethod
-    def _surface_counts(mentions: Sequence[Mention], idxs: Iterable[int]) -> Counter:
+    # A group's members are units: the mentions of one spelling and label that went to one
+    # root, (root, key, text, label), counted (self._unit_counts); key is None for values.
+
+    def _surface_counts(self, units: Iterable[int]) -> Counter:
         c: Counter = Counter()
-        for i in idxs:
-            m = mentions[i]
-            c[display_form(m.text or "", m.label or "")] += 1
+        for u in units:
+            _root, _key, text, label = self._units[u]
+            c[display_form(text, label)] += self._unit_counts[u]
         return c
 
-    def _canonical_form(self, mentions: Sequence[Mention], idxs: list[int], label: str) -> str:
+    def _majority_label(self, units: Iterable[int]) -> str:
+        votes: Counter = Counter()
+        for u in units:
+            votes[self._units[u][3]] += self._unit_counts[u]
+        return _majority(votes)
+
+    def _canonical_form(self, units: list[int], label: str) -> str:
         """The id's name part: the most used (full, for people) form; order-independent."""
-        counts = self._surface_counts(mentions, idxs)
+        counts = self._surface_counts(units)
         if label == "PERSON":
             full = {f: c for f, c in counts.items() if _is_full_name(f)}
             if full:
@@ -946,13 +1067,13 @@ class Linker:
         return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
     @staticmethod
-    def _dedupe_ids(groups: list[_Group], keys: list[str | None]) -> dict[str, _Group]:
+    def _dedupe_ids(groups: list[_Group]) -> dict[str, _Group]:
         by_id: dict[str, list[_Group]] = defaultdict(list)
         for g in groups:
             by_id[g.id].append(g)
         out: dict[str, _Group] = {}
         for gid, gs in by_id.items():
-            gs.sort(key=lambda g: (g.curated is None, min(g.keys) if g.keys else "", min(g.members)))
+            gs.sort(key=lambda g: (g.curated is None, min(g.keys) if g.keys else "", g.first))
             for n, g in enumerate(gs):
                 if n:
                     g.id = f"{gid} #{n + 1}"
@@ -988,8 +1109,7 @@ class Linker:
                 break
         return min(candidates)[1] if candidates else None
 
-    def _apply_corrections(self, by_id: dict[str, _Group], mentions: Sequence[Mention],
-                           keys: list[str | None]) -> dict[str, _Group]:
+    def _apply_corrections(self, by_id: dict[str, _Group]) -> dict[str, _Group]:
         redirect: dict[str, str] = {}
         self.unresolved = []
         self._key_index: dict[str, set[str]] | None = None
@@ -1024,24 +1144,26 @@ class Linker:
                 redirect[other_id] = gid
                 redirect[corr.value] = gid
             elif kind == "split" and corr.value:
-                label = self._group_label(g, mentions)
+                label = self._group_label(g)
                 k = _name_key(corr.value, label)
                 wanted = {k, _name_key(corr.value, "PERSON")}
-                moving = [i for i in g.members if keys[i] in wanted]
+                units = self._units
+                moving = [u for u in g.members if units[u][1] in wanted]
                 if not moving:
                     lk = _loose_key(k)
-                    moving = [i for i in g.members if keys[i] is not None and lk and _loose_key(keys[i]) == lk]
+                    moving = [u for u in g.members
+                              if units[u][1] is not None and lk and _loose_key(units[u][1]) == lk]
                 if not moving:
                     forms = {corr.value.strip(), display_form(corr.value, label)}
-                    moving = [i for i in g.members if (mentions[i].text or "").strip() in forms]
+                    moving = [u for u in g.members if units[u][2].strip() in forms]
                 if not moving or len(moving) == len(g.members):
                     self.unresolved.append(corr)
                     continue
                 moved = set(moving)
-                g.members = [i for i in g.members if i not in moved]
-                g.keys = {keys[i] for i in g.members if keys[i] is not None}
+                g.members = [u for u in g.members if u not in moved]
+                g.keys = {units[u][1] for u in g.members if units[u][1] is not None}
                 # the new entity's label: what its own mentions were tagged
-                label = _majority(Counter(mentions[i].label or "" for i in moving))
+                label = self._majority_label(moving)
                 new_id = f"{label}:{display_form(corr.value, label)}"
                 target = by_id.get(new_id)
                 if target is None or target is g:
@@ -1049,22 +1171,22 @@ class Linker:
                         new_id += " (split)"
                     target = by_id[new_id] = _Group(id=new_id, members=[], value=g.value)
                 target.members += moving
-                target.keys |= {keys[i] for i in moving if keys[i] is not None}
+                target.keys |= {units[u][1] for u in moving if units[u][1] is not None}
                 if self._key_index is not None:
                     for k in target.keys:
                         self._key_index[k].add(target.id)
         return by_id
 
-    def _group_label(self, g: _Group, mentions: Sequence[Mention]) -> str:
+    def _group_label(self, g: _Group) -> str:
         if g.label:
             return g.label
         if g.curated is not None:
             return self.table.entries[g.curated].type
-        return _majority(Counter(mentions[i].label or "" for i in g.members))
+        return self._majority_label(g.members)
 
-    def _entity(self, g: _Group, mentions: Sequence[Mention], prefer_ja: bool) -> Entity:
-        label = self._group_label(g, mentions)
-        counts = self._surface_counts(mentions, g.members)
+    def _entity(self, g: _Group, prefer_ja: bool) -> Entity:
+        label = self._group_label(g)
+        counts = self._surface_counts(g.members)
         aliases = [f for f, _c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
         if g.name:
             name = g.name

@@ -18,6 +18,7 @@ MAX_BUCKET = 100          # sketch hashes shared by more passages are not used t
 COMMON_ENTITY_SHARE = 0.05  # entities in more of the corpus than this barely tell documents apart...
 COMMON_ENTITY_FLOOR = 20    # ...so related documents skip them, in corpora large enough to have such
 SHARED_LOOKUPS = 2        # of the LOOKUP smallest hashes, how many two similar passages share
+RELATED_POSTINGS = 2_000  # related documents read at most this many (entity, document) pairs
 
 
 @dataclass(frozen=True)
@@ -170,10 +171,11 @@ def entity_mentions(db: sqlite3.Connection, entity_id: str,
     date; with `max_documents`, only that many documents (the earliest), for a quick first view."""
     doc_filter = ""
     params: list[str | int] = [entity_id]
-    if max_documents is not None:
-        doc_filter = (" AND m.doc_id IN (SELECT de.doc_id FROM doc_entities de JOIN documents dd ON dd.id = de.doc_id"
-                      " WHERE de.entity_id = ? ORDER BY dd.date IS NULL, dd.date, dd.title LIMIT ?)")
-        params += [entity_id, max_documents]
+    if max_documents is not None:   # the first documents by date: read in doc_order, not sorted here
+        first = [r[0] for r in db.execute("SELECT doc_id FROM doc_entities WHERE entity_id = ? ORDER BY doc_order "
+                                          "LIMIT ?", [entity_id, max_documents])]
+        doc_filter = f" AND m.doc_id IN {_JSON_LIST}"
+        params.append(json.dumps(first))
     rows = db.execute(
         "SELECT m.doc_id, m.start, m.end, "
         f"substr(d.text, max(1, m.start + 1 - {KWIC_CONTEXT}), min(m.start, {KWIC_CONTEXT})), "
@@ -198,38 +200,51 @@ def cooccurring(db: sqlite3.Connection, entity_id: str, limit: int = 20) -> list
     own = db.execute("SELECT passages FROM entities WHERE id = ?", [entity_id]).fetchone()
     if not own or not own[0] or not total:
         return []
+    # PMI grows with together / passages (the rest is the same for every row): ranked in SQL, so
+    # only the rows shown are read into Python, however many entities it appears with
     rows = db.execute(
         f"SELECT c.together, e.passages, {', '.join('e.' + c for c in _ENTITY_COLUMNS.split(', '))} "
         "FROM cooccurrences c JOIN entities e ON e.id = c.b "
-        "WHERE c.a = ? AND c.together >= ? AND e.hidden = 0", [entity_id, MIN_TOGETHER]).fetchall()
-    scored = []
-    for together, passages, *entity in rows:
-        pmi = math.log((together * total) / (own[0] * passages))
-        scored.append(Cooccurrence(_entity(tuple(entity)), pmi, together))
-    scored.sort(key=lambda c: (-c.score, -c.together, c.entity.name))
-    return scored[:limit]
+        "WHERE c.a = ? AND c.together >= ? AND e.hidden = 0 "
+        "ORDER BY CAST(c.together AS REAL) / e.passages DESC, c.together DESC, e.name LIMIT ?",
+        [entity_id, MIN_TOGETHER, limit]).fetchall()
+    return [Cooccurrence(_entity(tuple(entity)), math.log((together * total) / (own[0] * passages)), together)
+            for together, passages, *entity in rows]
 
 
 def _counted_passages(db: sqlite3.Connection) -> int:
     """Passages that count (not repeats, not boilerplate): stored when entities were linked."""
-    row = db.execute("SELECT value FROM state WHERE key = 'counted_passages'").fetchone()
+    return _state_count(db, "counted_passages")
+
+
+def _state_count(db: sqlite3.Connection, key: str) -> int:
+    """A count stored when entities were linked (what the entities' own counts are relative to); 0 if none."""
+    row = db.execute("SELECT value FROM state WHERE key = ?", [key]).fetchone()
     return int(row[0]) if row else 0
 
 
 def related_documents(db: sqlite3.Connection, doc_id: int, limit: int = 10) -> list[RelatedDocument]:
     """Documents sharing this one's entities (weighted by rarity, tf-idf-like) and passages."""
-    total = db.execute("SELECT count(*) FROM documents").fetchone()[0]
-    rows = db.execute(
-        "SELECT other.doc_id, e.name, e.documents, mine.count, other.count "
-        "FROM doc_entities mine JOIN doc_entities other ON other.entity_id = mine.entity_id "
-        "JOIN entities e ON e.id = mine.entity_id "
-        "WHERE mine.doc_id = ? AND other.doc_id != ? AND e.hidden = 0 AND e.documents <= ? AND e.label NOT IN "
-        "('DATE', 'TIME', 'MONEY', 'PERCENT', 'QUANTITY')",
-        [doc_id, doc_id, max(COMMON_ENTITY_FLOOR, total * COMMON_ENTITY_SHARE)]).fetchall()
+    total = _state_count(db, "linked_documents") or db.execute("SELECT count(*) FROM documents").fetchone()[0]
+    # Its entities, rarest first, as long as their documents stay within RELATED_POSTINGS: the
+    # commoner ones, which tell documents apart least, are left out first as the library grows.
+    mine: dict[str, tuple[int, str, float]] = {}   # entity -> (count here, name, rarity weight)
+    postings = 0
+    for entity_id, count, name, documents in db.execute(
+            "SELECT de.entity_id, de.count, e.name, e.documents FROM doc_entities de "
+            "JOIN entities e ON e.id = de.entity_id WHERE de.doc_id = ? AND e.hidden = 0 AND e.documents <= ? "
+            "AND e.label NOT IN ('DATE', 'TIME', 'MONEY', 'PERCENT', 'QUANTITY') ORDER BY e.documents, e.id",
+            [doc_id, max(COMMON_ENTITY_FLOOR, total * COMMON_ENTITY_SHARE)]):
+        if mine and postings + documents > RELATED_POSTINGS:
+            break
+        mine[entity_id] = (count, name, math.log(1 + total / documents))
+        postings += documents
     scores: dict[int, float] = defaultdict(float)
     shared: dict[int, list[tuple[float, str]]] = defaultdict(list)
-    for other, name, documents, mine_count, other_count in rows:
-        idf = math.log(1 + total / documents)
+    for entity_id, other, other_count in db.execute(
+            f"SELECT entity_id, doc_id, count FROM doc_entities WHERE entity_id IN {_JSON_LIST} AND doc_id != ?",
+            [json.dumps(list(mine)), doc_id]):
+        mine_count, name, idf = mine[entity_id]
         scores[other] += idf * math.sqrt(min(mine_count, other_count))
         shared[other].append((idf, name))
     overlap = _shared_passages(db, doc_id)
@@ -246,9 +261,10 @@ def _selective(db: sqlite3.Connection, table: str, hashes: list[int]) -> list[in
     word or phrase that happens to hash low) finds no useful candidates, only work."""
     if not hashes:
         return []
+    # counted up to MAX_BUCKET + 1 only: a common hash costs no more than a selective one
     counts = dict(db.execute(
-        f"SELECT hash, count(*) FROM {table} WHERE hash IN {_JSON_LIST} GROUP BY hash",
-        [json.dumps(hashes)]).fetchall())
+        f"SELECT j.value, (SELECT count(*) FROM (SELECT 1 FROM {table} WHERE hash = j.value "
+        f"LIMIT {MAX_BUCKET + 1})) FROM json_each(?) AS j", [json.dumps(hashes)]).fetchall())
     return [h for h in hashes if counts.get(h, 0) <= MAX_BUCKET]
 
 
@@ -267,11 +283,11 @@ def _shared_passages(db: sqlite3.Connection, doc_id: int) -> dict[int, int]:
         if not useful:
             continue
         shared: Counter = Counter()
-        for h, other in db.execute(
-                f"SELECT s.hash, s.passage_id FROM {table} s JOIN passages p ON p.id = s.passage_id "
-                f"WHERE s.hash IN {_JSON_LIST} AND p.doc_id != ?", [json.dumps(useful), doc_id]):
-            for mine in own[h]:
-                shared[(mine, other)] += 1
+        mine_all = set().union(*own.values())
+        for h, other in _postings(db, table, useful):
+            if other not in mine_all:
+                for mine in own[h]:
+                    shared[(mine, other)] += 1
         candidates.update(pair for pair, count in shared.items() if count >= SHARED_LOOKUPS)
     if not candidates:
         return {}
@@ -298,10 +314,15 @@ def _candidates(db: sqlite3.Connection, table: str, own: tuple[int, ...] | None,
     lookup = _selective(db, table, [int(h) for h in own[:sketch.LOOKUP]])
     if not lookup:
         return set()
-    rows = db.execute(
-        f"SELECT DISTINCT s.passage_id FROM {table} s JOIN passages p ON p.id = s.passage_id "
-        f"WHERE s.hash IN {_JSON_LIST} AND p.doc_id != ?", [json.dumps(lookup), doc_id])
-    return {r[0] for r in rows}
+    own_passages = {r[0] for r in db.execute("SELECT id FROM passages WHERE doc_id = ?", [doc_id])}
+    return {passage for _h, passage in _postings(db, table, lookup)} - own_passages
+
+
+def _postings(db: sqlite3.Connection, table: str, hashes: list[int]) -> list[tuple[int, int]]:
+    """(hash, passage id) of the passages holding these hashes: read from the (hash, passage_id)
+    index alone, without visiting the passages (their rows carry the sketches)."""
+    return db.execute(f"SELECT hash, passage_id FROM {table} WHERE hash IN {_JSON_LIST}",
+                      [json.dumps(hashes)]).fetchall()
 
 
 def _similarity(own: tuple[int, ...] | None, blob: bytes | None) -> float:

@@ -141,6 +141,10 @@ def _rebuild(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA foreign_keys=OFF")  # no effect inside a transaction
     try:
         with sql.atomic(conn, exclusive=True):   # readers wait rather than see a half-made schema
+            version = _version_of(conn)
+            if version < schema.VERSION and not _missing_tables(conn) and _sound(conn) \
+                    and schema.upgrade(conn, version):
+                return
             if _version_of(conn) < schema.VERSION or _missing_tables(conn) or not _sound(conn):
                 schema.drop_all(conn)
                 schema.create(conn)

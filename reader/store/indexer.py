@@ -267,9 +267,9 @@ class _BatchedWrites:
 
 
 POOL_MIN_FILES = 200    # below this, starting worker processes costs more than it saves
-# Above this many mentions, entities are linked in a child process: linking 10,000 documents
-# (~370,000 mentions) takes ~450 MB for some seconds, which then goes back to the system
-# rather than staying with the process that asked (the window).
+# Above this many mentions, entities are linked in a child process: linking loads the name
+# dictionary and the spelling data (~290 MB whatever the library's size, see bench/bench_scale.py),
+# which then goes back to the system rather than staying with the process that asked (the window).
 LINK_IN_CHILD_MENTIONS = 100_000
 
 
@@ -415,7 +415,8 @@ class Indexer:
 
     def _relink_in_child(self, path: str, fingerprint: str) -> int | None:
         """Link the corpus in a child process (see LINK_IN_CHILD_MENTIONS); None if cancelled
-        (the child is stopped; its one transaction was not committed, so nothing changed)."""
+        (the child is stopped; it writes its result in one transaction at the end, so a stop
+        before that changes nothing and one during it is rolled back)."""
         context = multiprocessing.get_context("spawn")
         receiver, sender = context.Pipe(duplex=False)
         child = context.Process(target=_relink_child, name="reader-link", daemon=True,

@@ -1,11 +1,13 @@
-"""The index schema. Bump VERSION on any change: older indexes are rebuilt."""
+"""The index schema. Bump VERSION on any change: older indexes are rebuilt, unless UPGRADES
+says how to bring them up to date in place (for changes that re-extraction would not change)."""
 from __future__ import annotations
 
 import sqlite3
 
-VERSION = 6  # 2: documents.author and .ruby; 3: search folding, document ids never reused;
+VERSION = 7  # 2: documents.author and .ruby; 3: search folding, document ids never reused;
              # 4: apostrophes (ʼ ’…) fold to '; 5: entities.confidence and .links (cross-script spelling links);
              # 6: events and statements (reader.store.story); PDF/HTML text, dates and language tags read anew
+             # 7: doc_entities.doc_order (WITHOUT ROWID), sketch lookups read only their index
 
 _TABLES = """
 CREATE TABLE documents (
@@ -83,13 +85,17 @@ CREATE TABLE entities (
 CREATE INDEX entities_label ON entities(label, mentions);
 CREATE TABLE entity_aliases (alias TEXT NOT NULL, entity_id TEXT NOT NULL);
 CREATE INDEX entity_aliases_alias ON entity_aliases(alias);
+-- WITHOUT ROWID: an entity's rows, counts included, are read together
 CREATE TABLE doc_entities (
     doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     entity_id TEXT NOT NULL,
     count INTEGER NOT NULL,
+    doc_order INTEGER NOT NULL DEFAULT 0,  -- the document's place by date, then title (set when linked)
     PRIMARY KEY (entity_id, doc_id)
-);
+) WITHOUT ROWID;
 CREATE INDEX doc_entities_doc ON doc_entities(doc_id);
+-- An entity's first documents by date without sorting all of them.
+CREATE INDEX doc_entities_order ON doc_entities(entity_id, doc_order);
 CREATE TABLE cooccurrences (
     a TEXT NOT NULL, b TEXT NOT NULL, together INTEGER NOT NULL,  -- passages holding both
     PRIMARY KEY (a, b)
@@ -99,13 +105,14 @@ CREATE TABLE passage_sketches (
     hash INTEGER NOT NULL,
     passage_id INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE
 );
-CREATE INDEX passage_sketches_hash ON passage_sketches(hash);
+-- (hash, passage_id): lookups by hash read the index only
+CREATE INDEX passage_sketches_hash ON passage_sketches(hash, passage_id);
 CREATE INDEX passage_sketches_passage ON passage_sketches(passage_id);
 CREATE TABLE passage_words (
     hash INTEGER NOT NULL,
     passage_id INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE
 );
-CREATE INDEX passage_words_hash ON passage_words(hash);
+CREATE INDEX passage_words_hash ON passage_words(hash, passage_id);
 CREATE INDEX passage_words_passage ON passage_words(passage_id);
 -- Dated events and statements found at index time (reader.store.story); the *_entity
 -- columns, event_entities and group_id are filled when the corpus is linked.
@@ -175,6 +182,41 @@ CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT);
 -- Passages that repeat an earlier one are not indexed: search finds them once.
 CREATE VIRTUAL TABLE passages_fts USING fts5(tokens, content='', tokenize='unicode61');
 """
+
+
+# version -> statements that bring an index of that version to the next one, keeping its documents.
+UPGRADES: dict[int, tuple[str, ...]] = {
+    6: ("DROP TABLE doc_entities",      # derived: filled again by linking
+        "CREATE TABLE doc_entities (doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE, "
+        "entity_id TEXT NOT NULL, count INTEGER NOT NULL, doc_order INTEGER NOT NULL DEFAULT 0, "
+        "PRIMARY KEY (entity_id, doc_id)) WITHOUT ROWID",
+        "CREATE INDEX doc_entities_doc ON doc_entities(doc_id)",
+        "CREATE INDEX doc_entities_order ON doc_entities(entity_id, doc_order)",
+        "DROP INDEX passage_sketches_hash",
+        "CREATE INDEX passage_sketches_hash ON passage_sketches(hash, passage_id)",
+        "DROP INDEX passage_words_hash",
+        "CREATE INDEX passage_words_hash ON passage_words(hash, passage_id)",
+        "DELETE FROM state WHERE key = 'linked'"),   # doc_order is set by linking
+}
+
+
+def upgrade(conn: sqlite3.Connection, version: int) -> bool:
+    """Bring an index of `version` up to VERSION in place, inside the caller's transaction;
+    False (nothing changed) when some step is unknown: it must be rebuilt."""
+    if any(v not in UPGRADES for v in range(version, VERSION)):
+        return False
+    conn.execute("SAVEPOINT upgrade")
+    try:
+        for v in range(version, VERSION):
+            for statement in UPGRADES[v]:
+                conn.execute(statement)
+    except sqlite3.OperationalError:   # not the schema its version says (a column already there)
+        conn.execute("ROLLBACK TO upgrade")
+        conn.execute("RELEASE upgrade")
+        return False
+    conn.execute("RELEASE upgrade")
+    conn.execute(f"PRAGMA user_version = {VERSION}")
+    return True
 
 
 def table_names() -> list[str]:
