@@ -27,13 +27,14 @@ from reader.ui.history import History
 from reader.ui.jobs import Changes, Job, JobRunner
 from reader.ui.legend import EntityLegend
 from reader.ui.menus import Menus
-from reader.ui.models import (SORT_MODES, DocIdRole, DocumentFilterProxy, DocumentListModel, PayloadRole, RowsModel,
-                              SORT_DATE_DESC, search_hit_html)
+from reader.ui.models import (SORT_MODES, DocIdRole, DocumentFilterProxy, DocumentListModel, KindRole, PayloadRole,
+                              SORT_DATE_DESC)
 from reader.ui.reading import Location, ReadingPane
 from reader.ui.search import SearchController
+from reader.ui.search_results import SearchPanel, describe_document
 from reader.ui.side_tabs import SideTabs
 from reader.ui.status import StatusArea, stage_text
-from reader.ui.views import ResultList, plain_label, section_label, text_field
+from reader.ui.views import plain_label, text_field
 from reader.ui.xref import XrefPanel
 
 if TYPE_CHECKING:
@@ -118,6 +119,9 @@ class MainWindow(QMainWindow):
         self._build_menus_and_toolbar()
         self.search = SearchController(context.index_path, parent=self)
         self.search.results.connect(self._show_results)
+        self.search.counted.connect(self.search_panel.show_counts)
+        self.results_model.moreWanted.connect(self.search.fetch_more)
+        self.search_panel.orderChanged.connect(self.search.set_order)
         self.search.failed.connect(lambda q, msg: self.statusBar().showMessage(f"Search failed: {msg}", 8000))
         if self.none_guard.active:
             self._guard_timer = QTimer(self, interval=100)
@@ -210,18 +214,11 @@ class MainWindow(QMainWindow):
         docs_layout.addWidget(self.doc_count)
         docs_layout.addWidget(self.doc_list, 1)
 
-        self.results_model = RowsModel(search_hit_html, parent=self)
-        self.results_view = ResultList("searchResults", "Search results")
-        self.results_view.setModel(self.results_model)
-        self.results_view.chosen.connect(self._result_chosen)
-        self.results_summary = section_label("Search", "searchSummary")
-        self.results_summary.setWordWrap(True)
-        search_page = QWidget()
-        search_layout = QVBoxLayout(search_page)
-        search_layout.setContentsMargins(0, 0, 0, 0)
-        search_layout.setSpacing(0)
-        search_layout.addWidget(self.results_summary)
-        search_layout.addWidget(self.results_view, 1)
+        self.search_panel = SearchPanel(lambda doc_id: describe_document(self.doc_model.document(doc_id)))
+        self.search_panel.chosen.connect(self._result_chosen)
+        self.results_model, self.results_view = self.search_panel.model, self.search_panel.view
+        self.results_summary = self.search_panel.summary
+        search_page = self.search_panel
 
         self.sidebar = QStackedWidget()
         self.sidebar.setObjectName("sidebar")
@@ -642,34 +639,26 @@ class MainWindow(QMainWindow):
     def _search_text_changed(self, text: str) -> None:
         if text.strip():
             self.sidebar.setCurrentIndex(SEARCH_PAGE)
-            self.results_summary.setText(f"Searching for “{text.strip()}”…")
+            self.search_panel.searching(text)
             self.search.request(text)
         else:
             self.search.cancel()
             self._open_when_results = False
-            self.results_model.set_rows([])
+            self.search_panel.clear()
             self.sidebar.setCurrentIndex(DOCS_PAGE)
             self.pane.set_layer("search", [])
 
-    def _show_results(self, query: str, result) -> None:
+    def _show_results(self, query: str, offset: int, result) -> None:
         self._search_query = query
-        self.results_model.set_rows(result.hits)
+        self.search_panel.show_page(query, offset, result)
+        if offset:
+            return
         count = len(result.hits)
-        more = "+" if result.more else ""
-        docs = len({h.doc_id for h in result.hits})
-        if count:
-            self.results_summary.setText(f"{count}{more} passage{'s' if count != 1 else ''} in {docs} "
-                                         f"document{'s' if docs != 1 else ''} for “{query.strip()}”")
-            self.results_view.setCurrentIndex(self.results_model.index(0))
-        else:
-            self.results_summary.setText(f"No results for “{query.strip()}”")
-        if getattr(result, "notice", ""):  # an over-long query was cut: say so
-            self.results_summary.setText(f"{self.results_summary.text()} ({result.notice})")
         self.searchFinished.emit(query, count)
         if self._open_when_results:
             self._open_when_results = False
             if count:
-                self._result_chosen(self.results_model.index(0))
+                self._result_chosen(self.results_model.index(self.results_model.first_hit_row()))
 
     def _search_key(self, event) -> bool:
         key = event.key()
@@ -688,7 +677,7 @@ class MainWindow(QMainWindow):
             else:
                 index = self.results_view.currentIndex()
                 if not index.isValid() and self.results_model.rowCount():
-                    index = self.results_model.index(0)
+                    index = self.results_model.index(self.results_model.first_hit_row())
                 if index.isValid():
                     self._result_chosen(index)
             return True
@@ -704,6 +693,8 @@ class MainWindow(QMainWindow):
         hit = index.data(PayloadRole)
         if hit is None:
             return
+        if index.data(KindRole) == "header":   # a document's title: its first hit
+            hit = hit.hits[0]
         self.results_view.setCurrentIndex(index)
         first = hit.matches[0] if hit.matches else (hit.start, hit.end)
         self.open_document(hit.doc_id, offset=first[0], highlight=list(hit.matches), flash=first)
