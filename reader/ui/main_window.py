@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFram
 import reader
 from reader.queries.documents import (DocumentDetail, DocumentNotFound, document_id_by_key, document_id_by_path,
                                       document_ids, document_summaries, get_document, list_documents)
-from reader.ui import operations, palette
+from reader.ui import clipboard, operations, palette
 from reader.ui.compat import none_guard, top_up
 from reader.ui.context import AppContext
 from reader.ui.delegates import DocumentDelegate
@@ -336,6 +336,7 @@ class MainWindow(QMainWindow):
         menus.add("file", "index", self.act_update_index, self.act_cancel_index)
         menus.add("file", "quit", self.act_quit)
         menus.add("edit", "clipboard", self.act_copy, self.act_select_all)
+        self.act_copy_cited = clipboard.install(self)
         menus.add("edit", "find", self.act_find, self.act_find_next, self.act_find_previous)
         menus.add("edit", "search", self.act_search)
         menus.add("view", "zoom", self.act_zoom_in, self.act_zoom_out, self.act_zoom_reset)

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from PySide6.QtCore import QEvent, QPoint, Qt, QVariantAnimation, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt, QVariantAnimation, Signal
 from PySide6.QtGui import (QColor, QFont, QFontInfo, QGuiApplication, QPalette, QTextBlockFormat, QTextCharFormat,
                            QTextCursor, QTextDocument, QTextLayout)
 from PySide6.QtWidgets import QFrame, QMenu, QTextBrowser, QTextEdit, QToolTip, QWidget
@@ -597,6 +597,17 @@ class ReadingPane(QTextBrowser):
     @property
     def flashing(self) -> bool:
         return self._flash.state() == QVariantAnimation.State.Running
+
+    def createMimeDataFromSelection(self):
+        """Copy and drag give the document's own text, not the title, meta line or fold bars."""
+        from reader.ui.clipboard import selected_document_text
+
+        text = selected_document_text(self)
+        if text is None:
+            return super().createMimeDataFromSelection()
+        data = QMimeData()   # plain text: the widget's own data would bring the hidden and screen-only text
+        data.setText(text)
+        return data
 
     # -- find in document -----------------------------------------------------------------------
     def find_all(self, query: str) -> list[tuple[int, int]]:
