@@ -79,6 +79,7 @@ class ReadingPane(QTextBrowser):
         self.enabled_groups: set[str] = {g.key for g in palette.GROUPS}
         self.dark = False
         self.zoom = 0
+        self._wheel_delta = 0
         self.expanded_runs: set[int] = set()
         self.entity_lookup: Callable[[str], object | None] = lambda _id: None
         # Format layers over the entities (annotations: `add_format_layer`), painted after the entity
@@ -134,6 +135,19 @@ class ReadingPane(QTextBrowser):
 
     def zoom_reset(self) -> None:
         self.set_zoom(0)
+
+    def wheelEvent(self, event) -> None:
+        """Ctrl+wheel zooms as Ctrl+= does (the reading font, the place kept), one step a notch;
+        QTextEdit's own wheel zoom would scale the document's font and lose both."""
+        if not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            super().wheelEvent(event)
+            return
+        event.accept()
+        self._wheel_delta += event.angleDelta().y()
+        steps = int(self._wheel_delta / 120)   # 120: one notch; touchpads send smaller deltas
+        if steps:
+            self._wheel_delta -= steps * 120
+            self.set_zoom(self.zoom + steps)
 
     def _rerender(self) -> None:
         if self.detail is None:
