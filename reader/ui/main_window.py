@@ -30,6 +30,7 @@ from reader.ui.menus import Menus
 from reader.ui.models import (SORT_MODES, DocIdRole, DocumentFilterProxy, DocumentListModel, KindRole, PayloadRole,
                               SORT_DATE_DESC)
 from reader.ui.reading import Location, ReadingPane
+from reader.ui.responsive import PanelsGiveWay
 from reader.ui.search import SearchController
 from reader.ui.search_results import SearchPanel, describe_document
 from reader.ui.side_tabs import SideTabs
@@ -144,6 +145,7 @@ class MainWindow(QMainWindow):
 
         self.apply_scheme()
         self._restore_settings()
+        self.panels_give_way = PanelsGiveWay(self)   # a small window: the side panels fold, the text keeps its measure
         self.reload_documents()
         self._restore_session()
         # The features register into the menus, the side tabs, the status area and the list once the
