@@ -61,5 +61,16 @@ def install(window: MainWindow) -> QAction:
     action.triggered.connect(copy_with_citation)
     window.addAction(action)
     window.menus.add("edit", "clipboard", action)
-    pane.contextMenuAboutToShow.connect(lambda menu, _point: menu.addAction(action))
+    pane.contextMenuAboutToShow.connect(lambda menu, _point: add_after_copy(menu, action))
     return action
+
+
+def add_after_copy(menu, action: QAction) -> None:
+    """Put the action just after the menu's Copy (the standard one), else at the end."""
+    actions = menu.actions()
+    copy = next((i for i, a in enumerate(actions)
+                 if a.objectName() == "edit-copy" or a.text().replace("&", "").split("\t")[0] == "Copy"), None)
+    if copy is None or copy + 1 >= len(actions):
+        menu.addAction(action)
+    else:
+        menu.insertAction(actions[copy + 1], action)

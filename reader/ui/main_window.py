@@ -35,6 +35,7 @@ from reader.ui.search import SearchController
 from reader.ui.search_results import SearchPanel, describe_document
 from reader.ui.side_tabs import SideTabs
 from reader.ui.status import StatusArea, stage_text
+from reader.ui.theme import ThemeChooser, system_is_dark
 from reader.ui.views import plain_label, text_field
 from reader.ui.xref import XrefPanel
 
@@ -137,13 +138,11 @@ class MainWindow(QMainWindow):
         self.jobs.progressed.connect(self._job_progressed)
         self.jobs.finished.connect(self._job_finished)
         self.jobs.changed.connect(self._library_changed)
-        style_hints = QGuiApplication.styleHints()
-        style_hints.colorSchemeChanged.connect(lambda _scheme: self.apply_scheme())
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
 
-        self.apply_scheme()
+        self.theme = ThemeChooser(self)   # View ▸ Theme; the palette follows it (and the system's, on System)
         self._restore_settings()
         self.panels_give_way = PanelsGiveWay(self)   # a small window: the side panels fold, the text keeps its measure
         self.reload_documents()
@@ -390,21 +389,10 @@ class MainWindow(QMainWindow):
         return action
 
     # -- appearance --------------------------------------------------------------------------------
-    def _system_dark(self) -> bool:
-        scheme = QGuiApplication.styleHints().colorScheme()
-        if scheme == Qt.ColorScheme.Dark:
-            return True
-        if scheme == Qt.ColorScheme.Light:
-            return False
-        return self.palette().color(QPalette.ColorRole.Window).lightness() < 128
-
     def apply_scheme(self, dark: bool | None = None) -> None:
-        dark = self._system_dark() if dark is None else dark
+        dark = system_is_dark() if dark is None else dark
         changed = dark != self.dark
         self.dark = dark
-        self.pane.set_dark(self.dark)
-        self.legend.set_dark(self.dark)
-        self.xref.set_dark(self.dark)
         pal = self.palette()
         text = pal.color(QPalette.ColorRole.WindowText)
         rule = QColor(text)
@@ -415,8 +403,14 @@ class MainWindow(QMainWindow):
             f"#legendRule {{ color: {rule.name(QColor.NameFormat.HexArgb)}; max-height: 1px; border: none;"
             f" background: {rule.name(QColor.NameFormat.HexArgb)}; }}"
             f"#entityLegend, #findBar {{ background: {palette.PAPER[self.dark]}; }}"
+            # The pane's paper here too: a style sheet re-polishes the palette a widget set itself.
+            f"#readingPane {{ background: {palette.PAPER[self.dark]}; color: {palette.INK[self.dark]}; }}"
             f"#searchBox {{ padding: 4px 10px; border-radius: 6px; }}"
             f"QSplitter#mainSplitter::handle {{ background: {rule.name(QColor.NameFormat.HexArgb)}; width: 1px; }}")
+        # After the style sheet: re-polishing the children resets the palettes the panes set for themselves.
+        self.pane.set_dark(self.dark)
+        self.legend.set_dark(self.dark)
+        self.xref.set_dark(self.dark)
         if changed:
             self.schemeChanged.emit(self.dark)
 
