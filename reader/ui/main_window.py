@@ -34,7 +34,7 @@ from reader.ui.responsive import PanelsGiveWay
 from reader.ui.search import SearchController
 from reader.ui.search_results import SearchPanel, describe_document
 from reader.ui.side_tabs import SideTabs
-from reader.ui.status import StatusArea, stage_text
+from reader.ui.status import StatusArea, stage_text, stage_total
 from reader.ui.theme import ThemeChooser, system_is_dark
 from reader.ui.views import plain_label, text_field
 from reader.ui.xref import XrefPanel
@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         self._drop_handler: Callable[[list[Path]], None] | None = None
         self._syncing_list = False
         self._pending_scroll: int | None = None
+        self._last_stage = ""                  # of the running job's progress
         self._open_when_results = False
         self._search_query = ""
         self._shut_down = False
@@ -740,11 +741,17 @@ class MainWindow(QMainWindow):
         if self.index_dialog is not None and job.kind == "sync":
             label = stage_text(event)
             self.index_dialog.setLabelText(label + (f"\n{event.current}" if event.current else "\n"))
-            if event.total:
-                self.index_dialog.setRange(0, event.total)
+            total = stage_total(event)
+            self.index_dialog.setRange(0, total)
+            if total:
                 self.index_dialog.setValue(event.done)
-        if event.done and event.stage == "indexing" and not self._list_timer.isActive():
+        if event.stage != "indexing" and self._last_stage == "indexing":
+            self.refresh_list()        # every text is committed: show them all now, not when names are found
+        elif event.done and event.stage == "indexing" and not self._list_timer.isActive():
             self._list_timer.start()   # documents appear in the list as they are committed
+        self._last_stage = event.stage
+        if self.current is None and self.doc_proxy.rowCount():   # the first launch: something to read at once
+            self.open_document(self.doc_proxy.index(0, 0).data(DocIdRole), record=False)
 
     def _job_failed(self, message: str) -> None:
         QMessageBox.warning(self, "Indexing failed", f"The index could not be updated:\n\n{message}\n\n"
