@@ -1,4 +1,4 @@
-"""Ctrl+mouse wheel zooms like Ctrl+= and keeps the reading position."""
+"""Ctrl+mouse wheel zooms like Ctrl+= and keeps the reading position; Back keeps the place too."""
 from __future__ import annotations
 
 from test_ui_support import click_document, doc_id_by_file, make_window, warm_window  # noqa: F401
@@ -36,3 +36,16 @@ def test_ctrl_wheel_zooms_the_reading_font_and_keeps_the_place(qtbot, warm_windo
     assert pane.zoom == -1 and pane.document().defaultFont().pointSizeF() < size
     window.act_zoom_reset.trigger()
     assert pane.document().defaultFont().pointSizeF() == size
+
+
+def test_back_to_a_document_read_from_its_start_shows_its_title(qtbot, warm_window):
+    from test_ui_support import click_document
+
+    window = warm_window
+    first, second = [d.id for d in window.doc_model.documents[:2]]
+    click_document(qtbot, window, first)
+    window.pane.verticalScrollBar().setValue(0)     # reading from the top: the title on screen
+    click_document(qtbot, window, second)
+    window.act_back.trigger()
+    assert window.current.summary.id == first
+    assert window.pane.verticalScrollBar().value() == 0   # the title is in view, not scrolled away

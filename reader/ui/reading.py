@@ -535,6 +535,10 @@ class ReadingPane(QTextBrowser):
         pos = self.plan.to_pane(offset)
         if pos is None:
             return
+        first = next((b for b in self.plan.blocks if b.mapped), None)
+        if align_top and first is not None and offset <= first.doc_start:
+            self.verticalScrollBar().setValue(0)   # the start of the text: with its title above it
+            return
         doc = self.document()
         block = doc.findBlock(pos)
         rect = doc.documentLayout().blockBoundingRect(block)
