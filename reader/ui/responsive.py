@@ -36,7 +36,7 @@ class PanelsGiveWay(QObject):
         splitter.splitterMoved.connect(self._user_moved)
         splitter.installEventFilter(self)
         window.side_tabs.panelShown.connect(lambda _key: self._wanted_side(RIGHT))
-        window.act_show_list.toggled.connect(lambda on: on and self._wanted_side(LEFT))
+        window.act_show_list.toggled.connect(self._list_toggled)
         self._timer = QTimer(self, singleShot=True, interval=0)
         self._timer.timeout.connect(self.fit)
 
@@ -52,7 +52,8 @@ class PanelsGiveWay(QObject):
 
     def _open_sides(self) -> list[int]:
         """The sides the user has on (View menu): only those can take room."""
-        return [side for side in (LEFT, RIGHT) if not self.splitter.widget(side).isHidden()]
+        return [side for side in (LEFT, RIGHT) if (widget := self.splitter.widget(side)) is not None
+                and not widget.isHidden()]
 
     def fit(self) -> None:
         total = self.splitter.width() - self.splitter.handleWidth() * 2
@@ -60,13 +61,17 @@ class PanelsGiveWay(QObject):
         for side in self.yield_order:
             if total - sum(self.wanted[s] for s in keep) >= self.text_minimum():
                 break
-            if side in keep and len(keep) > 0:
+            if side in keep:
                 keep.remove(side)
         self.folded = {side for side in self._open_sides() if side not in keep}
         sizes = [self.wanted[LEFT] if LEFT in keep else 0, 0, self.wanted[RIGHT] if RIGHT in keep else 0]
         sizes[CENTRE] = max(0, total - sizes[LEFT] - sizes[RIGHT])
         if sizes != self.splitter.sizes():
             self.splitter.setSizes(sizes)
+
+    def _list_toggled(self, on: bool) -> None:
+        if on:
+            self._wanted_side(LEFT)
 
     def _wanted_side(self, side: int) -> None:
         """The user asked for one side's panel: the other side gives way first from now on."""

@@ -126,7 +126,7 @@ class SearchResultsModel(QAbstractListModel):
             return kind
         if role == PayloadRole:
             return item
-        html = group_header_html(item) if kind == "header" else grouped_hit_html(item)
+        html = group_header_html(item) if isinstance(item, DocumentGroup) else grouped_hit_html(item)
         if role == HtmlRole:
             return html
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
