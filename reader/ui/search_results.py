@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from reader.ui import palette
 from reader.ui.models import HtmlRole, KindRole, PayloadRole, esc, html_to_text, marked
@@ -155,14 +155,15 @@ class SearchPanel(QWidget):
         self.view = ResultList("searchResults", "Search results")
         self.view.setModel(self.model)
         self.view.chosen.connect(self.chosen)
-        top = QHBoxLayout()
-        top.setContentsMargins(0, 0, 10, 0)
-        top.addWidget(self.summary, 1)
-        top.addWidget(self.order)
+        sort_row = QHBoxLayout()
+        sort_row.setContentsMargins(12, 0, 10, 6)
+        sort_row.addWidget(QLabel("Sort by"))
+        sort_row.addWidget(self.order, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addLayout(top)
+        layout.addWidget(self.summary)   # the totals on a line of their own: they must not be squeezed
+        layout.addLayout(sort_row)
         layout.addWidget(self.view, 1)
         self._notice = ""
         self._counted = False
