@@ -5,7 +5,8 @@
 writes OUT_DIR/sudachi/system_core.dic.xz and its manifest system_core.dic.xz.json ({sha256, size,
 source}) that reader/nlp/packed_dictionary.py checks when it unpacks the file on first use. The
 dictionary is 193 MiB and xz makes it 45 MiB; compressing takes ~1.5 min of one core, so the result
-is kept and reused while the installed dictionary is unchanged (same size, mtime and version).
+is kept and reused while the installed dictionary is unchanged (same package version and size; not
+the file's time, which every fresh build venv changes).
 """
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ def pack(source: Path, label: str, out_dir: Path, name: str) -> Path:
     packed = out_dir / "sudachi" / f"system_{name}.dic.xz"
     manifest_path = packed.with_name(packed.name + ".json")
     stat = source.stat()
-    stamp = {"source": label, "source_size": stat.st_size, "source_mtime_ns": stat.st_mtime_ns}
+    stamp = {"source": label, "source_size": stat.st_size}
     if packed.is_file() and manifest_path.is_file():
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         if all(manifest.get(key) == value for key, value in stamp.items()):

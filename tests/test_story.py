@@ -76,8 +76,9 @@ def test_dates_of_an_undated_article_are_flagged_and_refer_back(indexed):
     assert run_json(indexed, "show", "jawikinews_00149.txt")["date"] is None
     july = [e for e in intel if e["date_text"] == "7月18日"]
     assert july and july[0]["relative"] and july[0]["uncertain"]   # no published date: the import date
-    second_day = [e for e in intel if e["date_text"] == "21日"]     # 7月20・21日
-    assert second_day and second_day[0]["date"][5:] == "07-21"
+    two_days = [e for e in intel if "21日" in e["date_text"]]     # 7月20・21日: one date of two days
+    assert two_days and two_days[0]["precision"] == "range"
+    assert [d[5:] for d in two_days[0]["date"].split("/")] == ["07-20", "07-21"]
 
 
 def test_timeline_window_keeps_the_events_inside_it(indexed):

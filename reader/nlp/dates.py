@@ -437,9 +437,29 @@ def resolve_date(text: str, anchor: date | None, previous: ResolvedDate | None =
     try:
         if not _JAPANESE.search(s):
             return _en(s, anchor)
+        days = _DAY_RANGE.search(s)
+        if days:
+            return _ja_day_range(s, days, anchor)
         return _ja(s, anchor)
     except (ValueError, OverflowError):
         return None
+
+
+# 7月20・21日, 2025年3月13日〜14日, 3月13～14日: two days of one month (the tagger marks them as one date).
+_DAY_RANGE = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日?\s*[・、～〜~\-–]\s*(\d{1,2})\s*日")
+
+
+def _ja_day_range(s: str, days: re.Match, anchor: date | None) -> ResolvedDate | None:
+    """The first day resolved as any date is (a year written or taken from the anchor), the
+    last in the same month."""
+    first = _ja(s[:days.start(3)].rstrip("・、～〜~-– ") + ("" if "日" in s[days.start(2):days.start(3)] else "日"),
+                anchor)
+    if first is None or first.precision != "day":
+        return None
+    last_day = int(days.group(3))
+    if not first.first.day < last_day <= _month_end(first.first.year, first.first.month).day:
+        return first
+    return _range(first.first, first.first.replace(day=last_day), first.relative)
 
 
 _RELATIVE_WORDS = ("|".join([_alternation(_REL_DAY), _alternation(_REL_WEEK), _alternation(_REL_MONTH),

@@ -125,6 +125,48 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z0-9.'’\-&]*[A-Za-z0-9.]|[A-Za-z]")
 _SENT_END = re.compile(r"[.!?:;\"“”()\[\]|•–—]\s*$")
 
 
+_COMMODITY_AFTER = re.compile(r"\s+(?:crude|oil|blend|grade)\b", re.IGNORECASE)
+# Russian agency and company names: Rosstat, Rosneft, Rosatom, Roscosmos; Sberbank, Gazprom, Lukoil, Aeroflot
+_ORG_WORD = re.compile(r"^(?:Ros[a-z]{3,}|[A-Z][a-z]+(?:bank|neft|prom|stat|atom|kosmos|tech|com|oil|gaz|flot|energo))$")
+# Common nouns that an appositive name stands for: "the statistics service, Rosstat, said"
+_ORG_APPOSITION = re.compile(
+    r"\b(?:service|agency|company|firm|ministry|bank|operator|regulator|office|producer|exporter|giant|group|"
+    r"broadcaster|exchange|outlet|newspaper|watchdog|body|monopoly|utility|insurer|lender|carrier|airline|"
+    r"network|platform|app|fund),\s*$")
+_ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an|The|A|An|this|that|our|their|its)\s+$")
+
+
+def _dictionary_label(word: str) -> str | None:
+    """GPE or PERSON when the name dictionary (JMnedict) glosses a katakana name with this word
+    and all its readings agree: Surat -> スーラト (a place), Dmitriev -> ドミトリエフ (a man)."""
+    from reader.nlp.features import _names_lookup
+
+    if _names_lookup() is None:         # the name dictionary is not installed
+        return None
+    from reader.nlp import names
+
+    kinds = {names.LABEL_OF_TYPE.get(t) for k in names.katakana_for(word) for t in names.name_types(k)}
+    kinds.discard(None)
+    if kinds == {"GPE"}:
+        return "GPE"
+    if kinds == {"PERSON"}:
+        return "PERSON"
+    return None
+
+
+def _person_or_not(line: str, start: int, end: int) -> str | None:
+    """A lone capitalised word no dictionary knows: a surname unless its context says otherwise.
+
+    "weaning the Motherland off coal": a name after an article is not a person;
+    "the statistics service, Rosstat, reported": an appositive of an organisation noun is one."""
+    before = line[max(0, start - 60):start]
+    if _ORG_APPOSITION.search(before):
+        return "ORG"
+    if _ARTICLE_BEFORE.search(before):
+        return None
+    return "PERSON"
+
+
 def _countries() -> tuple[frozenset, frozenset]:
     names = set()
     subdivisions = set()
@@ -173,10 +215,12 @@ class EnglishExtractor:
         self.countries, self.subdivisions = _countries()
         self._lookup_cache: dict[str, tuple | None] = {}
         self.known_people: dict[str, str] = {}    # surname -> label, learnt within one call
+        self.known_products: set[str] = set()      # oil grades (Urals, Brent), learnt within one call
 
     def begin_document(self) -> None:
         """Forget the names learnt from the previous document."""
         self.known_people = {}
+        self.known_products = set()
 
     # ------------------------------------------------------------------
     def _sudachi(self, word: str) -> tuple | None:
@@ -224,6 +268,8 @@ class EnglishExtractor:
             return None         # Low-cost, Kremlin-backed
         if w in STOPWORDS or w in TITLES or w in ORG_HEADS:
             return None
+        if _ORG_WORD.match(w):
+            return "ORG"
         pos = self._sudachi(w)
         if pos is None and len(w) > 4 and w.endswith("s"):
             # a plural of a known word: "Buyers" (common noun), "Urals" (place)
@@ -235,6 +281,9 @@ class EnglishExtractor:
                 return "PERSON"
             if pos[2] == "組織名":
                 return "ORG"
+        known = _dictionary_label(w) if pos is None else None
+        if known:
+            return known
         if headline or w.endswith("ly"):
             return None
         if sentence_start:
@@ -278,6 +327,20 @@ class EnglishExtractor:
         return None
 
     # ------------------------------------------------------------------
+    def _commodities(self, line: str, names: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """A name directly before crude/oil/blend is a grade of oil, not a place or a person
+        ("Urals crude", "Brent oil"); the rest of the document reads it the same way."""
+        out = []
+        for s, e, lab in names:
+            surface = line[s:e]
+            if lab in ("GPE", "LOC", "PERSON", "ORG") and surface not in self.countries \
+                    and surface not in DEMONYMS and _COMMODITY_AFTER.match(line, e):
+                self.known_products.add(surface)
+            if surface in self.known_products:
+                lab = "PRODUCT"
+            out.append((s, e, lab))
+        return out
+
     def extract_line(self, line: str) -> list[tuple[int, int, str]]:
         nums = rules.numeric_en(line)
         if _CJK.search(line):
@@ -323,6 +386,7 @@ class EnglishExtractor:
             sentence_start = not before or bool(_SENT_END.search(before))
             names.extend(self._split_run(line, [words[k] for k in run], sentence_start, headline))
             i = j
+        names = self._commodities(line, names)
         # names win over numbers they overlap (months are in STOPWORDS, so rarely)
         out = list(names)
         for r in nums:
@@ -346,7 +410,9 @@ class EnglishExtractor:
         # drop leading stop words at sentence start ("The", "After")
         while words and words[0][2] in STOPWORDS and words[0][2] not in TITLES:
             words = words[1:]
-            sentence_start = False
+            # "Related Info": the word after a capitalised stop word is still capitalised
+            # as a heading or sentence start, which says little about it
+            sentence_start = sentence_start and len(words) == 1
         if not words:
             return out
         # title split: everything after the last title word is a person
@@ -388,6 +454,8 @@ class EnglishExtractor:
             rest = line[words[0][1]:]
             followed = bool(re.match(r"(?:['’]s)?\s+[a-z]", rest))
             lab = self._type_single(ws[0], sentence_start, headline, followed)
+            if lab == "PERSON" and ws[0] not in self.known_people:
+                lab = _person_or_not(line, words[0][0], words[0][1])
         else:
             if headline and self._gpe(" ".join(ws)) is None:
                 # Title Case headline: only gazetteer hits, word by word

@@ -1,9 +1,9 @@
 """Named-entity extraction for Japanese and English text (OntoNotes labels).
 
 Japanese: a CRF (python-crfsuite) over Sudachi tokens, trained on the WAC
-corpus (IREX types), followed by rules: numeric expressions, titles kept out
-of PERSON spans, person names recognised from a following title, NORP for
-nationality words, and IREX -> OntoNotes typing. English: capitalised-span
+and UD Japanese GSD NE corpora with OntoNotes labels (bench/train_ner.py),
+followed by rules: numeric expressions, titles kept out of PERSON spans,
+person names recognised from a following title, NORP for nationality words. English: capitalised-span
 rules with gazetteers (``reader.nlp.english``). Korean and other text: nothing.
 
 Importing this module is cheap: sudachipy and pycrfsuite are imported the
@@ -20,12 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-LABELS: tuple[str, ...] = (
-    "PERSON", "NORP", "ORG", "GPE", "LOC", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART",
-    "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY",
-)
+from reader.nlp.features import LABELS  # noqa: F401  (re-exported; cheap: no sudachipy)
 
-MODEL_FILE = "ja_crf.crfsuite"          # in resources/ner/ (see resources/ner/LICENSE-WAC.md)
+MODEL_FILE = "ja_crf.crfsuite"          # in resources/ner/ (see resources/ner/LICENSE-*.md)
 MODEL_ENV = "READER_NER_MODEL"          # overrides the model path
 
 
@@ -109,7 +106,11 @@ class _Resources:
 class Extractor:
     """Finds named entities. Cheap to construct; the dictionary and model load on first use."""
 
-    def __init__(self, model_path: str | os.PathLike | None = None) -> None:
+    def __init__(self, model_path: str | os.PathLike | None = None, titles: bool = False) -> None:
+        """``titles``: also report titles and honorifics (大統領, 氏) as TITLE_AFFIX spans.
+        They are not names, so Reader does not highlight or link them; the NER benchmarks
+        that annotate them (GSD) ask for them."""
+        self.titles = titles
         if model_path is None:
             model_path = os.environ.get(MODEL_ENV)
         if not model_path:
@@ -160,6 +161,8 @@ class Extractor:
             res.english.begin_document()
             for start, end, lang in parts:
                 out.extend(self._run(text, start, end, lang))
+        if not self.titles:
+            out = [e for e in out if e.label != "TITLE_AFFIX"]
         out.sort(key=lambda e: (e.start, e.end))
         # passages should not overlap; if they do, keep the first of overlapping entities
         cleaned: list[EntitySpan] = []
@@ -185,7 +188,7 @@ class Extractor:
                     if lang == "en" and route == "ja" and not _KANA.search(line):
                         route = "en"        # an English passage: kanji-only bits stay English
                     if route == "ja":
-                        found = res.japanese.extract_line(line)
+                        found = self._japanese_line(line)
                     elif route == "en":
                         found = res.english.extract_line(line)
                     else:
@@ -196,6 +199,37 @@ class Extractor:
         return out
 
 
+    def _japanese_line(self, line: str) -> list[tuple[int, int, str]]:
+        """A Japanese line, with the English prose inside it (an English sentence or quote
+        beside Japanese ones) read by the English rules: the Japanese tagger would take a
+        whole English sentence for one name."""
+        res = self._res
+        assert res is not None
+        runs = [m.span() for m in _LATIN_RUN.finditer(line) if _is_english_prose(m.group())]
+        if not runs:
+            return res.japanese.extract_line(line)
+        found: list[tuple[int, int, str]] = []
+        pos = 0
+        for a, b in [*runs, (len(line), len(line))]:
+            if line[pos:a].strip():
+                found += [(pos + x, pos + y, label) for x, y, label in res.japanese.extract_line(line[pos:a])]
+            if b > a:
+                found += [(a + x, a + y, label) for x, y, label in res.english.extract_line(line[a:b])]
+            pos = b
+        return found
+
+
+# A stretch of Latin-script words (with their punctuation) inside a line.
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'’.,:;!?()\-\u00c0-\u024f ]*[A-Za-z0-9.!?)]")
+_LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z][a-z'’]+")
+
+
+def _is_english_prose(run: str) -> bool:
+    """Prose rather than a name or a title in Latin script: four words or more, some of them
+    lower-case (met, in, the), as names and titles are not."""
+    return len(run.split()) >= 4 and len(_LOWER_WORD.findall(run)) >= 2
+
+
 # ---------------------------------------------------------------------------
 # Document-level consistency
 
@@ -203,27 +237,48 @@ _FOREIGN_NAME = re.compile(r"^[\u30a1-\u30fa\u30fc・A-Za-z.'’\- ]{3,}$")
 # after these a name is part of a compound word, not a person (キリスト教, ワロン語, ディーゼル機関)
 _COMPOUND_SUFFIX = "[語教人系派式学的化製産風版流族朝音機法]"
 _NAME_LABELS = frozenset(("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"))
+_SPREAD_LABELS = frozenset(("PERSON", "GPE", "LOC"))
+_PLACE_LABELS = frozenset(("GPE", "LOC", "FAC"))
+
+
+def _title_follows(text: str, end: int) -> bool:
+    """A Japanese title or honorific right after a name: プーチン|大統領, ペスコフ|報道官, 山田|氏."""
+    from reader.nlp.features import TITLES_JA
+
+    after = text[end:end + 6]
+    return any(after[:k] in TITLES_JA for k in range(1, len(after) + 1))
 
 
 def propagate(text: str, ents: list[EntitySpan], ranges: list[tuple[int, int]]) -> list[EntitySpan]:
     """Make one document consistent about its names.
 
     - A surface tagged with several name labels takes the label it has most often
-      (ゼレンスキー once GPE, three times PERSON -> PERSON).
-    - A foreign person name (katakana or Latin, 3+ characters) found somewhere, and the
-      last part of a full name (スティーブ・ウィトコフ -> ウィトコフ), are also tagged
-      where they occur untagged as whole words.
+      (ゼレンスキー once GPE, three times PERSON -> PERSON), except that a name read
+      both as a person and as a place is a place unless a title follows it somewhere
+      (キーウ, never 「キーウ大統領」).
+    - A foreign person or place name (katakana or Latin, 3+ characters) found somewhere,
+      and the last part of a person's full name (スティーブ・ウィトコフ -> ウィトコフ), are
+      also tagged where they occur untagged as whole words (スズジャ once found as a town
+      is that town everywhere in the document).
     """
     if not ents:
         return ents
     votes: dict[str, dict[str, int]] = {}
+    titled: set[str] = set()
     for e in ents:
         if e.label in _NAME_LABELS:
             v = votes.setdefault(e.text, {})
             v[e.label] = v.get(e.label, 0) + 1
+            if e.label == "PERSON" and _title_follows(text, e.end):
+                titled.add(e.text)
     best = {}
     for surface, v in votes.items():
         if len(v) > 1:
+            places = {lab: n for lab, n in v.items() if lab in _PLACE_LABELS}
+            if "PERSON" in v and places and surface not in titled:
+                # read as a person and as a place, and never with a title (キーウ): a place
+                best[surface] = max(places.items(), key=lambda kv: (kv[1], kv[0] == "GPE"))[0]
+                continue
             label, count = max(v.items(), key=lambda kv: (kv[1], kv[0] == "PERSON"))
             if count * 2 > sum(v.values()):
                 best[surface] = label
@@ -231,15 +286,18 @@ def propagate(text: str, ents: list[EntitySpan], ranges: list[tuple[int, int]]) 
         ents = [EntitySpan(e.start, e.end, best[e.text], e.text)
                 if e.text in best and e.label in _NAME_LABELS else e for e in ents]
 
-    names = set()
+    names: dict[str, str] = {}
     for e in ents:
-        if e.label == "PERSON" and _FOREIGN_NAME.match(e.text) and best.get(e.text, "PERSON") == "PERSON":
-            names.add(e.text)
+        if e.label not in _SPREAD_LABELS or not _FOREIGN_NAME.match(e.text) \
+                or best.get(e.text, e.label) != e.label:
+            continue
+        names.setdefault(e.text, e.label)
+        if e.label == "PERSON":
             for sep in ("・", " "):
                 if sep in e.text:
                     last = e.text.rsplit(sep, 1)[1]
                     if len(last) >= 3 and last not in votes:
-                        names.add(last)
+                        names.setdefault(last, "PERSON")
     if not names:
         return ents
     pattern = re.compile(
@@ -256,7 +314,7 @@ def propagate(text: str, ents: list[EntitySpan], ranges: list[tuple[int, int]]) 
                 continue
             if k < len(taken) and taken[k][0] < e:
                 continue
-            added.append(EntitySpan(s, e, "PERSON", m.group()))
+            added.append(EntitySpan(s, e, names[m.group()], m.group()))
     if added:
         ents = sorted(ents + added, key=lambda x: (x.start, x.end))
     return ents

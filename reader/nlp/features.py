@@ -11,7 +11,19 @@ Importing this module does not import sudachipy: :class:`JaTokenizer` loads it.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
+
+# Labels the CRF is trained on (OntoNotes-style, as in UD Japanese GSD NE; WAC's IREX
+# types are mapped onto them by bench/train_ner.py).
+LABELS: tuple[str, ...] = (
+    "PERSON", "NORP", "ORG", "GPE", "LOC", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART", "LANGUAGE",
+    "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "TITLE_AFFIX",
+)
+
+# The corpus whose annotation the tagger reproduces at run time: GSD annotates every
+# type of LABELS; WAC (IREX) leaves NORP, QUANTITY, ORDINAL... unmarked.
+RUNTIME_CORPUS = "gsd"
 
 # ---------------------------------------------------------------------------
 # Small word lists used as features (and by the rules). They are generic
@@ -86,6 +98,7 @@ def _char_class(ch: str) -> str:
     return "S"
 
 
+@lru_cache(maxsize=65536)
 def char_signature(s: str) -> str:
     """Collapsed character-class signature: 'ウクライナ' -> 'T', 'NATO' -> 'U', 'Moscow' -> 'UL'."""
     out = []
@@ -163,6 +176,7 @@ class JaTokenizer:
         """
         if not text:
             return [], []
+        cache = self._pos_cache
         pos_of = self._pos
         out: list[Tok] = []
         ctoks: list = []
@@ -179,14 +193,16 @@ class JaTokenizer:
             parts = cm.split(mode_a) if ce - cb > 1 else ()
             if len(parts) < 2:
                 ctoks.append(None)
-                out.append(Tok(cb, ce, text[cb:ce], pos_of(cm.part_of_speech_id()), cm.is_oov(), ci, "S"))
+                pid = cm.part_of_speech_id()
+                out.append(Tok(cb, ce, text[cb:ce], cache.get(pid) or pos_of(pid), cm.is_oov(), ci, "S"))
                 continue
             ctoks.append(CTok(cb, ce, text[cb:ce], pos_of(cm.part_of_speech_id())))
             last = len(parts) - 1
             for k, m in enumerate(parts):
                 b = m.begin()
                 e = m.end()
-                out.append(Tok(b, e, text[b:e], pos_of(m.part_of_speech_id()), m.is_oov(), ci,
+                pid = m.part_of_speech_id()
+                out.append(Tok(b, e, text[b:e], cache.get(pid) or pos_of(pid), m.is_oov(), ci,
                                "B" if k == 0 else ("E" if k == last else "I")))
         return out, ctoks
 
@@ -232,11 +248,49 @@ def _gaz_class(surface: str) -> str:
     return ""
 
 
+# JMnedict name types folded into four classes for gazetteer features.
+_NAME_CLASS = {"person": "P", "surname": "P", "given": "P", "fem": "P", "masc": "P", "place": "L",
+               "station": "L", "organization": "O", "company": "O", "product": "X", "work": "X"}
+
+
+_NAMES_LOOKUP: list = []
+
+
+def _names_lookup():
+    """reader.nlp.names.name_types when the name dictionary is installed, else None (checked once)."""
+    if not _NAMES_LOOKUP:
+        try:
+            from reader.nlp import names
+            _NAMES_LOOKUP.append(names.name_types if names.available() else None)
+        except ImportError:
+            _NAMES_LOOKUP.append(None)
+    return _NAMES_LOOKUP[0]
+
+
+_CLASS_CACHE: dict[str, str] = {}
+
+
+def name_classes(surface: str, lookup) -> str:
+    """'P', 'L', 'PL'... : what the name dictionary says ``surface`` can name ('' if nothing).
+
+    Single characters are left out: nearly every kanji and kana is some name."""
+    if lookup is None or len(surface) < 2:
+        return ""
+    hit = _CLASS_CACHE.get(surface)
+    if hit is None:
+        types = lookup(surface)
+        hit = "".join(sorted({_NAME_CLASS[t] for t in types if t in _NAME_CLASS})) if types else ""
+        if len(_CLASS_CACHE) > 200_000:
+            _CLASS_CACHE.clear()
+        _CLASS_CACHE[surface] = hit
+    return hit
+
+
 class FeatureExtractor:
     """Turns aligned tokens into crfsuite feature lists, caching per word type."""
 
     ALL_GROUPS = frozenset(("w", "p2", "p3", "p4", "ct", "ln", "affix", "oov", "gz", "caps",
-                            "near", "far", "farw", "bw", "bp", "ctx"))
+                            "near", "far", "farw", "bw", "bp", "ctx", "nm", "csf"))
 
     # Chosen with bench/ner_ablate.py: word bigrams, token length, the normalised form, coarse
     # POS, richer neighbour views and the all-caps flag did not change held-out F1 beyond run
@@ -247,6 +301,7 @@ class FeatureExtractor:
         self._cache: dict[tuple, tuple] = {}
         self._ctx_cache: dict[tuple, tuple] = {}
         self.g = self.DEFAULT_GROUPS if groups is None else frozenset(groups)
+        self._names = _names_lookup() if "nm" in self.g else None
 
     def _word(self, t: Tok) -> tuple:
         key = (t.surface, t.pos, t.oov)
@@ -282,6 +337,9 @@ class FeatureExtractor:
             base.append("oov")
         if gz:
             base.append("gz=" + gz)
+        nm = name_classes(s, self._names) if not isnum else ""
+        if nm:
+            base.append("nm=" + nm)
         if "caps" in g and sig in ("U", "UD", "DU") and n > 1:
             base.append("caps")
         # reduced views for neighbours
@@ -292,6 +350,8 @@ class FeatureExtractor:
                 near.append("p4=" + p3 + "-" + p[3])
         if gz:
             near.append("gz=" + gz)
+        if nm:
+            near.append("nm=" + nm)
         far = ["p2=" + p2]
         if "farw" in g:
             far.append("w=" + w)
@@ -323,13 +383,23 @@ class FeatureExtractor:
             if p[1] == "固有名詞":
                 hit += ("cp4=" + p[2] + "-" + p[3],)
             hit += ("cw=" + c.surface,)
+            if "csf" in self.g:
+                # the compound's head: ロシア|国防|省 -> 省, 三菱|UFJ|銀行 -> 銀行
+                hit += ("csf=" + c.surface[-1], "csf2=" + c.surface[-2:])
+            nm = name_classes(c.surface, self._names)
+            if nm:
+                hit += ("cnm=" + nm,)
             if len(self._ctx_cache) > 50_000:
                 self._ctx_cache.clear()
             self._ctx_cache[key] = hit
         return hit
 
-    def sequence(self, toks: list[Tok], ctoks: list) -> list[list[str]]:
-        """crfsuite features for each token of one line."""
+    def sequence(self, toks: list[Tok], ctoks: list, corpus: str | None = None) -> list[list[str]]:
+        """crfsuite features for each token of one line.
+
+        ``corpus`` names the annotation convention (a bias feature per token, see
+        bench/train_ner.py)."""
+        ds = "ds=" + (RUNTIME_CORPUS if corpus is None else corpus)
         word = self._word
         w = [self._BOS2, self._BOS1]
         w.extend([word(t) for t in toks])
@@ -345,7 +415,7 @@ class FeatureExtractor:
             pw = w[i + 1]
             wd = w[i + 2]
             nw = w[i + 3]
-            f = [*wd[0], *pw[1], *w[i][3], *nw[2], *w[i + 4][4], pw[7] + wd[6], wd[8] + nw[6]]
+            f = [ds, *wd[0], *pw[1], *w[i][3], *nw[2], *w[i + 4][4], pw[7] + wd[6], wd[8] + nw[6]]
             if use_bw:
                 f.append("bw=" + pw[5] + "|" + wd[5])
                 f.append("fw=" + wd[5] + "|" + nw[5])

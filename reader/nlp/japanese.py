@@ -6,14 +6,18 @@ labels are OntoNotes ones.
 from __future__ import annotations
 
 from reader.nlp import rules
+from reader.nlp.english import NOT_ENTITY_ACRONYMS
 from reader.nlp.features import (
-    FAC_SUFFIX_JA, ORG_SUFFIX_JA, TITLES_JA, FeatureExtractor, JaTokenizer, Tok,
-    char_signature, split_long,
+    FAC_SUFFIX_JA, ORG_SUFFIX_JA, PLACE_SUFFIX_JA, TITLES_JA, FeatureExtractor, JaTokenizer, Tok,
+    _names_lookup, char_signature, name_classes, split_long,
 )
 
 _NAME_JOINERS = frozenset("・=＝･")
-_NUMERIC_IREX = frozenset(("DATE", "TIME", "MONEY", "PERCENT"))
-_QUOTES = {"「": "」", "『": "』", "《": "》", "“": "”", "\"": "\""}
+_NUMERIC = frozenset(("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL"))
+_PLACES = frozenset(("GPE", "LOC", "FAC"))
+_TITLE = "TITLE_AFFIX"
+# types whose spans may be re-read as a person's name (a "place" followed by 大統領)
+_NAME_TYPES = frozenset(("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT"))
 
 
 # first characters of every title: a cheap pre-check
@@ -74,7 +78,7 @@ class JapaneseExtractor:
         return out
 
     def crf_spans(self, piece: str):
-        """Raw CRF output: tokens and (first, last, IREX type) token spans."""
+        """Raw CRF output: tokens and (first, last, label) token spans."""
         toks, ctoks = self.tok.tokenize(piece)
         if not toks:
             return toks, []
@@ -103,32 +107,23 @@ class JapaneseExtractor:
         if not toks:
             return []
         spans = self._fix_persons(toks, [_trim(toks, s) for s in spans])
+        spans = [p for s in spans for p in _split_coordination(toks, s)]
         spans = [s for s in spans if s[0] <= s[1] and self._keep(toks, s)]
-        spans = _organisations(toks, spans)
+        spans = _organisations(toks, _person_places(toks, spans))
+        spans = _places_in_context(toks, spans)
+        spans = _place_lists(toks, _listed_places(toks, spans))
         n = len(toks)
 
-        # token spans -> char spans with OntoNotes labels
+        # token spans -> char spans
         ents: list[tuple[int, int, str]] = []
         for i, j, typ in spans:
             start, end = toks[i].start, toks[j].end
-            surface = piece[start:end]
-            if typ == "PERSON":
-                label = "PERSON"
-            elif typ == "ORGANIZATION":
-                label = "ORG"
-            elif typ == "LOCATION":
+            if typ in _PLACES and j + 1 < n and toks[j + 1].surface in rules.NORP_SUFFIX_JA \
+                    and toks[j + 1].pos[0] == "接尾辞" and not (j + 2 < n and toks[j + 2].pos[0] == "接尾辞"):
                 # ロシア人 / 日本系: nationality or group, not a place
-                if j + 1 < n and toks[j + 1].surface in rules.NORP_SUFFIX_JA and toks[j + 1].pos[0] == "接尾辞":
-                    ents.append((start, toks[j + 1].end, "NORP"))
-                    continue
-                label = rules.location_label(surface, [toks[k].pos for k in range(i, j + 1)])
-            elif typ == "ARTIFACT":
-                before = piece[start - 1] if start > 0 else ""
-                quoted = before in _QUOTES and end < len(piece) and piece[end] == _QUOTES[before]
-                label = rules.artifact_label(surface, quoted)
-            else:
-                label = typ
-            ents.append((start, end, label))
+                ents.append((start, toks[j + 1].end, "NORP"))
+                continue
+            ents.append((start, end, typ))
 
         # nationality words the CRF left alone: place name + 人 suffix
         covered = set()
@@ -153,9 +148,16 @@ class JapaneseExtractor:
             for k in range(i, j + 1):
                 owner[k] = idx
         for idx, (i, j, typ) in enumerate(spans):
-            # titles are not part of a name (プーチン大統領, シルスキー総司令官, 国連事務総長)
+            if typ == _TITLE or typ in _NUMERIC:
+                out.append((i, j, typ))
+                continue
+            # titles are not part of a name (プーチン大統領, シルスキー総司令官, 国連事務総長),
+            # nor is the start of a title that runs on past the span (バンス上院|議員)
             while j >= i and _title_ending_at(toks, j, i):
                 j -= _title_ending_at(toks, j, i)
+            k = _title_across_end(toks, i, j)
+            if k is not None:
+                j = k - 1
             if i > j:
                 continue
             if typ == "PERSON":
@@ -177,14 +179,14 @@ class JapaneseExtractor:
         # by a title is a person: オレクサンドル・シルスキー総司令官, ドミトリ・ペスコフ報道官
         # An "organisation" written as given name・family name (ドミトリ・ペスコフ) is a person too.
         for idx, (i, j, typ) in enumerate(out):
-            if typ == "PERSON":
+            if typ == "PERSON" or typ not in _NAME_TYPES:
                 continue
             parts = toks[i:j + 1]
-            if not all(_name_like(t) or t.surface in _NAME_JOINERS for t in parts) \
+            if not all(_name_like(t) or _is_joiner(parts, k) for k, t in enumerate(parts)) \
                     or not any(_name_like(t) for t in parts):
                 continue
             titled = j + 1 < n and _is_title_at(toks, j + 1)
-            full_name = typ == "ORGANIZATION" and any(t.surface in _NAME_JOINERS for t in parts) \
+            full_name = typ == "ORG" and any(t.surface in _NAME_JOINERS for t in parts) \
                 and any(t.pos[2] == "人名" for t in parts)
             if titled or full_name:
                 out[idx] = (i, j, "PERSON")
@@ -196,7 +198,7 @@ class JapaneseExtractor:
                 taken[k] = idx
         added = []
         for k in range(1, n):
-            if not _is_title_at(toks, k) or (k - 1) in taken:
+            if not _is_title_at(toks, k) or (k - 1) in taken or out_label(out, taken, k) not in (None, _TITLE):
                 continue
             j = k - 1
             i = j
@@ -215,9 +217,27 @@ class JapaneseExtractor:
     def _keep(self, toks: list[Tok], span: tuple) -> bool:
         """Drop spans that are titles, verbal nouns (制裁, 交渉), function words or symbols."""
         i, j, typ = span
-        if typ in _NUMERIC_IREX:
-            return True
+        if typ in _NUMERIC:
+            # 日本円 names a currency, not an amount; 2.キューバ is a numbered place, not a time
+            if typ == "MONEY" and not any(t.pos[1] == "数詞" for t in toks[i:j + 1]):
+                return False
+            if typ in ("DATE", "TIME") and (toks[j].surface in _DURATION_ENDS or (
+                    j + 1 < len(toks) and toks[j + 1].surface in _DURATION_ENDS)):
+                return False        # 30日間, 24時間以内: a duration is no date or time (as in the rules)
+            return typ == "DATE" or not any(t.pos[2] in ("地名", "人名") for t in toks[i:j + 1])
         last = toks[j]
+        if typ == _TITLE:
+            return last.pos[0] in ("名詞", "接尾辞")
+        if i == j and last.surface in _TIME_PREFIXES and last.pos[1] != "固有名詞":
+            return False        # 元 of 元広島県議会議員 ("former")
+        if all(char_signature(t.surface) in ("H", "W") for t in toks[i:j + 1]):
+            return False        # names are not written in hiragana alone (a reading: ばんどう)
+        words = [t.surface for t in toks[i:j + 1] if t.surface.strip()]
+        if words[0] in NOT_ENTITY_ACRONYMS:
+            return False        # UTC+7, GDP: abbreviations that name no one
+        if typ in ("GPE", "LOC") and len(words) > 1 and all(w.isascii() and w.isalpha() for w in words) \
+                and not any(_is_place(t) for t in toks[i:j + 1]):
+            return False        # a Latin phrase no gazetteer knows as a place (Axie Infinity)
         if i == j:
             p = last.pos
             if last.surface in TITLES_JA or (not last.oov and p[0] not in ("名詞", "接頭辞")):
@@ -229,7 +249,7 @@ class JapaneseExtractor:
         # a verbal noun is not a name (制裁, 交渉), nor ends a work or product name (…逮捕);
         # 連合, 会議 head organisations, and 厚生労働(大臣) is a ministry
         p = last.pos
-        if p[1] == "普通名詞" and p[2] == "サ変可能" and not last.oov and (i == j or typ == "ARTIFACT") \
+        if p[1] == "普通名詞" and p[2] == "サ変可能" and not last.oov and (i == j or typ in ("PRODUCT", "WORK_OF_ART")) \
                 and last.surface not in ORG_SUFFIX_JA and last.surface not in FAC_SUFFIX_JA:
             return False
         return True
@@ -239,19 +259,83 @@ class JapaneseExtractor:
 _ORG_HEADS = frozenset("省 庁 軍 党 大学 銀行 会社 委員会 議会 政府 機構 連合 同盟 協会 研究所 裁判所 局 陸軍 海軍 空軍".split())
 
 
+def out_label(spans: list[tuple], taken: dict, k: int) -> str | None:
+    """Label of the span covering token k, if any."""
+    idx = taken.get(k)
+    return None if idx is None else spans[idx][2]
+
+
+# A place directly followed by one of these, ending the compound, names a company: ロシア鉄道, 日本航空.
+_COMPANY_HEADS = frozenset("鉄道 航空 電力 石油 ガス 銀行 通信 放送 新聞 電信電話 海運 製鉄".split())
+
+
+def _institute_chains(toks: list[Tok], spans: list[tuple]) -> list[tuple]:
+    """An organisation, then places joined by ・, then an organisation head is one organisation:
+    中国社会科学院|ロシア・東欧・中央アジア|研究所 (one institute, not four entities)."""
+    n = len(toks)
+    out = list(spans)
+    k = 0
+    while k < len(out):
+        i, j, typ = out[k]
+        if typ != "ORG":
+            k += 1
+            continue
+        m = k + 1
+        pos = j + 1
+        places = 0
+        while m < len(out) and out[m][0] == pos and out[m][2] in _PLACES | {"ORG"}:
+            places += out[m][2] in ("GPE", "LOC") or _is_place(toks[out[m][0]])
+            pos = out[m][1] + 1
+            m += 1
+            if pos < n and toks[pos].surface in _NAME_JOINERS and m < len(out) and out[m][0] == pos + 1:
+                pos += 1
+        last = out[m - 1]
+        head = None
+        if places and m - 1 > k and (last[2] == "ORG" or _ends_in_head(toks, last[0], last[1])):
+            head = last[1]
+        elif places and pos < n and _org_head_at(toks, pos) and not any(s[0] <= pos <= s[1] for s in out):
+            head = pos + _org_head_at(toks, pos) - 1
+        if head is not None:
+            out[k:m] = [(i, head, "ORG")]
+        k += 1
+    return out
+
+
+def _ends_in_head(toks: list[Tok], i: int, j: int) -> bool:
+    """Span (i, j) ends in an organisation or facility head word: …研究|所, …大学, …空港."""
+    if j > i and toks[j].surface in FAC_SUFFIX_JA:
+        return True
+    return any(_org_head_at(toks, j - h + 1) == h for h in (1, 2) if j - h + 1 > i)
+
+
+def _org_head_at(toks: list[Tok], k: int) -> int:
+    """Number of tokens (1 or 2) of an organisation head word at k (研究|所 -> 2)."""
+    if k + 1 < len(toks) and toks[k].surface + toks[k + 1].surface in ORG_SUFFIX_JA:
+        return 2
+    return 1 if toks[k].surface in ORG_SUFFIX_JA and len(toks[k].surface) > 1 else 0
+
+
 def _organisations(toks: list[Tok], spans: list[tuple]) -> list[tuple]:
     """A place followed by an organisation is one organisation (ロシア|国防省 -> ロシア国防省),
     and a "place" ending in an organisation head is one too (ドイツ軍; 国防省 but not 四川省,
-    which is a province)."""
+    which is a province). A place directly followed by a company head that ends the word is a
+    company (ロシア鉄道, but not ロシア鉄道網)."""
+    spans = _institute_chains(toks, spans)
+    n = len(toks)
+    covered = {k for s in spans for k in range(s[0], s[1] + 1)}
     out: list[list] = []
     for i, j, typ in spans:
-        if typ == "ORGANIZATION" and out and out[-1][2] == "LOCATION" and out[-1][1] == i - 1:
-            out[-1] = [out[-1][0], j, "ORGANIZATION"]
+        if typ in _PLACES and j + 1 < n and toks[j + 1].surface in _COMPANY_HEADS and j + 1 not in covered \
+                and not (j + 2 < n and toks[j + 2].pos[0] in ("名詞", "接尾辞")):
+            out.append([i, j + 1, "ORG"])
             continue
-        if typ == "LOCATION" and j > i and toks[j].surface in _ORG_HEADS:
+        if typ == "ORG" and out and out[-1][2] in _PLACES and out[-1][1] == i - 1:
+            out[-1] = [out[-1][0], j, "ORG"]
+            continue
+        if typ in _PLACES and j > i and toks[j].surface in _ORG_HEADS:
             # 国防省, 外務省 are ministries; 四川省, 河北省 are provinces
             if toks[j].surface != "省" or toks[j - 1].pos[1] == "普通名詞":
-                typ = "ORGANIZATION"
+                typ = "ORG"
         out.append([i, j, typ])
     return [tuple(x) for x in out]
 
@@ -260,6 +344,8 @@ _EDGE_POS = ("補助記号", "空白", "記号")
 _MODIFIER_POS = ("副詞", "連体詞", "形容詞", "形状詞")
 _MODIFIER_PREFIXES = frozenset("対 親 反 全 各 両 約 計 非".split())
 _DIRECTIONS = frozenset("東西南北中")
+_TIME_PREFIXES = frozenset("元 前 現 旧 故".split())
+_DURATION_ENDS = frozenset("間 時間 日間 年間 週間 月間 分間 秒間 以内 余り ぶり".split())
 
 
 def _is_modifier(t: Tok) -> bool:
@@ -270,7 +356,7 @@ def _is_modifier(t: Tok) -> bool:
     p0 = t.pos[0]
     if p0 in _MODIFIER_POS:
         return True
-    if p0 == "接頭辞":
+    if p0 == "接頭辞" or t.surface in _MODIFIER_PREFIXES:
         return t.surface in _MODIFIER_PREFIXES
     return p0 == "名詞" and t.pos[1] == "普通名詞" and len(t.surface) >= 2 \
         and not any(c in _DIRECTIONS for c in t.surface)
@@ -280,7 +366,7 @@ def _trim(toks: list[Tok], span: tuple) -> tuple:
     """Names neither start nor end with punctuation or spaces (ワーナー・ -> ワーナー), and a
     place does not start with a modifier (大国ロシア, 特にラテンアメリカ, 対キューバ -> the place)."""
     i, j, typ = span
-    if typ in _NUMERIC_IREX:
+    if typ in _NUMERIC:
         return span
     surface = "".join(t.surface for t in toks[i:j + 1])
     while i <= j and toks[j].pos[0] in _EDGE_POS and not (
@@ -288,7 +374,13 @@ def _trim(toks: list[Tok], span: tuple) -> tuple:
         j -= 1
     while i <= j and toks[i].pos[0] in _EDGE_POS and toks[i].surface not in "(（":
         i += 1
-    if typ == "LOCATION" and _is_place(toks[j]):
+    # a label before a colon is not part of the name: 例:Axie Infinity, 出典：ロイター
+    if i + 1 < j and toks[i + 1].surface in (":", "：") and toks[i].pos[1] == "普通名詞":
+        i += 2
+    # 元/前/現/旧 (former, current) qualify the name, they are not part of it: 元広島県議会
+    if i < j and toks[i].surface in _TIME_PREFIXES and toks[i].cpos == "S" and toks[i].pos[1] != "固有名詞":
+        i += 1
+    if typ in _PLACES and _is_place(toks[j]):
         k = i
         while k < j and _is_modifier(toks[k]):
             k += 1
@@ -325,9 +417,8 @@ def _merge_numeric(ents: list[tuple[int, int, str]], nums: list[tuple[int, int, 
     if not nums:
         ents.sort()
         return ents
-    numeric = ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY")
-    names = [e for e in ents if e[2] not in numeric]
-    model_nums = [e for e in ents if e[2] in numeric]
+    names = [e for e in ents if e[2] not in _NUMERIC]
+    model_nums = [e for e in ents if e[2] in _NUMERIC]
     out = list(names)
     for r in nums:
         if any(r[0] < e[1] and e[0] < r[1] for e in names):
@@ -340,4 +431,223 @@ def _merge_numeric(ents: list[tuple[int, int, str]], nums: list[tuple[int, int, 
             continue
         out.append(m)
     out.sort()
+    return out
+
+
+def _title_across_end(toks: list[Tok], i: int, j: int) -> int | None:
+    """Index of the first token of a title that starts inside span (i, j) and ends after it."""
+    for k in range(j, i, -1):
+        n = _is_title_at(toks, k)
+        if n and k + n - 1 > j:
+            return k
+    return None
+
+
+def _is_joiner(parts: list[Tok], k: int) -> bool:
+    """・ or = between name parts, or the full stop of an initial (J.D.バンス)."""
+    s = parts[k].surface
+    if s in _NAME_JOINERS:
+        return True
+    return s == "." and k > 0 and len(parts[k - 1].surface) == 1 and parts[k - 1].surface.isupper()
+
+
+def _places_in_context(toks: list[Tok], spans: list[tuple]) -> list[tuple]:
+    """Place names that name something else here.
+
+    - the first part of a currency word is no place: 日本|円, 米|ドル (one Sudachi word);
+    - a place (not a country) directly before 原油 names a crude grade: ブレント原油;
+    - places joined by ・ that Sudachi does not know as one word are separate places:
+      ロシア・ウクライナ, インド・グローバルサウス (ボスニア・ヘルツェゴビナ is one word)."""
+    n = len(toks)
+    out = []
+    for i, j, typ in spans:
+        if j > i and toks[j].surface == "原油" and typ in _PLACES | {"ORG"} and toks[j - 1].pos[3] != "国":
+            out.append((i, j - 1, "PRODUCT"))     # ブレント原油: the grade, not a company
+            continue
+        if typ in ("ORG", "NORP"):
+            out.extend(_split_at_joiners(toks, i, j, typ))
+            continue
+        if typ not in _PLACES:
+            out.append((i, j, typ))
+            continue
+        t = toks[j]
+        if t.cpos in ("B", "I") and j + 1 < n and toks[j + 1].cidx == t.cidx \
+                and toks[j + 1].surface in rules.CURRENCIES_JA:
+            continue
+        if i == j and j + 1 < n and toks[j + 1].surface == "原油" and _is_place(t) and t.pos[3] != "国":
+            out.append((i, j, "PRODUCT"))
+            continue
+        out.extend(_split_at_joiners(toks, i, j, typ))
+    return out
+
+
+def _split_at_joiners(toks: list[Tok], i: int, j: int, typ: str) -> list[tuple]:
+    """Places joined by ・ into one span, split (a span ending in an organisation or facility
+    head stays whole: ロシア・東欧・中央アジア研究所)."""
+    cuts = [k for k in range(i + 1, j) if toks[k].surface in _NAME_JOINERS]
+    if not cuts or toks[i].cidx == toks[j].cidx or not _is_place(toks[i]) or _ends_in_head(toks, i, j):
+        return [(i, j, typ)]
+    if name_classes("".join(t.surface for t in toks[i:j + 1]), _names_lookup()):
+        return [(i, j, typ)]        # a known name: ニューヨーク・タイムズ, アメリカ・オンライン
+    if not (toks[i].pos[3] == "国" or _is_place(toks[cuts[0] + 1])):
+        return [(i, j, typ)]        # led by a city or region name: ニューヨーク・…, 北海道・…
+    if typ not in _PLACES:
+        typ = "LOC"         # 中国・インド・グローバルサウス read as one organisation: a list of places
+    parts = []
+    start = i
+    for k in cuts + [j + 1]:
+        if k > start:
+            surface = "".join(t.surface for t in toks[start:k])
+            if surface in rules.REGIONS_JA:
+                label = "LOC"
+            elif k == start + 1 and toks[start].pos[3] == "国":
+                label = "GPE"
+            else:
+                label = typ
+            parts.append((start, k - 1, label))
+        start = k + 1
+    return parts
+
+
+_LIST_SEPARATORS = frozenset("、・,，や")
+# common nouns after which a name is a place: 重要な町スジュー, 州都ドネツク
+_PLACE_NOUNS = frozenset("町 都市 市 村 州 州都 首都 集落 地域 地区 要衝 拠点 港町".split())
+
+
+def _could_be_name(t: Tok) -> bool:
+    """A katakana word Sudachi does not know, or knows as a place."""
+    return (t.oov or _is_place(t)) and len(t.surface) > 1 and char_signature(t.surface) == "T"
+
+
+def _place_lists(toks: list[Tok], spans: list[tuple]) -> list[tuple]:
+    """A list of single katakana words (A、B、C) that is mostly places is all places:
+    ドネツク、ルハンシク、ザポロージエ、ヘルソン (the tagger read two of them as a person
+    and an organisation). Words Sudachi knows as a person's name keep their label."""
+    n = len(toks)
+    # a list starts at a katakana word followed by 、: look only there
+    starts = [k for k in range(n - 2) if toks[k + 1].surface in _COMMAS and char_signature(toks[k].surface) == "T"]
+    if not starts:
+        return spans
+    by_start = {s[0]: idx for idx, s in enumerate(spans)}
+    out = list(spans)
+    done = -1
+    for k in starts:
+        if k <= done:
+            continue
+        items = []
+        m = k
+        while m < n and char_signature(toks[m].surface) == "T" and len(toks[m].surface) > 1:
+            idx = by_start.get(m)
+            if idx is not None and spans[idx][1] != m:
+                break
+            items.append(m)
+            if m + 2 < n and toks[m + 1].surface in _COMMAS:
+                m += 2
+            else:
+                break
+        done = m
+        if len(items) >= 3:
+            labels = [spans[by_start[x]][2] if x in by_start else None for x in items]
+            places = [lab for lab in labels if lab in ("GPE", "LOC")]
+            # the tagger's places, and the words the name dictionary knows as places
+            votes = sum(lab in ("GPE", "LOC") or "L" in name_classes(toks[x].surface, _names_lookup())
+                        for x, lab in zip(items, labels))
+            if places and votes * 2 > len(items):
+                lab = max(set(places), key=places.count)
+                for x, old in zip(items, labels):
+                    if old != lab and (toks[x].oov or _is_place(toks[x])):
+                        if x in by_start:
+                            out[by_start[x]] = (x, x, lab)
+                        else:
+                            out.append((x, x, lab))
+    return sorted(out)
+
+
+_COMMAS = frozenset(("、", "，", ","))
+
+
+def _listed_places(toks: list[Tok], spans: list[tuple]) -> list[tuple]:
+    """Unknown katakana words that a list or an appositive shows to be places.
+
+    - in a list, a word between two places (or next to a place the name dictionary
+      also knows it as a place) is a place: ドネツク、ルハンシク、ザポロージエ、ヘルソンの4州;
+    - after 町/都市/州都...: 重要な町スジュー; before という町: スズジャという町."""
+    n = len(toks)
+    candidates = [k for k, t in enumerate(toks) if (t.oov or t.pos[2] == "地名") and _could_be_name(t)]
+    if not candidates:
+        return spans
+    label_at: dict[int, str] = {}
+    for i, j, typ in spans:
+        for k in range(i, j + 1):
+            label_at[k] = typ
+    added = []
+
+    def place_at(k: int) -> str | None:
+        lab = label_at.get(k)
+        return lab if lab in ("GPE", "LOC") else None
+
+    for _ in range(2):          # twice: a place found in a list can vouch for its neighbour
+        for k in candidates:
+            t = toks[k]
+            if k in label_at:
+                continue
+            left = place_at(k - 2) if k >= 2 and toks[k - 1].surface in _LIST_SEPARATORS else None
+            right = place_at(k + 2) if k + 2 < n and toks[k + 1].surface in _LIST_SEPARATORS else None
+            known = "L" in name_classes(t.surface, _names_lookup())
+            lab = None
+            if left and right:
+                lab = left
+            elif (left or right) and known:
+                lab = left or right
+            elif k >= 1 and toks[k - 1].surface in _PLACE_NOUNS and toks[k - 1].pos[1] == "普通名詞":
+                lab = "GPE"
+            elif k + 3 < n and toks[k + 1].surface == "と" and toks[k + 2].surface == "いう" \
+                    and any(x.surface in _PLACE_NOUNS for x in toks[k + 3:k + 6]):
+                lab = "GPE"
+            if lab:
+                label_at[k] = lab
+                added.append((k, k, lab))
+    if not added:
+        return spans
+    return sorted(spans + added)
+
+
+_COORDINATORS = frozenset(("と", "や", "及び", "および", "並びに", "ならびに"))
+
+
+def _split_coordination(toks: list[Tok], span: tuple) -> list[tuple]:
+    """Two names joined by と/や/及び are two names: 凸版印刷と大日本印刷 -> 凸版印刷, 大日本印刷."""
+    i, j, typ = span
+    if typ not in _NAME_TYPES or j - i < 2:
+        return [span]
+    cuts = [k for k in range(i + 1, j) if toks[k].surface in _COORDINATORS and toks[k].pos[0] in ("助詞", "接続詞")]
+    if not cuts:
+        return [span]
+    parts = []
+    start = i
+    for k in cuts + [j + 1]:
+        if k > start:
+            parts.append((start, k - 1, typ))
+        start = k + 1
+    return parts
+
+
+# Place heads that a person's name never ends with: ワロン|地方, スズダリ|公国, ハバロフスク|州
+_PLACE_HEADS = (PLACE_SUFFIX_JA - frozenset("都 道 府 国 原 林 森 谷 浜 沼 洋 岳".split())) | frozenset(("公国", "大公国"))
+
+
+def _person_places(toks: list[Tok], spans: list[tuple]) -> list[tuple]:
+    """A "person" ending in, or directly followed by, a place head is a place: ワロン地方."""
+    n = len(toks)
+    starts = {s[0] for s in spans}
+    out = []
+    for i, j, typ in spans:
+        if typ == "PERSON":
+            if j + 1 < n and toks[j + 1].surface in _PLACE_HEADS and j + 1 not in starts \
+                    and toks[j + 1].pos[0] in ("名詞", "接尾辞") and not (j + 2 < n and toks[j + 2].pos[0] == "接尾辞"):
+                j += 1
+            if j > i and toks[j].surface in _PLACE_HEADS:
+                surface = "".join(t.surface for t in toks[i:j + 1])
+                typ = rules.location_label(surface, [t.pos for t in toks[i:j + 1]])
+        out.append((i, j, typ))
     return out

@@ -156,7 +156,9 @@ def _read_header(path: Path) -> _Header | None:
 
 
 def _timestamp() -> str:
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    # Microseconds: names sort in the order made. (With whole seconds a pruned name was reused
+    # within the same second and the newest backup sorted first, so it was the one pruned.)
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
 
 
 def fresh_name(base: Path, kind: str) -> Path:

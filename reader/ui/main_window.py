@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from reader.store.indexer import IndexReport
     from reader.ui.annotations import AnnotationsController
     from reader.ui.library_actions import LibraryActions
+    from reader.ui.story import StoryFeatures
     from reader.ui.watched import WatchedFolders
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,8 @@ class MainWindow(QMainWindow):
         self.last_report: IndexReport | None = None   # of the last Update Index or start-up sync
         self.library_actions: LibraryActions | None = None   # import, remove, drag and drop } built by
         self.notes: AnnotationsController | None = None      # highlights, notes, undo, export } build_features
-        self.watched: WatchedFolders | None = None            # watched folders                 }
+        self.story: StoryFeatures | None = None              # timeline, statements, all mentions }
+        self.watched: WatchedFolders | None = None            # watched folders                  }
         self._features_scheduled = False
         self.list_menu: QMenu | None = None   # the document list's context menu: its actions()
         self._drop_handler: Callable[[list[Path]], None] | None = None
@@ -163,10 +165,12 @@ class MainWindow(QMainWindow):
             return
         from reader.ui.annotations import AnnotationsController
         from reader.ui.library_actions import LibraryActions
+        from reader.ui.story import StoryFeatures
         from reader.ui.watched import WatchedFolders
 
         self.library_actions = LibraryActions(self)
         self.notes = AnnotationsController(self)
+        self.story = StoryFeatures(self)
         self.watched = WatchedFolders(self)   # File ▸ Watched Folders…, the notice after a scan found new files
         self._related_timer.start()
         self.featuresReady.emit()

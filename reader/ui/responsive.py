@@ -31,8 +31,13 @@ class PanelsGiveWay(QObject):
         self.wanted = {side: sizes[side] if sizes[side] > 0 else DEFAULT_WIDTHS[side] for side in (LEFT, RIGHT)}
         self.yield_order = (RIGHT, LEFT)   # which side folds first
         self.folded: set[int] = set()
-        splitter.setCollapsible(LEFT, True)
-        splitter.setCollapsible(RIGHT, True)
+        for side in (LEFT, RIGHT):
+            splitter.setCollapsible(side, True)
+            # A panel's own minimum (the timeline's controls ask for 600 px) must not set the
+            # window's: the splitter would add it up even while the panel is folded away.
+            widget = splitter.widget(side)
+            if widget is not None:
+                widget.setMinimumWidth(1)
         splitter.splitterMoved.connect(self._user_moved)
         splitter.installEventFilter(self)
         window.side_tabs.panelShown.connect(lambda _key: self._wanted_side(RIGHT))

@@ -1,16 +1,61 @@
 """Small view classes shared by the panels."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QLineEdit, QListView, QToolButton
+from PySide6.QtWidgets import (QAbstractItemView, QFrame, QLabel, QLayout, QLineEdit, QListView, QToolButton,
+                               QVBoxLayout, QWidget)
 
 from reader.ui.delegates import HtmlDelegate
 from reader.ui.models import KindRole
 
 
-class ResultList(QListView):
-    """A list whose rows are "chosen" by a click or Enter (once, whatever the style's
-    activation rules), with rich-text rows."""
+if TYPE_CHECKING:
+    from PySide6.QtCore import SignalInstance
+
+    _ItemView = QAbstractItemView
+else:
+    _ItemView = object   # a mixin: the Qt view class comes after it in the bases
+
+
+class ChoosesRows(_ItemView):
+    """For an item view with a `chosen` signal: a row is chosen by a click or Enter (once,
+    whatever the style's activation rules)."""
+
+    if TYPE_CHECKING:
+        chosen: SignalInstance
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.chosen.emit(self.currentIndex())
+            return
+        super().keyPressEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton:
+            index = self.indexAt(event.position().toPoint())
+            if index.isValid():
+                self.chosen.emit(index)
+
+
+def column(parent: QWidget, *items: QWidget | QLayout) -> QVBoxLayout:
+    """`parent`'s layout: `items` stacked edge to edge, the last one taking the spare height."""
+    layout = QVBoxLayout(parent)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    for n, item in enumerate(items):
+        stretch = 1 if n == len(items) - 1 else 0
+        if isinstance(item, QLayout):
+            layout.addLayout(item, stretch)
+        else:
+            layout.addWidget(item, stretch)
+    return layout
+
+
+class ResultList(ChoosesRows, QListView):
+    """A list whose rows are "chosen" by a click or Enter, with rich-text rows."""
 
     chosen = Signal(QModelIndex)
 
@@ -26,19 +71,6 @@ class ResultList(QListView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setMouseTracking(True)
-
-    def keyPressEvent(self, event) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self.chosen.emit(self.currentIndex())
-            return
-        super().keyPressEvent(event)
-
-    def mouseReleaseEvent(self, event) -> None:
-        super().mouseReleaseEvent(event)
-        if event.button() == Qt.MouseButton.LeftButton:
-            index = self.indexAt(event.position().toPoint())
-            if index.isValid():
-                self.chosen.emit(index)
 
     def mouseMoveEvent(self, event) -> None:
         super().mouseMoveEvent(event)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QStackedWidget, QToolButton, QVBoxLayout, QWidget
 
 from reader.ui import palette
 from reader.ui.entities import EntityData
@@ -20,6 +21,7 @@ class XrefPanel(QWidget):
     openRequested = Signal(int, int, int)   # doc id, start, end (start -1: the document's top)
     entityRequested = Signal(str)
     documentRequested = Signal(int)
+    entityShown = Signal(object)            # the EntitySummary now on the card (features fill their sections)
 
     def __init__(self, entities: EntityData, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,6 +54,14 @@ class XrefPanel(QWidget):
         self.card.setTextFormat(Qt.TextFormat.RichText)
         self.card.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.card.setContentsMargins(14, 12, 14, 6)
+        # Features add commands under the card (`add_card_action`) and sections under the
+        # mentions (`add_entity_section`); the bar takes no room until one is added.
+        self.card_actions = QWidget()
+        self.card_actions.setObjectName("entityCardActions")
+        self.card_actions_layout = QHBoxLayout(self.card_actions)
+        self.card_actions_layout.setContentsMargins(12, 0, 12, 4)
+        self.card_actions_layout.addStretch(1)
+        self.card_actions.hide()
         self.mentions_label = section_label("Mentions")
         self.mentions_model = RowsModel(kwic_html, parent=self)
         self.mentions_view = ResultList("xrefMentions", "Mentions by document")
@@ -60,13 +70,14 @@ class XrefPanel(QWidget):
         self.cooc_model = RowsModel(cooccurrence_html, parent=self)
         self.cooc_view = ResultList("xrefCooccurring", "Entities that appear with it")
         self.cooc_view.setModel(self.cooc_model)
-        entity_split = QSplitter(Qt.Orientation.Vertical)
+        entity_split = self.entity_split = QSplitter(Qt.Orientation.Vertical)
         entity_split.setChildrenCollapsible(False)
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.setSpacing(0)
         top_layout.addWidget(self.card)
+        top_layout.addWidget(self.card_actions)
         top_layout.addWidget(self.mentions_label)
         top_layout.addWidget(self.mentions_view, 1)
         bottom = QWidget()
@@ -134,6 +145,22 @@ class XrefPanel(QWidget):
         self.similar_view.chosen.connect(self._similar_chosen)
         self.show_empty()
 
+    # -- extension points ----------------------------------------------------------------------
+    def add_card_action(self, action: QAction, name: str = "") -> QToolButton:
+        """A command on the entity card (a button under it); `action` gets the entity from `self.entity`."""
+        button = QToolButton()
+        button.setDefaultAction(action)
+        if name:
+            button.setObjectName(name)
+        self.card_actions_layout.insertWidget(self.card_actions_layout.count() - 1, button)
+        self.card_actions.show()
+        return button
+
+    def add_entity_section(self, widget: QWidget, stretch: int = 2) -> None:
+        """A section of the entity page, below the others; it fills itself on `entityShown`."""
+        self.entity_split.addWidget(widget)
+        self.entity_split.setStretchFactor(self.entity_split.count() - 1, stretch)
+
     # -- states --------------------------------------------------------------------------------
     def show_empty(self) -> None:
         self.entity = None
@@ -185,6 +212,7 @@ class XrefPanel(QWidget):
         self.cooc_model.set_rows(cooc)
         self.cooc_label.setText("Appears with" if cooc else "Appears with — nothing yet")
         self.stack.setCurrentIndex(ENTITY)
+        self.entityShown.emit(summary)
         return True
 
     def show_passage(self, doc_id: int, seq: int, text: str) -> None:
