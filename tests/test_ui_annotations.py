@@ -164,7 +164,10 @@ def test_highlight_write_a_note_reopen_delete_and_undo(qtbot, make_window, seeds
     assert notes_count_in_list(again, doc_id) == 2
     assert painted_backgrounds(again.pane, start3, end3).isdisjoint({fill_colour("green", again.pane.dark).name()})
     assert again.notes.act_undo.isEnabled() and "Delete" in again.notes.act_undo.text()
+    assert "Highlight deleted" in again.statusBar().currentMessage()
     qtbot.keyClick(again.pane, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "deleted" not in again.statusBar().currentMessage()     # the status bar no longer says so
+    assert again.statusBar().currentMessage() == "Undone: Delete Highlight."
     back = next(a for a in stored(again) if a.exact == QUOTE_3)
     assert back == kept[QUOTE_3]                                   # exactly as it was: uuid, note, times
     assert QUOTE_3 in panel_quotes(again) and notes_count_in_list(again, doc_id) == 3
@@ -303,7 +306,8 @@ def test_click_hover_and_context_menu_on_a_highlight(qtbot, warm_window):
     menu.addAction("Copy")
     pane.contextMenuAboutToShow.emit(menu, point)
     texts = [a.text() for a in menu.actions()]
-    assert "Edit Note…" in texts and "Delete Highlight" in texts and texts[-1] == "Copy"
+    assert "Edit Note…" in texts and "Delete Highlight" in texts
+    assert texts[-2:] == ["Copy", "Copy with &Citation"]
     delete = next(a for a in menu.actions() if a.text() == "Delete Highlight")
     delete.trigger()
     assert stored(window) == []

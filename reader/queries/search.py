@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import asdict, dataclass
+from typing import Callable
 
 from reader.store.fts import WORD_CLASS, fold, term_match_expression
 
@@ -145,8 +146,20 @@ def _snippet(text: str, start: int, end: int, matches: list[tuple[int, int]]) ->
     return prefix + snippet + suffix, inside
 
 
-def search(db: sqlite3.Connection, query: str, limit: int = 20, offset: int = 0) -> SearchResult:
-    """Passages containing every term of `query`, best first; never raises on user input."""
+ORDERS = ("relevance", "date")   # best first; or newest document first, passages in reading order
+
+
+@dataclass(frozen=True)
+class SearchCounts:
+    """How many passages match, in how many documents, and per document (doc id → passages)."""
+    passages: int
+    documents: int
+    per_document: dict[int, int]
+
+
+def search(db: sqlite3.Connection, query: str, limit: int = 20, offset: int = 0,
+           order: str = "relevance") -> SearchResult:
+    """Passages containing every term of `query`, best first (or by `order`); never raises on user input."""
     limit, offset = max(0, min(limit, MAX_RESULTS)), max(0, min(offset, MAX_RESULTS))
     terms, notice = bounded_terms(query)
     expression = _match_expression(terms)
@@ -158,7 +171,7 @@ def search(db: sqlite3.Connection, query: str, limit: int = 20, offset: int = 0)
     batch_start = 0
     batch = offset + limit + 1  # candidates rarely fail the check: ask for what is needed first
     while True:
-        rows = _candidates(db, expression, batch_start, batch)
+        rows = _candidates(db, expression, batch_start, batch, order)
         for row in rows:
             hit = _verify(row, patterns)
             if hit is None:
@@ -175,16 +188,50 @@ def search(db: sqlite3.Connection, query: str, limit: int = 20, offset: int = 0)
         batch = max(batch, _CANDIDATE_BATCH)
 
 
-def _candidates(db: sqlite3.Connection, expression: str, start: int, count: int) -> list[tuple]:
-    # Rank inside FTS first (it can stop early), then fetch the few passages' text.
+def count_hits(db: sqlite3.Connection, query: str, stop: Callable[[], bool] = lambda: False) -> SearchCounts | None:
+    """The true number of matching passages and documents (every candidate checked, as `search`
+    does); None when `stop()` turns true on the way (a newer query supersedes this one)."""
+    terms, _notice = bounded_terms(query)
+    expression = _match_expression(terms)
+    per_document: dict[int, int] = {}
+    if expression is None:
+        return SearchCounts(0, 0, per_document)
+    patterns = [_Term.of(t) for t in terms]
     sql = """
-        SELECT p.doc_id, d.key, d.file_name, d.title, p.seq, p.start, p.end, p.boilerplate,
-               substr(d.text, p.start + 1, p.end - p.start)
-        FROM (SELECT rowid, rank FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?) f
-        JOIN passages p ON p.id = f.rowid
-        JOIN documents d ON d.id = p.doc_id
-        ORDER BY f.rank, p.doc_id, p.seq
+        SELECT p.doc_id, substr(d.text, p.start + 1, p.end - p.start)
+        FROM passages_fts f JOIN passages p ON p.id = f.rowid JOIN documents d ON d.id = p.doc_id
+        WHERE passages_fts MATCH ?
     """
+    for number, (doc_id, text) in enumerate(db.execute(sql, [expression])):
+        if number % _CANDIDATE_BATCH == 0 and stop():
+            return None
+        if _find_all(patterns, fold(text)) is not None:
+            per_document[doc_id] = per_document.get(doc_id, 0) + 1
+    return SearchCounts(sum(per_document.values()), len(per_document), per_document)
+
+
+_BY_RANK = """
+    SELECT p.doc_id, d.key, d.file_name, d.title, p.seq, p.start, p.end, p.boilerplate,
+           substr(d.text, p.start + 1, p.end - p.start)
+    FROM (SELECT rowid, rank FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?) f
+    JOIN passages p ON p.id = f.rowid
+    JOIN documents d ON d.id = p.doc_id
+    ORDER BY f.rank, p.doc_id, p.seq
+"""
+# Newest document first (undated last), its passages in reading order.
+_BY_DATE = """
+    SELECT p.doc_id, d.key, d.file_name, d.title, p.seq, p.start, p.end, p.boilerplate,
+           substr(d.text, p.start + 1, p.end - p.start)
+    FROM passages_fts f JOIN passages p ON p.id = f.rowid JOIN documents d ON d.id = p.doc_id
+    WHERE passages_fts MATCH ?
+    ORDER BY d.date IS NULL, d.date DESC, p.doc_id, p.seq LIMIT ? OFFSET ?
+"""
+
+
+def _candidates(db: sqlite3.Connection, expression: str, start: int, count: int,
+                order: str = "relevance") -> list[tuple]:
+    # By relevance: rank inside FTS first (it can stop early), then fetch the few passages' text.
+    sql = _BY_DATE if order == "date" else _BY_RANK
     try:
         return db.execute(sql, [expression, count, start]).fetchall()
     except sqlite3.OperationalError as error:

@@ -38,10 +38,15 @@ IMPORT, REMOVE, RELINK = "import", "remove", "relink"
 # -- time left ----------------------------------------------------------------------------------
 
 class Eta:
-    """Time left in a stage, from the elapsed time and done/total, once a few files are done."""
+    """Time left in a stage, from the recent rate of files done, once a few files are done.
+
+    The rate is measured from the first file done (the start-up, worker processes and the
+    dictionary, is paid once; counted in, it made the first estimates three times too long)
+    and over the last WINDOW seconds, so a slow start or a stall is soon forgotten."""
 
     MIN_DONE = 3          # files done in this stage before estimating
     MIN_SECONDS = 1.0     # and seconds elapsed
+    WINDOW = 8.0          # seconds of recent progress the rate is taken from
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
@@ -49,17 +54,28 @@ class Eta:
 
     def reset(self) -> None:
         self.stage = ""
-        self.started = 0.0
-        self.start_done = 0
         self.last_done = 0
+        self.samples: list[tuple[float, int]] = []   # (time, done) since the stage's first file done
 
     def update(self, stage: str, done: int, total: int) -> float | None:
         """Seconds left, or None while there is too little to go on."""
         now = self.clock()
         if stage != self.stage or done < self.last_done:
-            self.stage, self.started, self.start_done = stage, now, done
+            self.stage, self.samples = stage, []
+            self.last_done = done
+            return None
+        if done > self.last_done or self.samples:
+            if not self.samples:
+                self.samples.append((now, done))   # the first file done: the clock starts here
+            self.samples.append((now, done))
         self.last_done = done
-        progressed, elapsed = done - self.start_done, now - self.started
+        while len(self.samples) > 2 and self.samples[1][0] < now - self.WINDOW \
+                and done - self.samples[1][1] >= self.MIN_DONE:
+            self.samples.pop(0)
+        if not self.samples:
+            return None
+        since, done_then = self.samples[0]
+        progressed, elapsed = done - done_then, now - since
         if total <= 0 or progressed < self.MIN_DONE or elapsed < self.MIN_SECONDS:
             return None
         return max(0.0, (total - done) * elapsed / progressed)

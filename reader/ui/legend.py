@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QPen, QTextCharFormat
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QToolButton, QWidget
 
 from reader.ui import palette
+from reader.ui.flow_layout import FlowLayout
 
 _PEN_STYLES = {
     QTextCharFormat.UnderlineStyle.SingleUnderline: Qt.PenStyle.SolidLine,
@@ -50,9 +51,8 @@ class EntityLegend(QWidget):
         self.setAccessibleDescription("Entity types and their highlight colours; each button shows or hides one type")
         self.dark = False
         self.counts: dict[str, int] = {}
-        layout = QHBoxLayout(self)
+        layout = FlowLayout(self)   # wraps onto a second line in a narrow window, never cuts a toggle
         layout.setContentsMargins(10, 4, 10, 4)
-        layout.setSpacing(2)
         self.caption = QLabel("Highlight:")
         self.caption.setObjectName("legendCaption")
         layout.addWidget(self.caption)
@@ -69,14 +69,15 @@ class EntityLegend(QWidget):
             button.toggled.connect(lambda on, key=group.key: self._on_toggled(key, on))
             self.buttons[group.key] = button
             layout.addWidget(button)
-        layout.addStretch(1)
         self.note = QLabel("")
         self.note.setTextFormat(Qt.TextFormat.PlainText)
         self.note.setObjectName("legendNote")
         self.note.setEnabled(False)
         layout.addWidget(self.note)
         # Never let the legend dictate the window's minimum width (buttons clip on very narrow windows).
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
         self.setMinimumWidth(0)
         self._refresh()
 

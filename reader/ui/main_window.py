@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFram
 import reader
 from reader.queries.documents import (DocumentDetail, DocumentNotFound, document_id_by_key, document_id_by_path,
                                       document_ids, document_summaries, get_document, list_documents)
-from reader.ui import operations, palette
+from reader.ui import clipboard, operations, palette
 from reader.ui.compat import none_guard, top_up
 from reader.ui.context import AppContext
 from reader.ui.delegates import DocumentDelegate
@@ -27,13 +27,16 @@ from reader.ui.history import History
 from reader.ui.jobs import Changes, Job, JobRunner
 from reader.ui.legend import EntityLegend
 from reader.ui.menus import Menus
-from reader.ui.models import (SORT_MODES, DocIdRole, DocumentFilterProxy, DocumentListModel, PayloadRole, RowsModel,
-                              SORT_DATE_DESC, search_hit_html)
+from reader.ui.models import (SORT_MODES, DocIdRole, DocumentFilterProxy, DocumentListModel, KindRole, PayloadRole,
+                              SORT_DATE_DESC)
 from reader.ui.reading import Location, ReadingPane
+from reader.ui.responsive import PanelsGiveWay
 from reader.ui.search import SearchController
+from reader.ui.search_results import SearchPanel, describe_document
 from reader.ui.side_tabs import SideTabs
-from reader.ui.status import StatusArea, stage_text
-from reader.ui.views import ResultList, plain_label, section_label, text_field
+from reader.ui.status import StatusArea, stage_text, stage_total
+from reader.ui.theme import ThemeChooser, system_is_dark
+from reader.ui.views import plain_label, text_field
 from reader.ui.xref import XrefPanel
 
 if TYPE_CHECKING:
@@ -41,6 +44,7 @@ if TYPE_CHECKING:
     from reader.ui.annotations import AnnotationsController
     from reader.ui.library_actions import LibraryActions
     from reader.ui.story import StoryFeatures
+    from reader.ui.watched import WatchedFolders
 
 log = logging.getLogger(__name__)
 
@@ -102,11 +106,13 @@ class MainWindow(QMainWindow):
         self.library_actions: LibraryActions | None = None   # import, remove, drag and drop } built by
         self.notes: AnnotationsController | None = None      # highlights, notes, undo, export } build_features
         self.story: StoryFeatures | None = None              # timeline, statements, all mentions }
+        self.watched: WatchedFolders | None = None            # watched folders                  }
         self._features_scheduled = False
         self.list_menu: QMenu | None = None   # the document list's context menu: its actions()
         self._drop_handler: Callable[[list[Path]], None] | None = None
         self._syncing_list = False
         self._pending_scroll: int | None = None
+        self._last_stage = ""                  # of the running job's progress
         self._open_when_results = False
         self._search_query = ""
         self._shut_down = False
@@ -120,6 +126,9 @@ class MainWindow(QMainWindow):
         self._build_menus_and_toolbar()
         self.search = SearchController(context.index_path, parent=self)
         self.search.results.connect(self._show_results)
+        self.search.counted.connect(self.search_panel.show_counts)
+        self.results_model.moreWanted.connect(self.search.fetch_more)
+        self.search_panel.orderChanged.connect(self.search.set_order)
         self.search.failed.connect(lambda q, msg: self.statusBar().showMessage(f"Search failed: {msg}", 8000))
         if self.none_guard.active:
             self._guard_timer = QTimer(self, interval=100)
@@ -134,14 +143,13 @@ class MainWindow(QMainWindow):
         self.jobs.progressed.connect(self._job_progressed)
         self.jobs.finished.connect(self._job_finished)
         self.jobs.changed.connect(self._library_changed)
-        style_hints = QGuiApplication.styleHints()
-        style_hints.colorSchemeChanged.connect(lambda _scheme: self.apply_scheme())
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
 
-        self.apply_scheme()
+        self.theme = ThemeChooser(self)   # View ▸ Theme; the palette follows it (and the system's, on System)
         self._restore_settings()
+        self.panels_give_way = PanelsGiveWay(self)   # a small window: the side panels fold, the text keeps its measure
         self.reload_documents()
         self._restore_session()
         # The features register into the menus, the side tabs, the status area and the list once the
@@ -158,10 +166,12 @@ class MainWindow(QMainWindow):
         from reader.ui.annotations import AnnotationsController
         from reader.ui.library_actions import LibraryActions
         from reader.ui.story import StoryFeatures
+        from reader.ui.watched import WatchedFolders
 
         self.library_actions = LibraryActions(self)
         self.notes = AnnotationsController(self)
         self.story = StoryFeatures(self)
+        self.watched = WatchedFolders(self)   # File ▸ Watched Folders…, the notice after a scan found new files
         self._related_timer.start()
         self.featuresReady.emit()
         if self._sync_after_features:
@@ -214,18 +224,11 @@ class MainWindow(QMainWindow):
         docs_layout.addWidget(self.doc_count)
         docs_layout.addWidget(self.doc_list, 1)
 
-        self.results_model = RowsModel(search_hit_html, parent=self)
-        self.results_view = ResultList("searchResults", "Search results")
-        self.results_view.setModel(self.results_model)
-        self.results_view.chosen.connect(self._result_chosen)
-        self.results_summary = section_label("Search", "searchSummary")
-        self.results_summary.setWordWrap(True)
-        search_page = QWidget()
-        search_layout = QVBoxLayout(search_page)
-        search_layout.setContentsMargins(0, 0, 0, 0)
-        search_layout.setSpacing(0)
-        search_layout.addWidget(self.results_summary)
-        search_layout.addWidget(self.results_view, 1)
+        self.search_panel = SearchPanel(lambda doc_id: describe_document(self.doc_model.document(doc_id)))
+        self.search_panel.chosen.connect(self._result_chosen)
+        self.results_model, self.results_view = self.search_panel.model, self.search_panel.view
+        self.results_summary = self.search_panel.summary
+        search_page = self.search_panel
 
         self.sidebar = QStackedWidget()
         self.sidebar.setObjectName("sidebar")
@@ -343,6 +346,7 @@ class MainWindow(QMainWindow):
         menus.add("file", "index", self.act_update_index, self.act_cancel_index)
         menus.add("file", "quit", self.act_quit)
         menus.add("edit", "clipboard", self.act_copy, self.act_select_all)
+        self.act_copy_cited = clipboard.install(self)
         menus.add("edit", "find", self.act_find, self.act_find_next, self.act_find_previous)
         menus.add("edit", "search", self.act_search)
         menus.add("view", "zoom", self.act_zoom_in, self.act_zoom_out, self.act_zoom_reset)
@@ -394,21 +398,10 @@ class MainWindow(QMainWindow):
         return action
 
     # -- appearance --------------------------------------------------------------------------------
-    def _system_dark(self) -> bool:
-        scheme = QGuiApplication.styleHints().colorScheme()
-        if scheme == Qt.ColorScheme.Dark:
-            return True
-        if scheme == Qt.ColorScheme.Light:
-            return False
-        return self.palette().color(QPalette.ColorRole.Window).lightness() < 128
-
     def apply_scheme(self, dark: bool | None = None) -> None:
-        dark = self._system_dark() if dark is None else dark
+        dark = system_is_dark() if dark is None else dark
         changed = dark != self.dark
         self.dark = dark
-        self.pane.set_dark(self.dark)
-        self.legend.set_dark(self.dark)
-        self.xref.set_dark(self.dark)
         pal = self.palette()
         text = pal.color(QPalette.ColorRole.WindowText)
         rule = QColor(text)
@@ -419,8 +412,14 @@ class MainWindow(QMainWindow):
             f"#legendRule {{ color: {rule.name(QColor.NameFormat.HexArgb)}; max-height: 1px; border: none;"
             f" background: {rule.name(QColor.NameFormat.HexArgb)}; }}"
             f"#entityLegend, #findBar {{ background: {palette.PAPER[self.dark]}; }}"
+            # The pane's paper here too: a style sheet re-polishes the palette a widget set itself.
+            f"#readingPane {{ background: {palette.PAPER[self.dark]}; color: {palette.INK[self.dark]}; }}"
             f"#searchBox {{ padding: 4px 10px; border-radius: 6px; }}"
             f"QSplitter#mainSplitter::handle {{ background: {rule.name(QColor.NameFormat.HexArgb)}; width: 1px; }}")
+        # After the style sheet: re-polishing the children resets the palettes the panes set for themselves.
+        self.pane.set_dark(self.dark)
+        self.legend.set_dark(self.dark)
+        self.xref.set_dark(self.dark)
         if changed:
             self.schemeChanged.emit(self.dark)
 
@@ -646,34 +645,26 @@ class MainWindow(QMainWindow):
     def _search_text_changed(self, text: str) -> None:
         if text.strip():
             self.sidebar.setCurrentIndex(SEARCH_PAGE)
-            self.results_summary.setText(f"Searching for “{text.strip()}”…")
+            self.search_panel.searching(text)
             self.search.request(text)
         else:
             self.search.cancel()
             self._open_when_results = False
-            self.results_model.set_rows([])
+            self.search_panel.clear()
             self.sidebar.setCurrentIndex(DOCS_PAGE)
             self.pane.set_layer("search", [])
 
-    def _show_results(self, query: str, result) -> None:
+    def _show_results(self, query: str, offset: int, result) -> None:
         self._search_query = query
-        self.results_model.set_rows(result.hits)
+        self.search_panel.show_page(query, offset, result)
+        if offset:
+            return
         count = len(result.hits)
-        more = "+" if result.more else ""
-        docs = len({h.doc_id for h in result.hits})
-        if count:
-            self.results_summary.setText(f"{count}{more} passage{'s' if count != 1 else ''} in {docs} "
-                                         f"document{'s' if docs != 1 else ''} for “{query.strip()}”")
-            self.results_view.setCurrentIndex(self.results_model.index(0))
-        else:
-            self.results_summary.setText(f"No results for “{query.strip()}”")
-        if getattr(result, "notice", ""):  # an over-long query was cut: say so
-            self.results_summary.setText(f"{self.results_summary.text()} ({result.notice})")
         self.searchFinished.emit(query, count)
         if self._open_when_results:
             self._open_when_results = False
             if count:
-                self._result_chosen(self.results_model.index(0))
+                self._result_chosen(self.results_model.index(self.results_model.first_hit_row()))
 
     def _search_key(self, event) -> bool:
         key = event.key()
@@ -692,7 +683,7 @@ class MainWindow(QMainWindow):
             else:
                 index = self.results_view.currentIndex()
                 if not index.isValid() and self.results_model.rowCount():
-                    index = self.results_model.index(0)
+                    index = self.results_model.index(self.results_model.first_hit_row())
                 if index.isValid():
                     self._result_chosen(index)
             return True
@@ -708,6 +699,8 @@ class MainWindow(QMainWindow):
         hit = index.data(PayloadRole)
         if hit is None:
             return
+        if index.data(KindRole) == "header":   # a document's title: its first hit
+            hit = hit.hits[0]
         self.results_view.setCurrentIndex(index)
         first = hit.matches[0] if hit.matches else (hit.start, hit.end)
         self.open_document(hit.doc_id, offset=first[0], highlight=list(hit.matches), flash=first)
@@ -756,11 +749,17 @@ class MainWindow(QMainWindow):
         if self.index_dialog is not None and job.kind == "sync":
             label = stage_text(event)
             self.index_dialog.setLabelText(label + (f"\n{event.current}" if event.current else "\n"))
-            if event.total:
-                self.index_dialog.setRange(0, event.total)
+            total = stage_total(event)
+            self.index_dialog.setRange(0, total)
+            if total:
                 self.index_dialog.setValue(event.done)
-        if event.done and event.stage == "indexing" and not self._list_timer.isActive():
+        if event.stage != "indexing" and self._last_stage == "indexing":
+            self.refresh_list()        # every text is committed: show them all now, not when names are found
+        elif event.done and event.stage == "indexing" and not self._list_timer.isActive():
             self._list_timer.start()   # documents appear in the list as they are committed
+        self._last_stage = event.stage
+        if self.current is None and self.doc_proxy.rowCount():   # the first launch: something to read at once
+            self.open_document(self.doc_proxy.index(0, 0).data(DocIdRole), record=False)
 
     def _job_failed(self, message: str) -> None:
         QMessageBox.warning(self, "Indexing failed", f"The index could not be updated:\n\n{message}\n\n"

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from PySide6.QtCore import QEvent, QPoint, Qt, QVariantAnimation, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt, QVariantAnimation, Signal
 from PySide6.QtGui import (QColor, QFont, QFontInfo, QGuiApplication, QPalette, QTextBlockFormat, QTextCharFormat,
                            QTextCursor, QTextDocument, QTextLayout)
 from PySide6.QtWidgets import QFrame, QMenu, QTextBrowser, QTextEdit, QToolTip, QWidget
@@ -79,6 +79,7 @@ class ReadingPane(QTextBrowser):
         self.enabled_groups: set[str] = {g.key for g in palette.GROUPS}
         self.dark = False
         self.zoom = 0
+        self._wheel_delta = 0
         self.expanded_runs: set[int] = set()
         self.entity_lookup: Callable[[str], object | None] = lambda _id: None
         # Format layers over the entities (annotations: `add_format_layer`), painted after the entity
@@ -134,6 +135,19 @@ class ReadingPane(QTextBrowser):
 
     def zoom_reset(self) -> None:
         self.set_zoom(0)
+
+    def wheelEvent(self, event) -> None:
+        """Ctrl+wheel zooms as Ctrl+= does (the reading font, the place kept), one step a notch;
+        QTextEdit's own wheel zoom would scale the document's font and lose both."""
+        if not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            super().wheelEvent(event)
+            return
+        event.accept()
+        self._wheel_delta += event.angleDelta().y()
+        steps = int(self._wheel_delta / 120)   # 120: one notch; touchpads send smaller deltas
+        if steps:
+            self._wheel_delta -= steps * 120
+            self.set_zoom(self.zoom + steps)
 
     def _rerender(self) -> None:
         if self.detail is None:
@@ -521,6 +535,10 @@ class ReadingPane(QTextBrowser):
         pos = self.plan.to_pane(offset)
         if pos is None:
             return
+        first = next((b for b in self.plan.blocks if b.mapped), None)
+        if align_top and first is not None and offset <= first.doc_start:
+            self.verticalScrollBar().setValue(0)   # the start of the text: with its title above it
+            return
         doc = self.document()
         block = doc.findBlock(pos)
         rect = doc.documentLayout().blockBoundingRect(block)
@@ -597,6 +615,17 @@ class ReadingPane(QTextBrowser):
     @property
     def flashing(self) -> bool:
         return self._flash.state() == QVariantAnimation.State.Running
+
+    def createMimeDataFromSelection(self):
+        """Copy and drag give the document's own text, not the title, meta line or fold bars."""
+        from reader.ui.clipboard import selected_document_text
+
+        text = selected_document_text(self)
+        if text is None:
+            return super().createMimeDataFromSelection()
+        data = QMimeData()   # plain text: the widget's own data would bring the hidden and screen-only text
+        data.setText(text)
+        return data
 
     # -- find in document -----------------------------------------------------------------------
     def find_all(self, query: str) -> list[tuple[int, int]]:

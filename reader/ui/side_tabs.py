@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QTabWidget, QWidget
 
@@ -25,6 +26,8 @@ class SidePanel:
 
 
 class SideTabs(QTabWidget):
+    panelShown = Signal(str)     # a panel was asked for (turned on or brought forward): it needs room
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("rightTabs")
@@ -58,6 +61,7 @@ class SideTabs(QTabWidget):
         self._update_visibility()
         if on:
             self.setCurrentWidget(panel.widget)
+            self.panelShown.emit(key)
 
     def show_panel(self, key: str) -> None:
         """Bring a panel forward, turning it on if it was off."""
@@ -65,6 +69,7 @@ class SideTabs(QTabWidget):
         if not panel.toggle.isChecked():
             panel.toggle.setChecked(True)
         self.setCurrentWidget(panel.widget)
+        self.panelShown.emit(key)
 
     def current_key(self) -> str | None:
         return next((k for k, p in self.panels.items() if p.widget is self.currentWidget()), None)

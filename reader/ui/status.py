@@ -19,10 +19,21 @@ def elide(text: str, width: int = 48) -> str:
     return text if len(text) <= width else text[:width // 2 - 1] + "…" + text[-(width // 2):]
 
 
+# Stages whose counts are not documents (linking is one step over the whole library: "0/1").
+UNCOUNTED_STAGES = {"linking": "Linking entities across documents", "scanning": "Looking for files"}
+
+
 def stage_text(event: Progress) -> str:
-    """The generic text for a stage: "Indexing: 3/10 documents"."""
+    """The generic text for a stage: "Indexing: 3/10 documents", "Linking entities across documents…"."""
+    if event.stage in UNCOUNTED_STAGES:
+        return f"{UNCOUNTED_STAGES[event.stage]}…"
     stage = event.stage.capitalize()
     return f"{stage}: {event.done}/{event.total} documents" if event.total else f"{stage}…"
+
+
+def stage_total(event: Progress) -> int:
+    """The total to show a bar against; 0 (busy) for a stage that is not counted in documents."""
+    return 0 if event.stage in UNCOUNTED_STAGES else event.total
 
 
 class StatusArea(QWidget):
@@ -77,4 +88,4 @@ class StatusArea(QWidget):
     def _job_progressed(self, job: Job, event: Progress) -> None:
         if job.progress is None:   # the job's own callback says more
             self.set_text(stage_text(event))
-            self.set_progress(event.done, event.total)
+            self.set_progress(event.done, stage_total(event))

@@ -215,9 +215,8 @@ def build_plan(text: str, passages: list, title: str = "", meta: str = "") -> Re
     cursor = 0
     current_run: FoldRun | None = None
     for passage in ordered:
-        if passage.start > cursor:
-            add_lines(cursor, passage.start, BODY, None)
-            current_run = None
+        if passage.start > cursor and add_lines(cursor, passage.start, BODY, None):
+            current_run = None   # text between two repeats ends the fold; blank lines do not
         start, end = max(passage.start, cursor), passage.end
         if end <= start:
             continue
@@ -242,7 +241,7 @@ def build_plan(text: str, passages: list, title: str = "", meta: str = "") -> Re
         for run in runs:
             count = len(run.passages)
             label = ("⤷ Repeated passage (shown above) — click to show" if count == 1 else
-                     f"⤷ {count} repeated passages (shown above) — click to show")
+                     f"⤷ Article repeated: {count} paragraphs, shown above — click to show")
             blocks[run.placeholder].text = label
         pane = 0
         for block in blocks:

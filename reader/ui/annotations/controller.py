@@ -339,7 +339,10 @@ class AnnotationsController(QObject):
 
     def undo(self) -> None:
         self.editor.flush()
+        done = self.undo_stack.undoText()
         self.undo_stack.undo()
+        if done:   # replaces what the step said ("Highlight deleted…" is no longer true)
+            self.window.statusBar().showMessage(f"Undone: {done}.", 4000)
 
     def redo(self) -> None:
         self.editor.flush()
