@@ -170,7 +170,8 @@ def _rebuild_derived(db: sqlite_utils.Database, entities: list, rows: list[tuple
         if labels.get(entity_id) not in VALUE_LABELS:
             entities_in_passage[(r[1], r[2])].add(entity_id)
     known = set()
-    entity_rows, alias_rows = [], []
+    entity_rows: list[tuple] = []
+    alias_rows: list[tuple] = []
     for e in entities:
         known.add(e.id)
         documents = len({doc for doc, _ in passages_of[e.id]})

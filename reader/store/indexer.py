@@ -146,6 +146,7 @@ def _insert_document(db: sqlite_utils.Database, prepared: PreparedDocument, file
          datetime.now(timezone.utc).isoformat(timespec="seconds")],
     )
     doc_id = cursor.lastrowid
+    assert doc_id is not None       # set by every INSERT
     db.conn.executemany(
         "INSERT INTO passages (doc_id, seq, start, end, lang, boilerplate, duplicate_of, sketch) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -165,6 +166,7 @@ def _insert_document(db: sqlite_utils.Database, prepared: PreparedDocument, file
          for h in sketch.from_blob(blob)[:sketch.LOOKUP]],
     )
     if prepared.mentions is not None:
+        assert prepared.words is not None and prepared.story is not None   # prepare() finds them together
         entity_store.write_mentions(db, doc_id, prepared.mentions, prepared.words)
         story_store.write_story(db, doc_id, *prepared.story)
     entity_store.mark_unlinked(db)
