@@ -11,7 +11,7 @@ import re
 import sqlite3
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from reader import __version__, paths
 from reader.progress import Progress
@@ -266,7 +266,7 @@ def cmd_entity(args: argparse.Namespace) -> int:
     if args.action == "merge":
         value = get_entity(db, args.value).id
     elif args.action == "retype":
-        value = value.upper()
+        value = args.value.upper()      # (the parser requires a value for retype)
     stored = library.user.add_correction(args.action, entity.id, value)
     report = library.indexer(progress=TerminalProgress()).update_entities()
     if args.json:
@@ -391,14 +391,14 @@ def cmd_notes(args: argparse.Namespace) -> int:
         elif args.notes_action == "salvage":
             return _salvage(args, library)
         elif args.notes_action == "import":
-            report = w3c.import_json(library, w3c.read_json_file(Path(args.file)))
+            imported = w3c.import_json(library, w3c.read_json_file(Path(args.file)))
             if args.json:
-                _print_json(report.to_json())
+                _print_json(imported.to_json())
             else:
-                actions, statuses = report.actions, report.statuses
+                actions, statuses = imported.actions, imported.statuses
                 print(f"{actions['added']} added, {actions['updated']} updated, {actions['skipped']} skipped "
                       f"(already there and not older); " + ", ".join(f"{n} {s}" for s, n in statuses.items()))
-                for warning in report.warnings:
+                for warning in imported.warnings:
                     print(f"  warning: {warning}", file=sys.stderr)
     except (AnnotationError, ExportError) as error:
         return _fail(error)
@@ -439,7 +439,7 @@ def _common_options(top_level: bool) -> argparse.ArgumentParser:
     """--data-dir and --json, accepted before the command or after it. After it, they default
     to "not given" (SUPPRESS), so a subcommand never overwrites what was given before it."""
     common = argparse.ArgumentParser(add_help=False)
-    unset = {} if top_level else {"default": argparse.SUPPRESS}
+    unset: dict[str, Any] = {} if top_level else {"default": argparse.SUPPRESS}
     common.add_argument("--data-dir", help=f"where the index and your notes live (default: ${paths.DATA_DIR_ENV} "
                                            "or the platform's user data folder); before or after the command",
                         **unset)

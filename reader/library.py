@@ -108,7 +108,8 @@ class Library:
         if not report.cancelled:  # a cancelled run has not seen every document: re-anchor next time
             from reader.annotations.service import reanchor_after_index
 
-            self.reanchored = reanchor_after_index(self, kwargs.get("db"))
+            worker_db = kwargs.get("db")     # (a worker thread's own index connection)
+            self.reanchored = reanchor_after_index(self, worker_db.conn if worker_db is not None else None)
         return report
 
     def _repair_index(self, db: sqlite_utils.Database | None, always: bool) -> bool:
@@ -218,7 +219,7 @@ class Library:
         if len(notes) > deleted:
             from reader.annotations.service import reanchor_all
 
-            self.reanchored = reanchor_all(db=db, user=self.notes)
+            self.reanchored = reanchor_all(db=db.conn, user=self.notes)
         return RemovedDocument(doc_id, key, path, title, deleted, len(notes) - deleted)
 
     def relink_entities(self, **kwargs) -> IndexReport:

@@ -19,7 +19,11 @@ import tempfile
 import time
 import traceback
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from reader.library import Library
+    from reader.ui.selftest import WindowSteps
 
 SEARCH_TIMEOUT_S = 20
 INDEX_TIMEOUT_S = 300
@@ -72,9 +76,9 @@ class SelfTest:
         if parent_dir:
             Path(parent_dir).mkdir(parents=True, exist_ok=True)
         self.data = Path(tempfile.mkdtemp(prefix="reader-self-test-", dir=parent_dir))
-        self.library = None
+        self.library: Library | None = None
         self.seeds: list[Path] = []
-        self.ui = None       # reader.ui.selftest.WindowSteps, once the window steps start
+        self.ui: WindowSteps | None = None       # once the window steps start
 
     # Each step returns a short detail line, raises Skipped, or fails (any other exception).
 
@@ -110,6 +114,8 @@ class SelfTest:
         words = [m.surface() for m in tokenizer.tokenize("ロシアとウクライナの停戦交渉")]
         check("停戦" in words and "ウクライナ" in words, f"Sudachi split the test sentence as {words}")
         japan = pycountry.countries.get(alpha_2="JP")
+        if japan is None:
+            raise StepFailed("pycountry does not know Japan (JP)")
         ja = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ja"]).gettext(japan.name)
         check(ja == "日本", f"pycountry's Japanese name for Japan is {ja!r}")
         return f"Sudachi {sudachi.dict_name()}: {' | '.join(words)}; pycountry ja: Japan → {ja}"
@@ -117,8 +123,8 @@ class SelfTest:
     def step_index(self) -> str:
         from reader.library import Library
 
-        self.library = Library(self.data)
-        report = self.library.update()
+        self.library = library = Library(self.data)
+        report = library.update()
         check(not report.errors, f"errors: {[(e.path, e.message) for e in report.errors]}")
         check(len(report.added) == len(self.seeds), f"{len(report.added)} of {len(self.seeds)} seeds indexed")
         check(report.entities, "no entities were found")
@@ -144,8 +150,8 @@ class SelfTest:
     def window_steps(self) -> list[tuple[str, Callable[[], str]]]:
         from reader.ui.selftest import WindowSteps   # Qt from here on
 
-        self.ui = WindowSteps(self)
-        return self.ui.steps()
+        self.ui = window = WindowSteps(self)
+        return window.steps()
 
     def steps(self) -> list[tuple[str, Callable[[], str]]]:
         return [

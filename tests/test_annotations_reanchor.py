@@ -182,7 +182,7 @@ def test_the_window_s_index_worker_can_reanchor_on_its_own_thread(library):
     def worker():  # as the window's jobs (reader/ui/operations.py): its own index connection, then its own user data one
         db = open_index(library.index_path)
         try:
-            results.append(reanchor_after_index(library.data_dir, db))
+            results.append(reanchor_after_index(library.data_dir, db.conn))
         finally:
             db.conn.close()
 

@@ -52,12 +52,6 @@ def changed(library: Library) -> bool:
     return library_changed(library.db.conn, [SEEDS], library.data_dir)
 
 
-def test_the_start_up_check_knows_the_suffixes_the_indexer_reads():
-    from reader.ingest import supported_suffixes
-
-    assert library_sources.SUPPORTED_SUFFIXES == frozenset(supported_suffixes())
-
-
 def test_an_import_is_remembered_and_synced_but_never_pruned(library, tmp_path):
     folder = new_text_folder(tmp_path)
     report = library.import_sources([folder], entities=False)

@@ -187,7 +187,7 @@ class _Matcher:
         """Where the stored prefix and suffix still both stand, near where the annotation was,
         with at most a little text between them: that text is what became of the quote (scored
         as an approximate match; quote score 0 if it was rewritten beyond recognition)."""
-        if self._in_place is not False:
+        if not isinstance(self._in_place, bool):     # (False: not looked for yet)
             return self._in_place
         self._in_place = None
         text, prefix, suffix, hint, m = self.text, self.prefix, self.suffix, self.hint, len(self.exact)
@@ -293,7 +293,7 @@ def _scores(pattern: str, text: str, anchored: bool) -> list[int]:
     masks = _pattern_masks(pattern)
     mask, high = (1 << m) - 1, 1 << (m - 1)
     pv, mv, score, carry = mask, 0, m, 1 if anchored else 0
-    scores = []
+    scores: list[int] = []
     get, append = masks.get, scores.append
     for char in text:
         eq = get(char, 0)

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 from reader.annotations.files import ExportError, prepare_folder, safe_filename, write_all_atomic, write_atomic
 from reader.annotations.model import Annotation, AnnotationError, format_time, now_iso, parse_time, tag_form
 from reader.annotations.service import find_document, sort_in_text_order
-from reader.annotations.storage import AnnotationStore, store_of
+from reader.annotations.storage import AnnotationStore, index_for, notes_for
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    import sqlite3
 
     from reader.library import Library
     from reader.queries.documents import DocumentSummary
@@ -56,11 +56,11 @@ class _DocumentNotes:
 
 def export_markdown(library: "Library | None" = None, docs: Sequence[int | str] | None = None, *,
                     per_document: bool = False, options: ExportOptions = ExportOptions(),
-                    db: "sqlite_utils.Database | None" = None, user: "UserData | AnnotationStore | None" = None) -> dict[str, str]:
+                    db: "sqlite3.Connection | None" = None, user: "UserData | AnnotationStore | None" = None) -> dict[str, str]:
     """The export as {file name: Markdown}: one file ("Reader notes.md") or one per document
     (plus "Orphaned notes.md" for notes whose document is gone). `docs`: only these documents."""
-    db = db if db is not None else library.db
-    user = store_of(user) if user is not None else library.notes
+    db = index_for(library, db)
+    user = notes_for(library, user)
     if options.context not in CONTEXTS:
         raise AnnotationError(f"Unknown context '{options.context}'; use one of: {', '.join(CONTEXTS)}.")
     documents, stray = _collect(db, user, docs)
@@ -220,6 +220,8 @@ class _Renderer:
 
     def _annotation(self, a: Annotation, notes: _DocumentNotes) -> list[str]:
         start, end = a.cur_start, a.cur_end
+        if start is None or end is None:      # marked as placed but without its place (a damaged row)
+            return self._orphan(a, notes.summary.file_name)
         if self.options.context == "sentence":
             before_start, after_end = self._sentence_bounds(notes.summary.id, start, end)
             pieces = [(notes.text[before_start:start], False), (notes.text[start:end], True),

@@ -113,7 +113,7 @@ def _closing_brackets(data: str) -> dict[int, int]:
     return closing
 
 
-class _LinearBracketsMixin:
+class _LinearBracketsMixin(LinkInlineProcessor):
     """The link and image processors' scans, bounded: `getText` from the brackets matched
     once; `getLink` (the `(url "title")` part) sees at most MAX_LINK_CHARS characters."""
 

@@ -24,10 +24,10 @@ from reader.annotations.model import (ANCHORED, CHANGED, DEFAULT_COLOUR, MOVED, 
                                       AnnotationError, AnnotationNotFound, HistoryEntry, check_colour, check_range,
                                       clean_note, clean_tags, later_than, new_uuid, normalise_uuid, now_iso,
                                       quote_selector)
-from reader.annotations.storage import AnnotationStore, store_of
+from reader.annotations.storage import AnnotationStore, index_for, notes_for, store_of
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    import sqlite3
 
     from reader.library import Library
     from reader.store.userdata import UserData
@@ -43,7 +43,7 @@ class DocumentText:
     text: str
 
 
-def find_document(db: "sqlite_utils.Database", ref: int | str) -> DocumentText:
+def find_document(db: "sqlite3.Connection", ref: int | str) -> DocumentText:
     """A document by id, content hash (full or a prefix of 6+), file name or path."""
     from reader.queries.documents import resolve_document
 
@@ -63,7 +63,7 @@ def find_document(db: "sqlite_utils.Database", ref: int | str) -> DocumentText:
 class Annotations:
     """Annotations over a library (or an index connection and a user data file)."""
 
-    def __init__(self, library: "Library | None" = None, *, db: "sqlite_utils.Database | None" = None,
+    def __init__(self, library: "Library | None" = None, *, db: "sqlite3.Connection | None" = None,
                  user: "UserData | AnnotationStore | None" = None) -> None:
         if library is None and (db is None or user is None):
             raise TypeError("Annotations needs a library, or both db and user.")
@@ -71,13 +71,13 @@ class Annotations:
         self._user = store_of(user) if user is not None else None
 
     @property
-    def db(self) -> "sqlite_utils.Database":
-        return self._db if self._db is not None else self._library.db
+    def db(self) -> "sqlite3.Connection":
+        return index_for(self._library, self._db)
 
     @property
     def user(self) -> AnnotationStore:
         """The annotations in the user data file."""
-        return self._user if self._user is not None else self._library.notes
+        return notes_for(self._library, self._user)
 
     # -- reading -------------------------------------------------------------
 
@@ -230,7 +230,7 @@ class ReanchorReport:
 _RANK = {ANCHORED: 0, MOVED: 1, CHANGED: 2}
 
 
-def reanchor_all(library: "Library | None" = None, *, db: "sqlite_utils.Database | None" = None,
+def reanchor_all(library: "Library | None" = None, *, db: "sqlite3.Connection | None" = None,
                  user: "UserData | AnnotationStore | None" = None) -> ReanchorReport:
     """Attach every annotation to the current text of its document.
 
@@ -240,8 +240,8 @@ def reanchor_all(library: "Library | None" = None, *, db: "sqlite_utils.Database
     one kept in its history. Not found: orphaned, never deleted, and tried again on the
     next run. All changes are stored in one transaction.
     """
-    db = db if db is not None else library.db
-    store = store_of(user) if user is not None else library.notes
+    db = index_for(library, db)
+    store = notes_for(library, user)
     report = ReanchorReport()
     documents: dict[str, tuple[int, str]] = {}
     by_name: dict[str, list[tuple[int, str]]] = defaultdict(list)
@@ -297,7 +297,7 @@ def _reanchored(a: Annotation, documents: dict, by_name: dict, text_of) -> Annot
                           cur_end=found.end, history=history)
 
 
-def reanchor_after_index(library: "Library | Path", db: "sqlite_utils.Database | None" = None) -> ReanchorReport | None:
+def reanchor_after_index(library: "Library | Path", db: "sqlite3.Connection | None" = None) -> ReanchorReport | None:
     """What Library.update calls when an index run ends (`library` may also be the data folder).
 
     With `db` (a worker thread's own index connection) the user data gets its own connection

@@ -14,12 +14,15 @@ import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from reader.annotations.model import (COLOURS, STATUSES, Annotation, AnnotationError, AnnotationNotFound,
                                       parse_time)
 from reader.store import sql
 from reader.store.userdata import UserData, UserDataError, backups, fresh_name, masked_by_stray_wal
+
+if TYPE_CHECKING:
+    from reader.library import Library
 
 _SELECT = f"SELECT {', '.join(Annotation.COLUMNS)} FROM annotations"
 _INSERT = (f"INSERT INTO annotations ({', '.join(Annotation.COLUMNS)}) "
@@ -260,6 +263,24 @@ def store_of(user: "UserData | AnnotationStore") -> AnnotationStore:
     return user if isinstance(user, AnnotationStore) else AnnotationStore(user)
 
 
+def notes_for(library: "Library | None", user: "UserData | AnnotationStore | None") -> AnnotationStore:
+    """The annotations to work on: of the user data given, else the library's."""
+    if user is not None:
+        return store_of(user)
+    if library is None:
+        raise TypeError("Give a library, or the user data file.")
+    return library.notes
+
+
+def index_for(library: "Library | None", db: "sqlite3.Connection | None") -> "sqlite3.Connection":
+    """The index to work on, as the queries take it: the connection given, else the library's."""
+    if db is not None:
+        return db
+    if library is None:
+        raise TypeError("Give a library, or the index.")
+    return library.db.conn
+
+
 # -- salvage --------------------------------------------------------------------------------------
 
 # Tables copied as they are besides the annotations (checked one by one): the user's other decisions.
@@ -346,12 +367,12 @@ def _copy_readable(source: sqlite3.Connection, fresh: UserData, report: SalvageR
         report.skipped += result.skipped
         AnnotationStore(fresh).merge_annotations(result.annotations)
         report.notes = len(result.annotations)
-    for table, columns in _OTHER_TABLES.items():
-        if table not in tables or not set(columns) <= set(_columns(source, table)):
+    for table, table_columns in _OTHER_TABLES.items():
+        if table not in tables or not set(table_columns) <= set(_columns(source, table)):
             continue
-        rows, lost = sql.readable_rows(source, table, columns)
+        rows, lost = sql.readable_rows(source, table, table_columns)
         report.skipped += [f"{table} {stretch}: in a damaged part of the file, cannot be read" for stretch in lost]
         with fresh.write() as conn:
-            conn.executemany(f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) "
-                             f"VALUES ({', '.join('?' * len(columns))})", rows)
+            conn.executemany(f"INSERT OR IGNORE INTO {table} ({', '.join(table_columns)}) "
+                             f"VALUES ({', '.join('?' * len(table_columns))})", rows)
         report.other[table] = len(rows)

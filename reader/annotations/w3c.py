@@ -43,10 +43,10 @@ from reader.annotations.anchoring import anchor
 from reader.annotations.model import (ANCHORED, COLOURS, DEFAULT_COLOUR, ORPHANED, STATUSES, Annotation,
                                       AnnotationError, HistoryEntry, clean_tags, format_time, now_iso, parse_time,
                                       quote_selector, strip_uuid_urn, tag_form)
-from reader.annotations.storage import AnnotationStore, store_of
+from reader.annotations.storage import AnnotationStore, index_for, notes_for
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    import sqlite3
 
     from reader.library import Library
     from reader.store.userdata import UserData
@@ -111,7 +111,7 @@ def to_w3c(a: Annotation, with_context: bool = False) -> dict:
 
 def export_json(library: "Library | None" = None, *, user: "UserData | AnnotationStore | None" = None) -> dict:
     """Every annotation as an AnnotationCollection (deterministic: same notes, same JSON)."""
-    user = store_of(user) if user is not None else library.notes
+    user = notes_for(library, user)
     annotations = sorted(user.annotations(), key=lambda a: (a.file_name, a.doc_key, a.position, a.created, a.uuid))
     collection_id = uuid_module.uuid5(_READER_NAMESPACE, ",".join(sorted(a.uuid for a in annotations)))
     return {
@@ -215,7 +215,7 @@ def read_json_file(path: Path) -> Any:
         raise ImportRejected([f"{path} is nested too deeply to hold annotations"]) from error
 
 
-def import_json(library: "Library | None", data: Any, *, db: "sqlite_utils.Database | None" = None,
+def import_json(library: "Library | None", data: Any, *, db: "sqlite3.Connection | None" = None,
                 user: "UserData | AnnotationStore | None" = None) -> ImportReport:
     """Import W3C annotations: validate all, anchor each in the index, write all in one transaction.
 
@@ -223,8 +223,8 @@ def import_json(library: "Library | None", data: Any, *, db: "sqlite_utils.Datab
     so importing the same file twice changes nothing. Raises ImportRejected (nothing written)
     if any entry is malformed.
     """
-    db = db if db is not None else library.db
-    user = store_of(user) if user is not None else library.notes
+    db = index_for(library, db)
+    user = notes_for(library, user)
     report = ImportReport()
     items = _items(data)
     parsed: list[_Parsed] = []
@@ -334,13 +334,15 @@ def _parse(item: Any, warnings: list[str], where: str) -> _Parsed:
     source, source_name = _source(target)
     exact, prefix, suffix, start, end = _selectors(target, kept, warn)
 
-    extra = item.get("reader") if isinstance(item.get("reader"), dict) else {}
+    reader_part = item.get("reader")
+    extra: dict[str, Any] = reader_part if isinstance(reader_part, dict) else {}
     others = {k: v for k, v in item.items() if k not in _READ}
     if others:
         kept["properties"] = others
     _warn_context(item.get("@context"), warn)
     key = None
-    file_name = extra.get("fileName") if isinstance(extra.get("fileName"), str) else ""
+    given_name = extra.get("fileName")
+    file_name = given_name if isinstance(given_name, str) else ""
     reader_source = extra.get("source") if isinstance(extra.get("source"), str) else None
     for candidate in (source, reader_source):
         if candidate and candidate.lower().startswith(SHA256_URN):
@@ -489,36 +491,41 @@ def _source(target: dict) -> tuple[str, str]:
     return source, name
 
 
-def _selectors(target: dict, kept: dict, warn) -> tuple:
+def _selectors(target: dict, kept: dict, warn) -> tuple[str | None, str, str, int | None, int | None]:
     """The quote (exact, prefix, suffix) and position (start, end) of the target's selectors,
-    taken directly or from a refinedBy; other selectors are kept to be exported again."""
-    exact = prefix = suffix = start = end = None
+    taken directly or from a refinedBy; other selectors are kept to be exported again.
+    At least one of the quote and the position is there."""
+    quote: tuple[str, str, str] | None = None
+    position: tuple[int, int] | None = None
     others = []
     for selector in _as_list(target.get("selector")):
         if not isinstance(selector, dict):
             raise AnnotationError("a selector is not an object")
-        chain, node = [], selector
+        chain: list[dict] = []
+        node: Any = selector
         while isinstance(node, dict) and len(chain) <= MAX_DEPTH:
             chain.append(node)
             node = node.get("refinedBy")
         own = len(chain) == 1 and not (selector.keys() - {"type", "exact", "prefix", "suffix", "start", "end"})
         for node in chain:
             kinds = _types(node)
-            if "TextQuoteSelector" in kinds and exact is None:
-                exact, prefix, suffix = _quote(node)
-            elif "TextPositionSelector" in kinds and start is None:
-                start, end = _position(node)
+            if "TextQuoteSelector" in kinds and quote is None:
+                quote = _quote(node)
+            elif "TextPositionSelector" in kinds and position is None:
+                position = _position(node)
             elif _types(node) & {"TextQuoteSelector", "TextPositionSelector"}:
                 own = False  # a second one: kept as it is
         if not own:
             others.append(selector)
-    if exact is None and start is None:
+    if quote is None and position is None:
         raise AnnotationError("no TextQuoteSelector or TextPositionSelector")
-    if exact is not None and start is not None and end - start != len(exact):
+    if quote is not None and position is not None and position[1] - position[0] != len(quote[0]):
         warn("the position selector's length differs from the quote's; the quote wins")
-        start = end = None
+        position = None
     if others:
         kept["selectors"] = others
+    exact, prefix, suffix = quote if quote is not None else (None, "", "")
+    start, end = position if position is not None else (None, None)
     return exact, prefix, suffix, start, end
 
 
@@ -533,7 +540,7 @@ def _quote(selector: dict) -> tuple[str, str, str]:
 
 def _position(selector: dict) -> tuple[int, int]:
     start, end = selector.get("start"), selector.get("end")
-    if (not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end))
+    if (not isinstance(start, int) or isinstance(start, bool) or not isinstance(end, int) or isinstance(end, bool)
             or not 0 <= start < end <= MAX_OFFSET):
         shown = [v if not isinstance(v, int) or abs(v) <= MAX_OFFSET else f"{str(v)[:12]}…" for v in (start, end)]
         raise AnnotationError(f"a TextPositionSelector with bad offsets ({shown[0]!r}, {shown[1]!r})")
@@ -603,7 +610,7 @@ def _anchored_record(entry: _Parsed, documents: _Documents) -> Annotation:
     for doc_id, key, file_name in documents.candidates(entry.key, entry.file_name):
         text = documents.text(doc_id)
         if exact is None:  # a position alone: the quote is what is there
-            if end > len(text):
+            if start is None or end is None or end > len(text):   # (_selectors gives one or the other)
                 continue
             quote = quote_selector(text, start, end)
             found_exact, found_prefix, found_suffix = quote

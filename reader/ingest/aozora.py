@@ -113,14 +113,15 @@ def _title_block(lines: list[str]) -> tuple[list[str], int]:
         second_dash = next((i for i in range(first_dash + 1, min(len(lines), first_dash + 80))
                             if _DASHES.match(lines[i])), None)
         block = "\n".join(lines[first_dash:second_dash or first_dash])
-        title_end, body_from = None, None
+        bounds: tuple[int, int] | None = None      # (end of the title, start of the body)
         if second_dash is not None and any(heading in block for heading in _EXPLANATION_HEADINGS):
-            title_end, body_from = first_dash, second_dash + 1
+            bounds = first_dash, second_dash + 1
         else:
             older = next((i for i, line in enumerate(lines[:first_dash]) if line.strip() == "［表記について］"), None)
             if older is not None:
-                title_end, body_from = older, first_dash + 1
-        if title_end is not None:
+                bounds = older, first_dash + 1
+        if bounds is not None:
+            title_end, body_from = bounds
             title = [line for line in lines[:title_end] if line.strip()]
             if len(title) <= _MAX_TITLE_LINES:     # else not a title block: keep those lines as text
                 return title, body_from

@@ -178,14 +178,14 @@ def _decode_legacy(data: bytes) -> tuple[str, str]:
         # Kana-only UTF-16 has no NUL bytes to give it away.
         attempts += [_first_strict_decode(data, ("utf-16-le",)), _first_strict_decode(data, ("utf-16-be",))]
     japanese = max((c for c in attempts if c), key=lambda c: c.score, default=None)
-    plausible_japanese = japanese is not None and japanese.score >= _MIN_JAPANESE_SCORE
-    if plausible_japanese and _has_kana(japanese.text):
-        return japanese.text, japanese.encoding
+    plausible_japanese = japanese if japanese is not None and japanese.score >= _MIN_JAPANESE_SCORE else None
+    if plausible_japanese is not None and _has_kana(plausible_japanese.text):
+        return plausible_japanese.text, plausible_japanese.encoding
     western = _decode_western(data)
     if western and western.score >= _MIN_WESTERN_SCORE:
         return western.text, western.encoding
-    if plausible_japanese:
-        return japanese.text, japanese.encoding    # kanji only ("停戦交渉"), and not Western
+    if plausible_japanese is not None:
+        return plausible_japanese.text, plausible_japanese.encoding    # kanji only ("停戦交渉"), and not Western
     damaged = _decode_damaged_japanese(data)
     if damaged:
         return damaged.text, damaged.encoding

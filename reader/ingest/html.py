@@ -120,7 +120,12 @@ def main_text(root: "etree._Element") -> str:
             include_formatting=False, deduplicate=False, with_metadata=False)
     except RecursionError as error:
         raise IngestError("This page is nested too deeply to read.") from error
-    text = (extracted.text or "") if extracted is not None else ""
+    if extracted is None:
+        text = ""
+    elif isinstance(extracted, dict):      # trafilatura's older (and with as_dict) form
+        text = extracted.get("text") or ""
+    else:
+        text = extracted.text or ""
     # Short or unusual pages (a manual, a bare list) that the extractor gives up on or cuts
     # short: all the text of the body, without navigation and forms.
     if plain_page and _letters(text) < _KEPT_SHARE * _letters(outside_chrome):

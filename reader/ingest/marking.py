@@ -36,19 +36,22 @@ def mark_duplicates(text: str, passages: list[Passage]) -> None:
 
     def repeats_pair(first: int, second: int) -> bool:
         """Passages first, first+1 repeat an earlier pair of consecutive passages."""
-        if first < 0 or second >= len(passages) or earlier[first] is None or earlier[second] is None:
+        if first < 0 or second >= len(passages):
             return False
-        source_next = earlier[first] + 1
+        source, second_source = earlier[first], earlier[second]
+        if source is None or second_source is None:
+            return False
+        source_next = source + 1
         return (source_next < second and normalised[source_next] == normalised[second]
                 and len(normalised[first]) + len(normalised[second]) >= _MIN_RUN_CHARS)
 
-    for index, original in enumerate(earlier):
-        if original is None:
+    for index, first_index in enumerate(earlier):
+        if first_index is None:
             continue
-        heading_echo = index < _HEADING_ECHO_WINDOW and original < 3
+        heading_echo = index < _HEADING_ECHO_WINDOW and first_index < 3
         if (len(normalised[index]) >= _LONG_REPEAT_CHARS or heading_echo
                 or repeats_pair(index, index + 1) or repeats_pair(index - 1, index)):
-            passages[index].duplicate_of = original
+            passages[index].duplicate_of = first_index
 
 
 # --- Boilerplate: single lines ---------------------------------------------------------

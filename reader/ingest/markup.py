@@ -430,7 +430,8 @@ def normalise_date(value: str | None) -> str | None:
         return None
     match = _PDF_DATE.match(value) or _ISO_DATE.match(value)
     if match:
-        year, month, day, hour, minute = (int(g) if g else None for g in match.groups())
+        year = int(match.group(1))      # both patterns require the year
+        month, day, hour, minute = (int(g) if g else None for g in match.groups()[1:])
         try:
             date = dt.date(year, month or 1, day or 1)
         except ValueError:

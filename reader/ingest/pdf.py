@@ -63,12 +63,11 @@ def load_pdf(path: Path, data: bytes) -> Document:
     if b"%PDF-" not in data[:1024]:
         raise IngestError("This is not a PDF file (it does not start like one), though its name ends in .pdf.")
     _install_guards()
+    first_error: _Unreadable | None = None
     try:
         text, info = _read_text(data, rescan=False)
     except _Unreadable as error:
         text, info, first_error = "", {}, error
-    else:
-        first_error = None
     if not text.strip():
         # A damaged cross-reference table can hide every object (and so all the text):
         # read the objects where they really are in the file before giving up.
@@ -215,8 +214,10 @@ def _install_guards() -> None:
     def guarded_cropbox(self: Any, value: Any, mediabox: Any) -> Any:
         return parse_cropbox(self, value if pdftypes.resolve1(value) is not None else None, mediabox)
 
-    PDFPage._parse_mediabox, PDFPage._parse_cropbox = guarded_mediabox, guarded_cropbox
-    pdftypes.zlib = _BoundedZlib()
+    # (setattr: patching pdfminer's methods and module globals, which its types do not foresee)
+    setattr(PDFPage, "_parse_mediabox", guarded_mediabox)
+    setattr(PDFPage, "_parse_cropbox", guarded_cropbox)
+    setattr(pdftypes, "zlib", _BoundedZlib())
     pdftypes.decompress_corrupted = _inflate_damaged
     _GuardedDocument, _RescannedDocument, _BoundedInterpreter = GuardedDocument, RescannedDocument, BoundedInterpreter
 
@@ -291,8 +292,8 @@ def _read_embedded_encodings() -> None:
                 return IdentityCMap(WMode=int(resolve1(encoding.get("WMode")) or 0))
         return cmap
 
-    PDFCIDFont.get_cmap_from_spec = get_cmap_from_spec
-    PDFCIDFont._reader_embedded_encodings = True
+    setattr(PDFCIDFont, "get_cmap_from_spec", get_cmap_from_spec)    # (a patch of pdfminer's class)
+    setattr(PDFCIDFont, "_reader_embedded_encodings", True)
 
 
 def _describe(error: Exception) -> str:
@@ -348,8 +349,8 @@ def _aggregator_class() -> type:
         def analyze(self, laparams: Any) -> None:
             super().analyze(laparams)
             boxes = [obj for obj in self._objs if isinstance(obj, LTTextBox)]
-            vertical = [box for box in boxes if isinstance(box, LTTextBoxVertical)]
-            horizontal = [box for box in boxes if not isinstance(box, LTTextBoxVertical)]
+            vertical: list[LTTextBox] = [box for box in boxes if isinstance(box, LTTextBoxVertical)]
+            horizontal: list[LTTextBox] = [box for box in boxes if not isinstance(box, LTTextBoxVertical)]
             if not vertical or not horizontal or laparams.boxes_flow is None:
                 return
             kinds = sorted((horizontal, vertical), key=lambda kind: min(map(_first_drawn, kind)))
@@ -368,13 +369,15 @@ def _aggregator_class() -> type:
     class WritingModeAggregator(PDFPageAggregator):
         def begin_page(self, page: Any, ctm: Any) -> None:
             super().begin_page(page, ctm)
-            self.cur_item = WritingModePage(self.cur_item.pageid, self.cur_item.bbox)
+            self.cur_item = WritingModePage(self.pageno, self.cur_item.bbox)   # (pageno: the LTPage's id)
             self.drawn = 0
 
         def render_char(self, matrix: Any, font: Any, *args: Any) -> float:
             advance = super().render_char(matrix, font, *args)
             char = self.cur_item._objs[-1]
-            char.vertical_mode, char.draw_order, self.drawn = font.is_vertical(), self.drawn, self.drawn + 1
+            # Marks of our own on pdfminer's LTChar, read back with getattr (group_objects, _first_drawn).
+            vars(char).update(vertical_mode=font.is_vertical(), draw_order=self.drawn)
+            self.drawn += 1
             return advance
 
     return WritingModeAggregator
@@ -425,7 +428,11 @@ def drop_page_numbers(pages: list[_Page]) -> list[list[str]]:
 
 
 def _page_number(paragraph: str) -> int:
-    return int(re.search(r"\d+", paragraph).group())
+    """The number of a page-number candidate (one that _PAGE_NUMBER matched, so it has digits)."""
+    digits = re.search(r"\d+", paragraph)
+    if digits is None:
+        raise ValueError(f"not a page number: {paragraph!r}")
+    return int(digits.group())
 
 
 def _text_boxes(container: Any) -> Iterator[Any]:

@@ -2,9 +2,9 @@
 
 The window runs it on a warm start before deciding to start the indexer, so an
 unchanged library never imports the ingest/NLP stack. It compares file paths,
-sizes and modification times with what the index recorded, exactly the test the
-indexer uses to skip a file; it errs towards "changed" (then the indexer, which
-is incremental, sorts it out).
+sizes and modification times with what the index recorded: the plan of
+reader.store.scan, which the indexer executes; it errs towards "changed" (then the
+indexer, which is incremental, sorts it out).
 """
 from __future__ import annotations
 
@@ -23,24 +23,16 @@ def library_changed(db: sqlite3.Connection, sources: Iterable[Path], data_dir: P
     Files of documents the user removed, and files refused when last seen (errors,
     duplicates), count as unchanged while their size and time are.
     """
+    from reader.store import scan
     from reader.store import sources as library_sources
 
     roots = [Path(r) for r in sources]
     if any(not r.exists() for r in roots):
         return True  # a missing source: let the indexer report it
     library = library_sources.read_from(data_dir)
-    files = library_sources.source_files(roots)
-    imported = library_sources.source_files([p for p in library.imported if p.exists()])
-    settled = {path: (size, mtime) for path, size, mtime in
+    indexed = {path: (size, mtime) for path, size, mtime in
                db.execute("SELECT path, file_size, file_mtime FROM documents")}
-    passed = dict(library_sources.read_rejected(db))
-    passed.update((r.path, (r.file_size, r.file_mtime)) for r in library.removed)
-    for path, stat in (*files.items(), *imported.items()):
-        known = settled.get(path) or passed.get(path)
-        if known is None or known[0] != stat.st_size or known[1] != stat.st_mtime:
-            return True
-    resolved = [r.resolve() for r in roots if r.is_dir()]
-    for path in settled:
-        if path not in files and any(Path(path).is_relative_to(r) for r in resolved):
-            return True
-    return False
+    settled = library_sources.read_rejected(db)
+    settled.update((r.path, (r.file_size, r.file_mtime)) for r in library.removed)
+    imported = [p for p in library.imported if p.exists()]
+    return not scan.plan([*roots, *imported], indexed, prune_roots=roots, settled=settled).empty

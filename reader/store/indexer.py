@@ -26,7 +26,7 @@ from reader.ingest.loaders import read_regular_file, special_file_message
 from reader.ingest.model import Document
 from reader.progress import CancelToken, Progress, ProgressCallback, no_progress
 from reader.store import entities as entity_store
-from reader.store import sketch, sql
+from reader.store import scan, sketch, sql
 from reader.store import story as story_store
 from reader.store.fts import document_tokens
 from reader.store.workers import Budget, analyse_all, die_with_parent
@@ -65,73 +65,6 @@ class IndexReport:
             "extracted": self.extracted,
             "entities": self.entities,
         }
-
-
-def collect_files(paths: Iterable[Path], errors: list[FileError]) -> list[Path]:
-    """Supported files under `paths`, recursively, sorted; hidden files and symlinked folders are skipped.
-
-    Never stops on a bad entry: folders that cannot be listed, links that are broken or
-    loop, and names that are not valid UTF-8 (which the index cannot store) are reported
-    in `errors` and the rest is collected.
-    """
-    suffixes = supported_suffixes()
-    found: set[Path] = set()
-
-    def add(path: Path) -> None:
-        if not _utf8_name(path):
-            errors.append(FileError(_printable_path(path), "The file name is not valid UTF-8 text; "
-                                    "rename the file to add it."))
-            return
-        try:
-            found.add(path.resolve())
-        except (OSError, RuntimeError) as error:      # a link loop found while resolving
-            errors.append(FileError(_printable_path(path), f"Cannot follow the link: {error}."))
-
-    def unlistable(error: OSError) -> None:
-        errors.append(FileError(_printable_path(Path(error.filename or "")),
-                                f"Cannot open the folder: {error.strerror or error}."))
-
-    def refuse(path: Path, link_leads: str) -> None:
-        """Report an entry that is neither a regular file nor a folder, with what it is."""
-        try:
-            message = special_file_message(path.stat().st_mode)     # (following links)
-        except (OSError, RuntimeError):
-            message = f"The link is broken or loops; {link_leads}." if path.is_symlink() else "No such file or folder."
-        if message:
-            errors.append(FileError(_printable_path(path), message))
-
-    for root in paths:
-        if root.is_file():
-            add(root)
-        elif root.is_dir():
-            for folder, dirs, names in os.walk(root, onerror=unlistable):   # followlinks=False: no link loops
-                dirs[:] = [d for d in dirs if not d.startswith(".")]  # .git, .cache and the like
-                for name in names:
-                    if name.startswith("."):
-                        continue
-                    candidate = Path(folder, name)
-                    if candidate.suffix.lower() not in suffixes:
-                        continue
-                    if candidate.is_file():
-                        add(candidate)
-                    else:
-                        refuse(candidate, "it leads to no file")
-        else:
-            refuse(root, "it leads to no file or folder")
-    return sorted(found)
-
-
-def _utf8_name(path: Path) -> bool:
-    try:
-        str(path).encode("utf-8")
-    except UnicodeEncodeError:      # undecodable bytes in the name (surrogate escapes)
-        return False
-    return True
-
-
-def _printable_path(path: Path) -> str:
-    """The path for messages, with bytes that are not UTF-8 shown as U+FFFD."""
-    return os.fsencode(path).decode("utf-8", "replace")
 
 
 def _file_sha(data: bytes) -> str:
@@ -213,6 +146,7 @@ def _insert_document(db: sqlite_utils.Database, prepared: PreparedDocument, file
          datetime.now(timezone.utc).isoformat(timespec="seconds")],
     )
     doc_id = cursor.lastrowid
+    assert doc_id is not None       # set by every INSERT
     db.conn.executemany(
         "INSERT INTO passages (doc_id, seq, start, end, lang, boilerplate, duplicate_of, sketch) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -232,6 +166,7 @@ def _insert_document(db: sqlite_utils.Database, prepared: PreparedDocument, file
          for h in sketch.from_blob(blob)[:sketch.LOOKUP]],
     )
     if prepared.mentions is not None:
+        assert prepared.words is not None and prepared.story is not None   # prepare() finds them together
         entity_store.write_mentions(db, doc_id, prepared.mentions, prepared.words)
         story_store.write_story(db, doc_id, *prepared.story)
     entity_store.mark_unlinked(db)
@@ -348,15 +283,18 @@ class Indexer:
         prune_roots = [Path(p) for p in prune_roots]
         report = IndexReport()
         self.progress(Progress("scanning", 0, 0))
-        files = collect_files(paths, report.errors)
         known = {row[0]: row for row in self.db.execute(
             "SELECT path, id, file_size, file_mtime, file_sha, key FROM documents")}
+        todo = scan.plan(paths, {path: (row[2], row[3]) for path, row in known.items()}, prune_roots,
+                         special_message=special_file_message, suffixes=supported_suffixes())
+        report.errors.extend(FileError(p.path, p.reason) for p in todo.passed_over)
+        report.unchanged += len(todo.unchanged)
         try:
-            self._index_files(files, known, report)
+            self._index_files([Path(p) for p in todo.to_read], known, report)
         finally:
             self._writes.flush()
-        if prune_roots and not report.cancelled:
-            self._prune(prune_roots, known, report)
+        if not report.cancelled:
+            self._prune(todo.removed, known, report)
         if self.entities and not report.cancelled:
             self.update_entities(report)
         return report
@@ -478,12 +416,9 @@ class Indexer:
             self.progress(Progress("indexing", len(files), len(files)))
 
     def _read_if_changed(self, path: Path, known: tuple | None, report: IndexReport) -> FileToIndex | None:
-        """The file's bytes if it needs indexing; None (and counted) if unchanged or unreadable."""
+        """The bytes of a file the plan found new or changed, if it needs indexing; None (and
+        counted) if its bytes are unchanged, or unreadable."""
         try:
-            stat = path.stat()
-            if known and known[2] == stat.st_size and known[3] == stat.st_mtime:
-                report.unchanged += 1
-                return None
             data, stat = read_regular_file(path)
         except OSError as error:
             report.errors.append(FileError(str(path), f"Cannot read the file: {error.strerror or error}."))
@@ -525,12 +460,8 @@ class Indexer:
             return
         (report.updated if known else report.added).append(doc.path)
 
-    def _prune(self, roots: list[Path], known: dict, report: IndexReport) -> None:
-        resolved_roots = [r.resolve() for r in roots if r.is_dir()]
-        for path_str, row in known.items():
-            path = Path(path_str)
-            under_root = any(path.is_relative_to(root) for root in resolved_roots)
-            if under_root and not path.exists():
-                with sql.atomic(self.db.conn):
-                    delete_document(self.db, row[1])
-                report.removed.append(path_str)
+    def _prune(self, removed: list[str], known: dict, report: IndexReport) -> None:
+        for path in removed:
+            with sql.atomic(self.db.conn):
+                delete_document(self.db, known[path][1])
+            report.removed.append(path)

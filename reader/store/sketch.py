@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 
 if TYPE_CHECKING:  # NumPy is for building sketches; comparing them needs none
     import numpy as np
+    from numpy import ndarray   # (inside functions, `np` names the lazily imported module)
 
 SHINGLE = 5
 K = 16            # sketch size stored per passage: estimates J within about ±0.12
@@ -60,7 +61,7 @@ _HASH_CHUNK_CHARS = 1_000_000
 def document_sketches(text: str, spans: list[tuple[int, int]]) -> list["np.ndarray | None"]:
     """For each (start, end) passage span: its sorted bottom-K hashes, or None if too short."""
     np = _numpy()
-    sketches: list[np.ndarray | None] = []
+    sketches: list[ndarray | None] = []
     base, hashes = 0, np.zeros(0, dtype=np.uint64)
     for start, end in spans:
         if end - start < MIN_CHARS:

@@ -34,11 +34,6 @@ from reader import paths
 from reader.store import sql
 from reader.store.userdata import UserData
 
-# The suffixes `reader.ingest.supported_suffixes()` accepts ("" for none), kept here so the
-# start-up check need not import the ingest stack; tests/test_library_remove.py keeps them equal.
-SUPPORTED_SUFFIXES = frozenset({"", ".epub", ".htm", ".html", ".markdown", ".md", ".pdf", ".shtml", ".text",
-                                ".txt", ".xhtml"})
-
 REJECTED_STATE = "rejected_files"   # index state: {path: [size, mtime]} of files refused when last seen
 
 
@@ -213,33 +208,3 @@ def remember_rejected(index: sqlite3.Connection, refused: Iterable[str]) -> None
     with sql.atomic(index):
         index.execute("INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)",
                       [REJECTED_STATE, json.dumps({p: list(v) for p, v in sorted(current.items())})])
-
-
-# -- the files under the sources, as the indexer would collect them ------------------------------
-
-def source_files(roots: Iterable[Path], suffixes: frozenset[str] = SUPPORTED_SUFFIXES) -> dict[str, os.stat_result]:
-    """Resolved path → stat of the files `Indexer` would consider under `roots` (the rules of
-    `collect_files`: hidden files and folders skipped, links to folders not followed).
-    Roots that do not exist are skipped; the caller decides what that means."""
-    found: dict[str, os.stat_result] = {}
-
-    def add(path: Path) -> None:
-        try:
-            found[str(path.resolve())] = path.stat()
-        except (OSError, RuntimeError):
-            pass
-
-    for root in roots:
-        root = Path(root)
-        if root.is_file():
-            add(root)
-        elif root.is_dir():
-            for folder, dirs, names in os.walk(root):
-                dirs[:] = [d for d in dirs if not d.startswith(".")]
-                for name in names:
-                    if name.startswith("."):
-                        continue
-                    path = Path(folder, name)
-                    if path.suffix.lower() in suffixes and path.is_file():
-                        add(path)
-    return found

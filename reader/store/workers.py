@@ -195,9 +195,6 @@ class _Worker:
         self.kill()
 
 
-_NO_MORE = object()
-
-
 def analyse_all(function: Callable[..., Any], jobs: Iterable[Job], arguments: Callable[[Job], tuple],
                 path_of: Callable[[Job], Path], *, workers: int, budget: Budget, cancel: CancelToken,
                 in_place_fallback: bool = True) -> Iterator[tuple[Job, Any] | None]:
@@ -217,8 +214,9 @@ def analyse_all(function: Callable[..., Any], jobs: Iterable[Job], arguments: Ca
             if cancel.cancelled:
                 return
             while not exhausted and (here or sum(w.busy for w in pool) < workers):
-                job = next(pending, _NO_MORE)
-                if job is _NO_MORE:
+                try:
+                    job = next(pending)
+                except StopIteration:
                     exhausted = True
                     break
                 args = arguments(job)

@@ -19,12 +19,12 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from reader import paths
 from reader.queries.documents import document_summaries
+from reader.store import scan
 from reader.ui.importing import IMPORT, LibraryJobs
 
 log = logging.getLogger(__name__)
 
-IMPORT_FILTER = ("Documents (*.txt *.text *.md *.markdown *.html *.htm *.xhtml *.shtml *.epub *.pdf);;"
-                 "All files (*)")
+IMPORT_FILTER = f"Documents ({scan.dialog_patterns()});;All files (*)"   # the suffixes a sync imports
 KEEP, DELETE = "keep", "delete"
 
 
