@@ -397,7 +397,7 @@ class EnglishExtractor:
 
     def _split_run(self, line: str, run: list[tuple], sentence_start: bool, headline: bool):
         """Type one capitalised run, peeling titles and demonyms off its front."""
-        out = []
+        out: list[tuple[int, int, str]] = []
         # strip possessive 's from the last word
         words = []
         for s, e, w in run:
