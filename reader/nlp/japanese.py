@@ -126,7 +126,7 @@ class JapaneseExtractor:
             ents.append((start, end, typ))
 
         # nationality words the CRF left alone: place name + 人 suffix
-        covered = set()
+        covered: set[int] = set()
         for s, e, _ in ents:
             covered.update(range(s, e))
         for k in range(n - 1):
@@ -155,9 +155,9 @@ class JapaneseExtractor:
             # nor is the start of a title that runs on past the span (バンス上院|議員)
             while j >= i and _title_ending_at(toks, j, i):
                 j -= _title_ending_at(toks, j, i)
-            k = _title_across_end(toks, i, j)
-            if k is not None:
-                j = k - 1
+            title_start = _title_across_end(toks, i, j)
+            if title_start is not None:
+                j = title_start - 1
             if i > j:
                 continue
             if typ == "PERSON":
