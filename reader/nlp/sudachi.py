@@ -73,7 +73,7 @@ def tokenizer(mode: str = "C", fields: frozenset[str] | None = None):
     if cache is None:
         cache = _local.tokenizers = {}
     if key not in cache:
-        kwargs = {"mode": mode}
+        kwargs: dict[str, object] = {"mode": mode}
         if fields is not None:
             kwargs["fields"] = set(fields)
         cache[key] = dictionary().tokenizer(**kwargs)
