@@ -189,7 +189,8 @@ def _first_amount(s: str) -> tuple[float, int, int, bool] | None:
     if not big and len(found) > 1:
         nxt = found[1]
         between = s[end:nxt[1]]
-        if _RANGE_SEP.match(between) and _RANGE_SEP.match(between).end() == len(between) and nxt[3]:
+        sep = _RANGE_SEP.match(between)
+        if sep and sep.end() == len(between) and nxt[3]:
             # the unit of the second number applies to the first: scale by its magnitude
             unit = _unit_scale(s[nxt[1]:nxt[2]])
             if unit:
@@ -461,18 +462,18 @@ def _date(s: str, doc_date: str | None) -> dict | None:
             if unit == "m" and dy is not None and dm is not None:
                 y, mo = _shift_month(dy, dm, delta)
                 return done(y, mo, approx=True)
-            if unit == "d" and None not in (dy, dm, dd):
-                day = _dt.date(dy, dm, dd) + _dt.timedelta(days=delta)  # type: ignore[arg-type]
+            if unit == "d" and dy is not None and dm is not None and dd is not None:
+                day = _dt.date(dy, dm, dd) + _dt.timedelta(days=delta)
                 return done(day.year, day.month, day.day, approx=True)
             return None
     m = re.search(rf"\b{_MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s*(\d{{4}}))?", low)
     if m:
-        year = int(m.group(3)) if m.group(3) else dy
-        return done(year, _MONTHS[m.group(1)], int(m.group(2))) if year else None
+        month_day_year = int(m.group(3)) if m.group(3) else dy
+        return done(month_day_year, _MONTHS[m.group(1)], int(m.group(2))) if month_day_year else None
     m = re.search(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RE}(?:,?\s*(\d{{4}}))?", low)
     if m:
-        year = int(m.group(3)) if m.group(3) else dy
-        return done(year, _MONTHS[m.group(2)], int(m.group(1))) if year else None
+        day_month_year = int(m.group(3)) if m.group(3) else dy
+        return done(day_month_year, _MONTHS[m.group(2)], int(m.group(1))) if day_month_year else None
     m = re.search(rf"\b{_MONTH_RE}(?:\s+of)?,?\s+(\d{{4}})\b", low)
     if m:
         return done(int(m.group(2)), _MONTHS[m.group(1)])
