@@ -167,7 +167,7 @@ class JaTokenizer:
             return None
         return self._pos(m.part_of_speech_id())
 
-    def tokenize(self, text: str) -> tuple[list[Tok], list[CTok]]:
+    def tokenize(self, text: str) -> tuple[list[Tok], list[CTok | None]]:
         """Tokens of one line (no newline inside, at most MAX_CHUNK chars).
 
         SplitMode C tokens split into their SplitMode A parts (one Sudachi pass instead
@@ -401,7 +401,7 @@ class FeatureExtractor:
         bench/train_ner.py)."""
         ds = "ds=" + (RUNTIME_CORPUS if corpus is None else corpus)
         word = self._word
-        w = [self._BOS2, self._BOS1]
+        w: list[tuple] = [self._BOS2, self._BOS1]
         w.extend([word(t) for t in toks])
         w.append(self._EOS1)
         w.append(self._EOS2)
