@@ -18,7 +18,7 @@ import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from reader.nlp.features import LABELS  # noqa: F401  (re-exported; cheap: no sudachipy)
 
@@ -152,7 +152,7 @@ class Extractor:
 
     # -- internals ----------------------------------------------------------
 
-    def _document(self, text: str, parts: list[tuple[int, int, str | None]]) -> list[EntitySpan]:
+    def _document(self, text: str, parts: Sequence[tuple[int, int, str | None]]) -> list[EntitySpan]:
         self.load()
         res = self._res
         assert res is not None
@@ -308,13 +308,13 @@ def propagate(text: str, ents: list[EntitySpan], ranges: list[tuple[int, int]]) 
     added = []
     for a, b in ranges:
         for m in pattern.finditer(text, a, b):
-            s, e = m.span()
-            k = bisect.bisect_right(starts, s)
-            if k > 0 and taken[k - 1][1] > s:
+            start, end = m.span()
+            k = bisect.bisect_right(starts, start)
+            if k > 0 and taken[k - 1][1] > start:
                 continue
-            if k < len(taken) and taken[k][0] < e:
+            if k < len(taken) and taken[k][0] < end:
                 continue
-            added.append(EntitySpan(s, e, names[m.group()], m.group()))
+            added.append(EntitySpan(start, end, names[m.group()], m.group()))
     if added:
         ents = sorted(ents + added, key=lambda x: (x.start, x.end))
     return ents
