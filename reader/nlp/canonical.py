@@ -390,8 +390,8 @@ class AliasTable:
             for canonical, label, aliases in _pycountry_rows():
                 self._add(canonical, label, list(aliases), "pycountry")
         for path in paths:
-            for canonical, label, aliases in load_alias_table(path):
-                self._add(canonical, label, aliases, str(path))
+            for canonical, label, file_aliases in load_alias_table(path):
+                self._add(canonical, label, file_aliases, str(path))
         self._finish()
 
     def _add(self, canonical: str, label: str, aliases: list[str], source: str) -> None:
@@ -660,10 +660,10 @@ class _Spellings:
         return (self.cls(self.kinds.SURNAME, s[0]), given, s[2], s[3])
 
     def signature_conf(self, a: tuple, b: tuple) -> float | None:
-        found = [self.conf(self.kinds.SURNAME, a[0], b[0])]
+        confs = [self.conf(self.kinds.SURNAME, a[0], b[0])]
         if not (a[3] or b[3]):
-            found.append(self.conf(self.kinds.GIVEN, a[1], b[1]))
-        found = [c for c in found if c is not None]
+            confs.append(self.conf(self.kinds.GIVEN, a[1], b[1]))
+        found = [c for c in confs if c is not None]
         return min(found) if found else None
 
     def surname(self, k: str) -> str:
@@ -750,7 +750,7 @@ class _DocumentLinks:
         keys = [None if row[2] in VALUE_LABELS else _name_key(row[1], row[2]) for row in rows]
         sigs = self.sigs
         full_names = {k for k in keys if k is not None and k in sigs and not sigs[k][3]}
-        units = []
+        units: list[tuple] = []
         for row, k in zip(rows, keys):
             text, label = row[1], row[2]
             if k is None:
@@ -763,15 +763,15 @@ class _DocumentLinks:
 
     def _surname(self, k: str, label: str) -> tuple[str, str, bool] | None:
         """(surname, initial, curated) when the mention may name a full name of its document."""
-        found = self._surnames.get((k, label), False)
-        if found is False:
-            found = None
-            # (a mention tagged PERSON counts even when the key is mostly something else:
-            #  ワシントン next to ジョージ・ワシントン)
-            if k in self.surname_of or (label == "PERSON" and len(_parts(k)) == 1):
-                sur, initial = self.surname_of.get(k) or (self.spelling.surname(k), "")
-                found = (sur, initial, self.uf.curated_of(k) is not None)
-            self._surnames[(k, label)] = found
+        if (k, label) in self._surnames:
+            return self._surnames[(k, label)]
+        found: tuple[str, str, bool] | None = None
+        # (a mention tagged PERSON counts even when the key is mostly something else:
+        #  ワシントン next to ジョージ・ワシントン)
+        if k in self.surname_of or (label == "PERSON" and len(_parts(k)) == 1):
+            sur, initial = self.surname_of.get(k) or (self.spelling.surname(k), "")
+            found = (sur, initial, self.uf.curated_of(k) is not None)
+        self._surnames[(k, label)] = found
         return found
 
     def _root_in(self, full_names: set[str], k: str, surname: tuple[str, str, bool]) -> str:
@@ -809,6 +809,9 @@ class Linker:
     order, after linking. ``builtin_aliases``, ``use_pycountry`` and
     ``use_sudachi`` switch the data sources off (for tests).
     """
+
+    # group ids by name key: reset by each _apply_corrections run, built lazily by _resolve
+    _key_index: defaultdict[str, set[str]] | None
 
     def __init__(self, alias_paths: list[Path] | None = None, corrections: Iterable[Correction] = (),
                  *, builtin_aliases: bool = True, use_pycountry: bool = True, use_sudachi: bool = True):
@@ -914,18 +917,18 @@ class Linker:
                     continue
                 if _majority(label_votes[k]) not in _PLACE_LABELS:
                     continue
-                groups = _synonym_groups(k)
-                if not groups:
+                synonym_groups = _synonym_groups(k)
+                if not synonym_groups:
                     continue
                 if group_owner is None:
                     group_owner = table.group_owner()
-                owners = {group_owner[g] for g in groups if g in group_owner}
+                owners = {group_owner[group_no] for group_no in synonym_groups if group_no in group_owner}
                 if len(owners) == 1:
                     curate(k, owners.pop())
-                for g in groups:
-                    by_group[g].append(k)
-            for g in sorted(by_group):
-                ks = by_group[g]
+                for group_no in synonym_groups:
+                    by_group[group_no].append(k)
+            for group_no in sorted(by_group):
+                ks = by_group[group_no]
                 for k in ks[1:]:
                     uf.union(ks[0], k)
 
@@ -947,7 +950,7 @@ class Linker:
         raw_sigs = sigs
         sigs = {k: spelling.signature(s) for k, s in raw_sigs.items()}
         self._links = links = []
-        self._links_by_key: dict[str, list] | None = None
+        self._links_by_key = None
         for kind, ks in spelling.whole_name_groups():
             for k in ks[1:]:
                 if uf.union(ks[0], k):
@@ -1112,7 +1115,7 @@ class Linker:
     def _apply_corrections(self, by_id: dict[str, _Group]) -> dict[str, _Group]:
         redirect: dict[str, str] = {}
         self.unresolved = []
-        self._key_index: dict[str, set[str]] | None = None
+        self._key_index = None
         for corr in self.corrections:
             kind = (corr.kind or "").lower()
             gid = self._resolve(corr.entity, by_id, redirect)
@@ -1208,7 +1211,7 @@ class Linker:
             for link in self._links:
                 if link[2] is not None:
                     self._links_by_key[link[0]].append(link)
-        found = {}
+        found: dict[tuple[str, ...], float] = {}
         for a, b, conf in (link for k in g.keys for link in self._links_by_key.get(k, ())):
             if b in g.keys:
                 forms = tuple(sorted((self._key_form.get(a, a), self._key_form.get(b, b))))
