@@ -350,7 +350,8 @@ def _parse_doc_date(doc_date: str | None) -> tuple[int | None, int | None, int |
     m = re.match(r"\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", str(doc_date))
     if not m:
         return (None, None, None)
-    return tuple(int(g) if g else None for g in m.groups())  # type: ignore[return-value]
+    year, month, day = (int(g) if g else None for g in m.groups())
+    return (year, month, day)
 
 
 def _fmt_date(y: int, mo: int | None = None, d: int | None = None) -> str | None:
