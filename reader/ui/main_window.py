@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFram
 import reader
 from reader.queries.documents import (DocumentDetail, DocumentNotFound, document_id_by_key, document_id_by_path,
                                       document_ids, document_summaries, get_document, list_documents)
-from reader.ui import operations, palette
+from reader.ui import operations, palette, preferences
 from reader.ui.compat import none_guard, top_up
 from reader.ui.context import AppContext
 from reader.ui.delegates import DocumentDelegate
@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
         self.last_report: IndexReport | None = None   # of the last Update Index or start-up sync
         self.library_actions: LibraryActions | None = None   # import, remove, drag and drop } built by
         self.notes: AnnotationsController | None = None      # highlights, notes, undo, export } build_features
+        self.preferences: preferences.Preferences | None = None   # Edit ▸ Preferences }
         self._features_scheduled = False
         self.list_menu: QMenu | None = None   # the document list's context menu: its actions()
         self._drop_handler: Callable[[list[Path]], None] | None = None
@@ -158,6 +159,7 @@ class MainWindow(QMainWindow):
 
         self.library_actions = LibraryActions(self)
         self.notes = AnnotationsController(self)
+        self.preferences = preferences.Preferences(self)
         self._related_timer.start()
         self.featuresReady.emit()
         if self._sync_after_features:
@@ -402,9 +404,6 @@ class MainWindow(QMainWindow):
         dark = self._system_dark() if dark is None else dark
         changed = dark != self.dark
         self.dark = dark
-        self.pane.set_dark(self.dark)
-        self.legend.set_dark(self.dark)
-        self.xref.set_dark(self.dark)
         pal = self.palette()
         text = pal.color(QPalette.ColorRole.WindowText)
         rule = QColor(text)
@@ -417,6 +416,10 @@ class MainWindow(QMainWindow):
             f"#entityLegend, #findBar {{ background: {palette.PAPER[self.dark]}; }}"
             f"#searchBox {{ padding: 4px 10px; border-radius: 6px; }}"
             f"QSplitter#mainSplitter::handle {{ background: {rule.name(QColor.NameFormat.HexArgb)}; width: 1px; }}")
+        # After the style sheet: re-polishing the children resets the palettes they set.
+        self.pane.set_dark(self.dark)
+        self.legend.set_dark(self.dark)
+        self.xref.set_dark(self.dark)
         if changed:
             self.schemeChanged.emit(self.dark)
 
@@ -886,15 +889,20 @@ class MainWindow(QMainWindow):
         self.pane.set_zoom(zoom)
         groups = s.value("reading/groups")
         if groups is not None:
-            keys = set(groups if isinstance(groups, list) else [g for g in str(groups).split(",") if g])
-            keys &= set(palette.GROUP_BY_KEY)
-            self.legend.set_enabled_groups(keys)
-            self.pane.set_enabled_groups(keys)
-            for key, action in self.group_actions.items():
-                action.setChecked(key in keys)
+            self.set_enabled_groups(set(groups if isinstance(groups, list) else
+                                        [g for g in str(groups).split(",") if g]))
         self.set_sort_mode(str(s.value("documents/sort", SORT_DATE_DESC)))
         self.act_show_list.setChecked(s.value("window/showList", True) not in (False, "false"))
         self.act_show_xref.setChecked(s.value("window/showXref", True) not in (False, "false"))
+        preferences.apply_saved(self)   # typography, theme, the highlight types shown at start
+
+    def set_enabled_groups(self, keys: set[str]) -> None:
+        """The entity types highlighted: the legend, the View menu and the text."""
+        keys &= set(palette.GROUP_BY_KEY)
+        self.legend.set_enabled_groups(keys)
+        self.pane.set_enabled_groups(keys)
+        for key, action in self.group_actions.items():
+            action.setChecked(key in keys)
 
     def _restore_session(self) -> None:
         key = self.settings.value("session/docKey")

@@ -25,12 +25,20 @@ from reader.ui.compat import top_up
 from reader.ui.fonts import reading_font
 from reader.ui.textmap import (BOILERPLATE, DUPLICATE, META, PLACEHOLDER, TITLE, RenderPlan, build_plan)
 
-BASE_POINT_SIZE = 12.5
 ZOOM_STEP = 1.1
 ZOOM_MIN, ZOOM_MAX = -5, 10
-LINE_HEIGHT = 170          # percent
-MEASURE_EM = 40            # maximum line length, in ems
 MIN_SIDE_MARGIN = 28
+
+
+@dataclass(frozen=True)
+class Typography:
+    """How the text is set; the user's choice in Preferences (reader.ui.preferences)."""
+
+    family: str = ""            # "" = the reading families chosen by reader.ui.fonts
+    point_size: float = 12.5    # at zoom 0
+    line_height: int = 150      # percent of the font's line
+    measure_em: int = 40        # maximum line length, in ems
+
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,7 @@ class ReadingPane(QTextBrowser):
         self.enabled_groups: set[str] = {g.key for g in palette.GROUPS}
         self.dark = False
         self.zoom = 0
+        self.typography = Typography()
         self.expanded_runs: set[int] = set()
         self.entity_lookup: Callable[[str], object | None] = lambda _id: None
         # Format layers over the entities (annotations: `add_format_layer`), painted after the entity
@@ -100,7 +109,14 @@ class ReadingPane(QTextBrowser):
 
     # -- appearance ---------------------------------------------------------------------------
     def base_font(self) -> QFont:
-        return reading_font(BASE_POINT_SIZE * (ZOOM_STEP ** self.zoom))
+        return reading_font(self.typography.point_size * (ZOOM_STEP ** self.zoom), self.typography.family)
+
+    def set_typography(self, typography: Typography) -> None:
+        if typography == self.typography:
+            return
+        self.typography = typography
+        self._update_margins()
+        self._rerender()
 
     def _apply_surface(self) -> None:
         pal = self.palette()
@@ -156,7 +172,7 @@ class ReadingPane(QTextBrowser):
     def _update_margins(self) -> None:
         font = self.document().defaultFont()
         em = QFontInfo(font).pixelSize() or 16
-        measure = MEASURE_EM * em + 2 * self.document().documentMargin()
+        measure = self.typography.measure_em * em + 2 * self.document().documentMargin()
         side = max(MIN_SIDE_MARGIN, int((self.width() - self.verticalScrollBar().sizeHint().width() - measure) / 2))
         self.setViewportMargins(side, 0, side, 0)
 
@@ -227,7 +243,7 @@ class ReadingPane(QTextBrowser):
         cursor = QTextCursor(doc)
         cursor.beginEditBlock()
         body = QTextBlockFormat()
-        body.setLineHeight(LINE_HEIGHT, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        body.setLineHeight(self.typography.line_height, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
         body.setBottomMargin(em * 0.75)
         body.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute)
         cursor.select(QTextCursor.SelectionType.Document)
