@@ -1,6 +1,7 @@
 """The main window: document list, reading pane, cross-references, search."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from functools import partial
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFram
                                QSplitter, QStackedWidget, QToolBar, QToolButton, QVBoxLayout, QWidget)
 
 import reader
+from reader.store.doc_metadata import MetadataOverride, apply_override, apply_overrides
 from reader.queries.documents import (DocumentDetail, DocumentNotFound, document_id_by_key, document_id_by_path,
                                       document_ids, document_summaries, get_document, list_documents)
 from reader.ui import operations, palette, preferences
@@ -95,6 +97,8 @@ class MainWindow(QMainWindow):
         self.entities = EntityData(self.db, on_error=lambda message: self.statusBar().showMessage(message, 10000))
         self.history = History()
         self.current: DocumentDetail | None = None
+        # The user's titles, dates and sources by file path (reader.store.doc_metadata), laid over the index's
+        self.metadata_overrides: dict[str, MetadataOverride] = {}
         self.jobs = JobRunner(self)            # the one queue of background work (reader.ui.jobs)
         self.index_dialog: QProgressDialog | None = None
         self.last_report: IndexReport | None = None   # of the last Update Index or start-up sync
@@ -155,8 +159,10 @@ class MainWindow(QMainWindow):
         if self.notes is not None or self._shut_down:
             return
         from reader.ui.annotations import AnnotationsController
+        from reader.ui.document_menu import DocumentCommands
         from reader.ui.library_actions import LibraryActions
 
+        self.document_commands = DocumentCommands(self)   # first: its commands open the list's context menu
         self.library_actions = LibraryActions(self)
         self.notes = AnnotationsController(self)
         self.preferences = preferences.Preferences(self)
@@ -426,7 +432,7 @@ class MainWindow(QMainWindow):
     # -- documents ---------------------------------------------------------------------------------
     def reload_documents(self) -> None:
         """Refresh the list from the index (in place: selection and scroll stay)."""
-        docs = list_documents(self.db)
+        docs = apply_overrides(list_documents(self.db), self.metadata_overrides)
         gone = {d.id for d in self.doc_model.documents} - {d.id for d in docs}
         self.doc_model.set_documents(docs)
         if gone:
@@ -434,6 +440,14 @@ class MainWindow(QMainWindow):
         self._update_doc_count()
         if self.current is not None:
             self._select_in_list(self.current.summary.id)
+
+    def set_metadata_overrides(self, overrides: dict[str, MetadataOverride]) -> None:
+        """The user's titles, dates and sources: the list and the document shown follow them."""
+        self.metadata_overrides = dict(overrides)
+        self.reload_documents()
+        location = self.current_location()
+        if location is not None:
+            self.open_document(location.doc_id, location.offset, record=False, align_top=True, reload=True)
 
     def documents(self) -> list:
         """The documents in the list (DocumentSummary), in the index's order."""
@@ -543,6 +557,7 @@ class MainWindow(QMainWindow):
         if reload or self.current is None or self.current.summary.id != doc_id:
             try:
                 detail = get_document(self.db, doc_id)
+                detail = dataclasses.replace(detail, summary=apply_override(detail.summary, self.metadata_overrides))
             except DocumentNotFound:
                 self.statusBar().showMessage("That document is no longer in the index.", 6000)
                 self._update_nav_actions()
@@ -845,7 +860,8 @@ class MainWindow(QMainWindow):
             place = ListPlace.save(self)
             self._syncing_list = True   # a row going away must not open its neighbour
             try:
-                self.doc_model.apply_changes(document_summaries(self.db, sorted(new)), gone)
+                self.doc_model.apply_changes(apply_overrides(document_summaries(self.db, sorted(new)),
+                                                             self.metadata_overrides), gone)
             finally:
                 self._syncing_list = False
             if gone:

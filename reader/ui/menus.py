@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QMenu, QMenuBar
 
 # menu key → (title, sections in order)
 MENUS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "file": ("&File", ("import", "remove", "index", "notes", "quit")),
+    "file": ("&File", ("import", "recent", "remove", "index", "notes", "quit")),
     "edit": ("&Edit", ("undo", "clipboard", "annotate", "find", "search", "preferences")),
     "view": ("&View", ("zoom", "highlights", "panels")),
     "go": ("&Go", ("history", "documents", "focus")),
