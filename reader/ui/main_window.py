@@ -28,7 +28,7 @@ from reader.ui.find_bar import FindBar
 from reader.ui.history import History
 from reader.ui.jobs import Changes, Job, JobRunner
 from reader.ui.legend import EntityLegend
-from reader.ui.menus import Menus
+from reader.ui.menus import Menus, key_sequences as _shortcut
 from reader.ui.models import (SORT_MODES, DocIdRole, DocumentFilterProxy, DocumentListModel, PayloadRole, RowsModel,
                               SORT_DATE_DESC, search_hit_html)
 from reader.ui.reading import Location, ReadingPane
@@ -67,14 +67,6 @@ def local_paths(mime: QMimeData | None) -> list[Path]:
             if isinstance(url, QUrl) and url.isLocalFile() and url.toLocalFile()]
 
 
-def _shortcut(*keys) -> list[QKeySequence]:
-    result: list[QKeySequence] = []
-    for key in keys:
-        found = QKeySequence.keyBindings(key) if isinstance(key, QKeySequence.StandardKey) else [QKeySequence(key)]
-        result.extend(k for k in found if not k.isEmpty() and k not in result)
-    return result
-
-
 class MainWindow(QMainWindow):
     documentOpened = Signal(int)
     indexFinished = Signal(object)       # IndexReport, or None when nothing had to be done
@@ -105,6 +97,7 @@ class MainWindow(QMainWindow):
         self.library_actions: LibraryActions | None = None   # import, remove, drag and drop } built by
         self.notes: AnnotationsController | None = None      # highlights, notes, undo, export } build_features
         self.preferences: preferences.Preferences | None = None   # Edit ▸ Preferences }
+        self.position_memory = None   # the place read per document: recall(key) -> offset (reader.ui.outline)
         self._features_scheduled = False
         self.list_menu: QMenu | None = None   # the document list's context menu: its actions()
         self._drop_handler: Callable[[list[Path]], None] | None = None
@@ -161,11 +154,15 @@ class MainWindow(QMainWindow):
         from reader.ui.annotations import AnnotationsController
         from reader.ui.document_menu import DocumentCommands
         from reader.ui.library_actions import LibraryActions
+        from reader.ui.keyboard import KeyboardHelp
+        from reader.ui.outline import ReadingAids
 
         self.document_commands = DocumentCommands(self)   # first: its commands open the list's context menu
         self.library_actions = LibraryActions(self)
         self.notes = AnnotationsController(self)
         self.preferences = preferences.Preferences(self)
+        self.reading_aids = ReadingAids(self)
+        self.keyboard_help = KeyboardHelp(self)   # last: it lists the commands the others added
         self._related_timer.start()
         self.featuresReady.emit()
         if self._sync_after_features:
@@ -557,11 +554,14 @@ class MainWindow(QMainWindow):
         if reload or self.current is None or self.current.summary.id != doc_id:
             try:
                 detail = get_document(self.db, doc_id)
-                detail = dataclasses.replace(detail, summary=apply_override(detail.summary, self.metadata_overrides))
             except DocumentNotFound:
                 self.statusBar().showMessage("That document is no longer in the index.", 6000)
                 self._update_nav_actions()
                 return False
+            detail = dataclasses.replace(detail, summary=apply_override(detail.summary, self.metadata_overrides))
+            if offset is None and not reload and self.position_memory is not None:
+                offset = self.position_memory.recall(detail.summary.key)   # where the user left it
+                align_top = True
             mentions = self.entities.document_mentions(doc_id)
             self.pane.show_document(detail, mentions, self.entities.entity)
             self.current = detail

@@ -11,7 +11,7 @@ Sections are separated by separators; empty ones take no room (Qt collapses the 
 """
 from __future__ import annotations
 
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMenuBar
 
 # menu key → (title, sections in order)
@@ -20,8 +20,18 @@ MENUS: dict[str, tuple[str, tuple[str, ...]]] = {
     "edit": ("&Edit", ("undo", "clipboard", "annotate", "find", "search", "preferences")),
     "view": ("&View", ("zoom", "highlights", "panels")),
     "go": ("&Go", ("history", "documents", "focus")),
-    "help": ("&Help", ("about",)),
+    "help": ("&Help", ("keys", "about")),
 }
+
+
+def key_sequences(*keys) -> list[QKeySequence]:
+    """Shortcuts from standard keys (this platform's bindings, none where it has none) and
+    strings, without repeats."""
+    result: list[QKeySequence] = []
+    for key in keys:
+        found = QKeySequence.keyBindings(key) if isinstance(key, QKeySequence.StandardKey) else [QKeySequence(key)]
+        result.extend(k for k in found if not k.isEmpty() and k not in result)
+    return result
 
 
 class Menus:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QGridLayout, QSpinBox, QVBoxLayout, QWidget)
 
 from reader.ui import palette
+from reader.ui.menus import key_sequences
 from reader.ui.reading import Typography
 
 THEME_KEY = "appearance/theme"
@@ -190,7 +191,7 @@ class Preferences(QObject):
         self.dialog: PreferencesDialog | None = None
         self.action = QAction("&Preferences…", window)
         self.action.setObjectName("actionPreferences")
-        self.action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Preferences), QKeySequence("Ctrl+,")])
+        self.action.setShortcuts(key_sequences(QKeySequence.StandardKey.Preferences, "Ctrl+,"))
         self.action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.action.triggered.connect(self.open)
         window.addAction(self.action)

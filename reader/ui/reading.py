@@ -221,7 +221,7 @@ class ReadingPane(QTextBrowser):
 
     def _meta_line(self) -> str:
         s = self.detail.summary
-        parts = [p for p in (palette.pretty_date(s.date), s.source) if p]
+        parts = [p for p in (self.detail.author, palette.pretty_date(s.date), s.source) if p]
         if s.languages:
             parts.append(" / ".join(lang.upper() for lang in s.languages))
         parts.append(f"{s.chars:,} characters")
@@ -701,6 +701,28 @@ class ReadingPane(QTextBrowser):
             self.entityActivated.emit(mention.entity_id)
         elif block.passage_seq is not None:
             self.passageActivated.emit(self.detail.summary.id, block.passage_seq)
+
+    def mention_at_cursor(self):
+        """The entity at the text cursor (moved with the arrow keys), or just before it."""
+        if self.plan is None:
+            return None
+        cursor = self.textCursor()
+        offset = self.plan.to_document(cursor.selectionStart() if cursor.hasSelection() else cursor.position())
+        if offset is None:
+            return None
+        return self.mention_at_offset(offset) or (self.mention_at_offset(offset - 1) if offset else None)
+
+    def keyPressEvent(self, event) -> None:
+        # Enter or Space on an entity opens its cross-references, as a click does; elsewhere
+        # the keys keep their usual meaning.
+        plain = not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
+        if plain and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            mention = self.mention_at_cursor()
+            if mention is not None:
+                self.entityActivated.emit(mention.entity_id)
+                event.accept()
+                return
+        super().keyPressEvent(event)
 
     def contextMenuEvent(self, event) -> None:
         menu: QMenu = self.createStandardContextMenu(event.pos())
