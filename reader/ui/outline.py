@@ -35,6 +35,7 @@ class OutlinePanel(QWidget):
         self.list.setAccessibleName("Outline")
         self.list.setFrameShape(QListWidget.Shape.NoFrame)
         self.list.setWordWrap(True)
+        self.list.setStyleSheet("QListWidget#outlineList::item { padding: 3px 12px; }")
         self.list.itemActivated.connect(self._chosen)
         self.list.itemClicked.connect(self._chosen)
         self.empty = plain_label("This document has no headings.")
