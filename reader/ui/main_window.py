@@ -156,12 +156,14 @@ class MainWindow(QMainWindow):
         from reader.ui.library_actions import LibraryActions
         from reader.ui.keyboard import KeyboardHelp
         from reader.ui.outline import ReadingAids
+        from reader.ui.pdf_export import PdfExport
 
         self.document_commands = DocumentCommands(self)   # first: its commands open the list's context menu
         self.library_actions = LibraryActions(self)
         self.notes = AnnotationsController(self)
         self.preferences = preferences.Preferences(self)
         self.reading_aids = ReadingAids(self)
+        self.pdf_export = PdfExport(self)
         self.keyboard_help = KeyboardHelp(self)   # last: it lists the commands the others added
         self._related_timer.start()
         self.featuresReady.emit()

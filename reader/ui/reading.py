@@ -219,7 +219,8 @@ class ReadingPane(QTextBrowser):
             counts[key] = counts.get(key, 0) + 1
         self.groupCountsChanged.emit(counts)
 
-    def _meta_line(self) -> str:
+    def meta_line(self) -> str:
+        """The line under the title: author, date, source, languages, size, file."""
         s = self.detail.summary
         parts = [p for p in (self.detail.author, palette.pretty_date(s.date), s.source) if p]
         if s.languages:
@@ -230,7 +231,7 @@ class ReadingPane(QTextBrowser):
 
     def _render(self) -> None:
         detail = self.detail
-        self.plan = build_plan(detail.text, detail.passages, detail.summary.title, self._meta_line())
+        self.plan = build_plan(detail.text, detail.passages, detail.summary.title, self.meta_line())
         doc = QTextDocument(self)
         doc.setUndoRedoEnabled(False)
         font = self.base_font()
