@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
         from reader.ui.keyboard import KeyboardHelp
         from reader.ui.outline import ReadingAids
         from reader.ui.pdf_export import PdfExport
+        from reader.ui.ruby import RubyLayer
 
         self.document_commands = DocumentCommands(self)   # first: its commands open the list's context menu
         self.library_actions = LibraryActions(self)
@@ -164,6 +165,7 @@ class MainWindow(QMainWindow):
         self.preferences = preferences.Preferences(self)
         self.reading_aids = ReadingAids(self)
         self.pdf_export = PdfExport(self)
+        self.ruby = RubyLayer(self)
         self.keyboard_help = KeyboardHelp(self)   # last: it lists the commands the others added
         self._related_timer.start()
         self.featuresReady.emit()
