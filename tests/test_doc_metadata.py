@@ -71,3 +71,27 @@ def test_a_file_older_than_schema_5_read_only_lists_no_overrides(tmp_path):
         user.close()
     finally:
         path.chmod(0o644)
+
+
+def test_reader_docs_shows_the_corrected_date(seeds_index, tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from reader import paths
+    from test_ui_support import copy_index
+
+    data = tmp_path / "data"
+    data.mkdir()
+    copy_index(seeds_index, data)
+    docs = list_documents(seeds_index.conn)
+    oldest = docs[-1]
+    user = UserData(paths.user_data_path(data))
+    set_metadata_override(user, oldest.path, "Newest now", "2099-01-01", None)
+    user.close()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    out = subprocess.run([sys.executable, "-m", "reader", "--data-dir", str(data), "--json", "docs"],
+                         capture_output=True, text=True, env=env, check=True).stdout
+    listed = json.loads(out)
+    assert (listed[0]["title"], listed[0]["date"], listed[0]["id"]) == ("Newest now", "2099-01-01", oldest.id)
