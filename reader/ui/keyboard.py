@@ -9,11 +9,11 @@ Tab goes from the document list to the text, then to the legend's toggles.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QMenu, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from reader.ui.menus import key_sequences
+from reader.ui.menus import window_action
 
 # Keys that are no menu command: (where, keys, what they do)
 OTHER_KEYS = (
@@ -75,11 +75,8 @@ class KeyboardHelp(QObject):
         super().__init__(window)
         self.window = window
         self.dialog: ShortcutsDialog | None = None
-        self.action = QAction("&Keyboard Shortcuts", window)
-        self.action.setObjectName("actionShortcuts")
-        self.action.setShortcuts(key_sequences(QKeySequence.StandardKey.HelpContents, "F1"))
-        self.action.triggered.connect(self.show)
-        window.addAction(self.action)
+        self.action = window_action(window, "&Keyboard Shortcuts", self.show, "actionShortcuts",
+                                    (QKeySequence.StandardKey.HelpContents, "F1"))
         window.menus.add("help", "keys", self.action)
         self._set_tab_order()
 

@@ -34,6 +34,19 @@ def key_sequences(*keys) -> list[QKeySequence]:
     return result
 
 
+def window_action(window, text: str, slot, name: str, keys=(), tip: str = "") -> QAction:
+    """A command of the window's: its keys work anywhere in the window (put it in a menu with `add`)."""
+    action = QAction(text, window)
+    action.setObjectName(name)
+    if keys:
+        action.setShortcuts(key_sequences(*keys))
+    if tip:
+        action.setStatusTip(tip)
+    action.triggered.connect(lambda _checked=False: slot())
+    window.addAction(action)
+    return action
+
+
 class Menus:
     """The menu bar's menus by key, each with named sections."""
 

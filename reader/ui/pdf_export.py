@@ -14,13 +14,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QObject
-from PySide6.QtGui import (QAction, QColor, QFont, QKeySequence, QPageLayout, QPageSize, QPdfWriter,
+from PySide6.QtGui import (QColor, QFont, QKeySequence, QPageLayout, QPageSize, QPdfWriter,
                            QTextBlockFormat, QTextCharFormat, QTextCursor, QTextDocument)
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from reader.ui import palette
 from reader.ui.fonts import reading_font
-from reader.ui.menus import key_sequences
+from reader.ui.menus import window_action
 from reader.ui.textmap import BODY, build_plan
 from reader.ui.views import plain_message
 
@@ -129,12 +129,9 @@ class PdfExport(QObject):
     def __init__(self, window) -> None:
         super().__init__(window)
         self.window = window
-        self.action = QAction("Export Document as &PDF…", window)
-        self.action.setObjectName("actionExportPdf")
-        self.action.setShortcuts(key_sequences(QKeySequence.StandardKey.Print))
-        self.action.setStatusTip("The open document with its highlights and notes, as a PDF")
-        self.action.triggered.connect(self.export)
-        window.addAction(self.action)
+        self.action = window_action(window, "Export Document as &PDF…", self.export, "actionExportPdf",
+                                    (QKeySequence.StandardKey.Print,),
+                                    "The open document with its highlights and notes, as a PDF")
         window.menus.add("file", "notes", self.action)
 
     def export(self) -> Path | None:

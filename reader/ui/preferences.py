@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QGridLayout, QSpinBox, QVBoxLayout, QWidget)
 
 from reader.ui import palette
-from reader.ui.menus import key_sequences
+from reader.ui.menus import window_action
 from reader.ui.reading import Typography
 
 THEME_KEY = "appearance/theme"
@@ -189,12 +189,9 @@ class Preferences(QObject):
         super().__init__(window)
         self.window = window
         self.dialog: PreferencesDialog | None = None
-        self.action = QAction("&Preferences…", window)
-        self.action.setObjectName("actionPreferences")
-        self.action.setShortcuts(key_sequences(QKeySequence.StandardKey.Preferences, "Ctrl+,"))
+        self.action = window_action(window, "&Preferences…", self.open, "actionPreferences",
+                                    (QKeySequence.StandardKey.Preferences, "Ctrl+,"))
         self.action.setMenuRole(QAction.MenuRole.PreferencesRole)
-        self.action.triggered.connect(self.open)
-        window.addAction(self.action)
         window.menus.add("edit", "preferences", self.action)
         # A system switch re-applies the window's scheme; an explicit Light or Dark stays.
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
