@@ -119,3 +119,29 @@ def test_an_entity_with_no_companions_shows_no_empty_section(qtbot, warm_window)
     window.show_entity(lonely)
     assert not window.xref.cooc_section.isVisible()
     assert window.xref.mentions_view.isVisible()
+
+
+def test_export_this_documents_notes_starts_on_that_document(qtbot, warm_window):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from reader.queries.documents import get_document
+
+    window = warm_window
+    doc = _document(window, 2)
+    passage = next(p for p in get_document(window.db, doc.id).passages if not p.boilerplate and p.end - p.start > 10)
+    window.notes.service(create=True).create(doc.id, passage.start, passage.start + 5, note="n")
+    window.notes.refresh(force=True)
+    _context_menu(window, doc.id)
+    seen = []
+
+    def answer():
+        dialog = QApplication.activeModalWidget()
+        seen.append((dialog.objectName(), dialog.this_document.isChecked(), dialog.this_document.text()))
+        dialog.reject()
+
+    QTimer.singleShot(0, answer)
+    window.document_commands.act_export_notes.trigger()
+    assert seen and seen[0][0] == "exportNotesDialog" and seen[0][1]
+    assert doc.title in seen[0][2]
+    assert window.current.summary.id == doc.id
