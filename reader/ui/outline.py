@@ -77,12 +77,17 @@ class OutlinePanel(QWidget):
 
 
 class ReadingPositions:
-    """The place read in each document, by document key (settings.ini `positions/`)."""
+    """The place read in each document, by document key (settings.ini `positions/`). Scrolling
+    only updates memory; `flush` writes (on opening another document and on closing), so the
+    settings file is not rewritten while the text scrolls."""
 
     def __init__(self, settings) -> None:
         self.settings = settings
+        self.pending: dict[str, int | None] = {}
 
     def recall(self, key: str) -> int | None:
+        if key in self.pending:
+            return self.pending[key]
         value = self.settings.value(f"{POSITIONS_GROUP}/{key}")
         try:
             return int(str(value)) if value is not None else None
@@ -90,11 +95,16 @@ class ReadingPositions:
             return None
 
     def remember(self, key: str, offset: int | None) -> None:
-        name = f"{POSITIONS_GROUP}/{key}"
-        if offset:
-            self.settings.setValue(name, offset)
-        else:   # the top: nothing to remember
-            self.settings.remove(name)
+        self.pending[key] = offset or None
+
+    def flush(self) -> None:
+        for key, offset in self.pending.items():
+            name = f"{POSITIONS_GROUP}/{key}"
+            if offset:
+                self.settings.setValue(name, offset)
+            else:   # the top: nothing to remember
+                self.settings.remove(name)
+        self.pending.clear()
 
 
 def progress_percent(value: int, maximum: int) -> int:
@@ -121,6 +131,8 @@ class ReadingAids(QObject):
         window.position_memory = self.positions
         self._shown_id: int | None = None
         window.documentOpened.connect(self._document_opened)
+        window.documentOpened.connect(lambda _doc_id: self.positions.flush())
+        window.closing.connect(self.positions.flush)
         window.pane.verticalScrollBar().valueChanged.connect(lambda _v: self._scrolled())
         window.pane.verticalScrollBar().rangeChanged.connect(lambda _lo, _hi: self._scrolled())
         if window.current is not None:
