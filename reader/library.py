@@ -79,7 +79,7 @@ class Library:
         from reader.queries.documents import list_documents
         from reader.store.doc_metadata import apply_overrides, metadata_overrides
 
-        docs = list_documents(self.db)
+        docs = list_documents(self.db.conn)
         if not paths.user_data_path(self.data_dir).exists():   # listing never makes the file
             return docs
         docs = apply_overrides(docs, metadata_overrides(self.user))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Iterable, TypeVar
+from typing import Any, Iterable, Protocol, TypeVar, cast
 
 from reader.store.userdata import UserData
 
@@ -81,7 +81,12 @@ def set_metadata_override(user: UserData, path: str, title: str | None, date: st
     return override
 
 
-S = TypeVar("S")   # a DocumentSummary (reader.queries.documents)
+class _Summary(Protocol):
+    @property
+    def path(self) -> str: ...
+
+
+S = TypeVar("S", bound=_Summary)   # a DocumentSummary (reader.queries.documents, a layer above)
 
 
 def apply_override(summary: S, overrides: dict[str, MetadataOverride]) -> S:
@@ -90,7 +95,7 @@ def apply_override(summary: S, overrides: dict[str, MetadataOverride]) -> S:
         return summary
     changes = {name: value for name in ("title", "date", "source")
                if (value := getattr(override, name)) is not None}
-    return dataclasses.replace(summary, **changes)
+    return cast(S, dataclasses.replace(cast(Any, summary), **changes))
 
 
 def apply_overrides(summaries: Iterable[S], overrides: dict[str, MetadataOverride]) -> list[S]:

@@ -32,8 +32,9 @@ def menu_shortcuts(menu: QMenu, path: str = "") -> list[tuple[str, str, str]]:
     rows = []
     here = f"{path} ▸ {menu.title().replace('&', '')}" if path else menu.title().replace("&", "")
     for action in menu.actions():
-        if action.menu() is not None:
-            rows += menu_shortcuts(action.menu(), here)
+        submenu = action.menu()
+        if isinstance(submenu, QMenu):
+            rows += menu_shortcuts(submenu, here)
         elif not action.isSeparator() and action.shortcuts():
             keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
             rows.append((here, keys, action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
@@ -67,7 +68,11 @@ class ShortcutsDialog(QDialog):
         self.resize(680, 560)
 
     def rows(self) -> list[tuple[str, str, str]]:
-        return [tuple(self.table.item(r, c).text() for c in range(3)) for r in range(self.table.rowCount())]
+        def text(row: int, column: int) -> str:
+            item = self.table.item(row, column)
+            return item.text() if item is not None else ""
+
+        return [(text(r, 0), text(r, 1), text(r, 2)) for r in range(self.table.rowCount())]
 
 
 class KeyboardHelp(QObject):

@@ -200,11 +200,11 @@ class Preferences(QObject):
         prefs = ReadingPreferences.load(self.window.settings)
         self.dialog = PreferencesDialog(prefs, self.window.legend.enabled_groups(), self.window)
         self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.dialog.accepted.connect(self._accepted)
+        self.dialog.accepted.connect(lambda dialog=self.dialog: self._accepted(dialog))
         self.dialog.open()
 
-    def _accepted(self) -> None:
-        prefs = self.dialog.preferences()
+    def _accepted(self, dialog: PreferencesDialog) -> None:
+        prefs = dialog.preferences()
         prefs.save(self.window.settings)
         apply_preferences(self.window, prefs)
 
