@@ -482,19 +482,43 @@ class ReadingPane(QTextBrowser):
         return self.plan.document_range(cursor.selectionStart(), cursor.selectionEnd())
 
     def top_offset(self) -> int | None:
-        """The document offset of the first text visible at the top of the pane."""
+        """The document offset of the first text visible at the top of the pane.
+
+        Read from the layout, not by hit-testing: Qt's hit test can land on a folded (hidden) block,
+        which would put the place read inside a run the reader never saw."""
         if self.plan is None:
             return None
-        y = 4
-        for _ in range(8):
-            cursor = self._cursor_at(QPoint(4, y))
-            offset = self.plan.to_document(cursor.position())
-            if offset is not None:
-                return offset
-            y += 24
-            if y > self.viewport().height():
-                break
-        return 0 if self.verticalScrollBar().value() == 0 else None
+        top = self.verticalScrollBar().value()
+        bottom = top + self.viewport().height()
+        layout = self.document().documentLayout()
+        last_text: int | None = None   # the scroll range can lag a relayout: past the end means the end
+        block = self.document().begin()
+        while block.isValid():
+            rect = layout.blockBoundingRect(block) if block.isVisible() else None
+            if rect is not None and rect.bottom() > top:
+                if rect.top() > bottom:
+                    break
+                offset = self.plan.to_document(self._first_line_start_below(block, top - rect.top()))
+                if offset is not None:
+                    return offset
+            elif rect is not None:   # above the top: its last line is the text nearest the end so far
+                offset = self.plan.to_document(self._first_line_start_below(block, rect.height() - 1))
+                last_text = last_text if offset is None else offset
+            block = block.next()
+        else:
+            if last_text is not None:
+                return last_text
+        return 0 if top == 0 else None
+
+    @staticmethod
+    def _first_line_start_below(block, y: float) -> int:
+        """The pane position starting the first line of a block that reaches below y (block coordinates)."""
+        text_layout = block.layout()
+        for i in range(text_layout.lineCount()):
+            line = text_layout.lineAt(i)
+            if line.y() + line.height() > y:
+                return block.position() + line.textStart()
+        return block.position()
 
     def viewport_point_of_offset(self, offset: int) -> QPoint | None:
         if self.plan is None:
