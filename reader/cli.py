@@ -114,9 +114,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from reader.queries.documents import list_documents
-
-    docs = list_documents(_open_index(args))
+    docs = _library(args).documents()   # with the titles and dates corrected in the window
     if args.json:
         _print_json([d.to_json() for d in docs])
         return 0

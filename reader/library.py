@@ -73,6 +73,21 @@ class Library:
             self._notes = AnnotationStore(self.user)
         return self._notes
 
+    def documents(self) -> list:
+        """Every document's summary with the user's corrected titles, dates and sources laid over
+        it (`reader.store.doc_metadata`), newest first (undated last), then by title."""
+        from reader.queries.documents import list_documents
+        from reader.store.doc_metadata import apply_overrides, metadata_overrides
+
+        docs = list_documents(self.db.conn)
+        if not paths.user_data_path(self.data_dir).exists():   # listing never makes the file
+            return docs
+        docs = apply_overrides(docs, metadata_overrides(self.user))
+        docs.sort(key=lambda d: d.title)
+        docs.sort(key=lambda d: d.date or "", reverse=True)
+        docs.sort(key=lambda d: d.date is None)
+        return docs
+
     def alias_paths(self) -> list[Path]:
         """The user's own alias table, if they made one, layered over the bundled one."""
         own = self.data_dir / USER_ALIAS_FILE

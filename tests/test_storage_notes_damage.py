@@ -296,20 +296,25 @@ def test_a_file_that_is_not_a_database_is_refused_untouched(data):
 
 
 def test_salvage_keeps_corrections_and_library_sources(data, tmp_path):
+    from reader.store.doc_metadata import metadata_overrides, set_metadata_override
+
     store = AnnotationStore.open(data / "user.sqlite")
     try:
         store.user.add_correction("hide", "GPE:somewhere")
         from reader.store import sources
 
         sources.remember_imported(store.user, [tmp_path])
+        set_metadata_override(store.user, str(tmp_path / "a.txt"), "Corrected", "2001-02-03", None)
     finally:
         store.close()
     report = json.loads(succeeds(reader(data, "notes", "salvage", "--json")).stdout)
     assert report["notes"] == NOTES and report["other"]["entity_corrections"] == 1
     assert report["other"]["library_sources"] == 1 and report["skipped"] == []
+    assert report["other"]["document_metadata"] == 1
     user = UserData(data / "user.sqlite")
     try:
         assert [c.entity for c in user.corrections()] == ["GPE:somewhere"]
+        assert metadata_overrides(user)[str(tmp_path / "a.txt")].date == "2001-02-03"
     finally:
         user.close()
 

@@ -573,7 +573,8 @@ def test_the_menus_hold_the_annotation_commands(warm_window):
     notes = window.notes
     notes.act_show_notes.setChecked(False)
     assert not window.side_tabs.isTabVisible(window.side_tabs.indexOf(notes.panel))
-    window.act_show_xref.setChecked(False)
+    for panel in window.side_tabs.panels.values():   # the cross-references and any other panel (outline)
+        panel.toggle.setChecked(False)
     assert not window.side_tabs.isVisible()
     notes.act_show_notes.setChecked(True)
     assert window.side_tabs.isVisible() and window.side_tabs.currentWidget() is notes.panel

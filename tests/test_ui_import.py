@@ -111,8 +111,8 @@ def wait_jobs_idle(qtbot, window) -> None:
 def test_import_folder_from_the_file_menu_shows_progress_documents_and_a_report(qtbot, warm_window, tmp_path,
                                                                                   monkeypatch):
     window = warm_window
-    assert file_menu_texts(window)[:5] == ["Import Files…", "Import Folder…", "Import Report…",
-                                           "Watched Folders…", "Remove from Library…"]
+    assert file_menu_texts(window)[:6] == ["Import Files…", "Import Folder…", "Import Report…",
+                                           "Watched Folders…", "Open Recent", "Remove from Library…"]
     folder = good_and_bad_folder(tmp_path)
     asked = []
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args, **kw: asked.append(args) or str(folder))

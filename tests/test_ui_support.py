@@ -36,7 +36,10 @@ def make_window(qtbot):
     from reader.ui.context import AppContext
     from reader.ui.main_window import MainWindow
 
+    from PySide6.QtWidgets import QApplication
+
     windows = []
+    app_palette = QApplication.palette()   # a window's theme sets the whole application's palette
 
     def make(data: Path | None = None, wait: bool = True, **kwargs):
         window = MainWindow(AppContext.create(data or data_dir(), **kwargs))
@@ -52,6 +55,7 @@ def make_window(qtbot):
     yield make
     for window in windows:
         window.close()
+    QApplication.setPalette(app_palette)   # the next test starts from the system's colours, not a chosen dark
     for window in windows:
         assert window.jobs.current is None and not window.jobs.busy
         assert not window.search.search_thread.isRunning()

@@ -288,6 +288,7 @@ _OTHER_TABLES = {
     "entity_corrections": ("kind", "entity", "value", "created"),
     "library_sources": ("path", "added"),
     "removed_documents": ("path", "file_sha", "key", "file_size", "file_mtime", "title", "removed"),
+    "document_metadata": ("path", "title", "date", "source", "modified"),
 }
 
 

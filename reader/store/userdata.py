@@ -33,7 +33,8 @@ from typing import Callable, Iterator
 
 from reader.store import sql
 
-VERSION = 4   # 1: entity corrections; 2: annotations; 3: the library's sources; 4: W3C extras
+VERSION = 5   # 1: entity corrections; 2: annotations; 3: the library's sources; 4: W3C extras;
+              # 5: the user's corrections to a document's title, date, source
 BACKUPS_KEPT = 5
 SALVAGE = ("`reader notes salvage` copies every note that can still be read into a fresh file (the damaged one is "
            "kept beside it).")
@@ -105,6 +106,17 @@ def _migrate_to_4(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE annotations ADD COLUMN w3c TEXT NOT NULL DEFAULT ''")
 
 
+def _migrate_to_5(conn: sqlite3.Connection) -> None:
+    conn.execute("""
+        CREATE TABLE document_metadata (
+            path TEXT PRIMARY KEY,          -- the document's file, as the index has it
+            title TEXT,                     -- NULL: the indexed value stands
+            date TEXT,                      -- ISO 8601 day or minute
+            source TEXT,
+            modified TEXT NOT NULL          -- UTC ISO 8601
+        )""")
+
+
 @dataclass(frozen=True)
 class _Step:
     migrate: Callable[[sqlite3.Connection], None]
@@ -118,6 +130,7 @@ _MIGRATIONS = [
     _Step(_migrate_to_2, ("annotations",)),
     _Step(_migrate_to_3, ("library_sources", "removed_documents"), may_exist=True),
     _Step(_migrate_to_4, ()),
+    _Step(_migrate_to_5, ("document_metadata",)),
 ]
 
 

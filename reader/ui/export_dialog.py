@@ -97,8 +97,9 @@ def _start_folder(controller, key: str) -> str:
     return str(Path.home())
 
 
-def export_markdown(controller) -> list[Path]:
-    """The whole Export Notes… flow; returns the files written (none if cancelled or it failed)."""
+def export_markdown(controller, this_document: bool = False) -> list[Path]:
+    """The whole Export Notes… flow; returns the files written (none if cancelled or it failed).
+    `this_document`: the dialog starts on "Only this document" (the document list's command)."""
     from reader.annotations.files import ExportError
     from reader.annotations.markdown_export import SINGLE_FILE_NAME, export_markdown as render, write_export
     from reader.annotations.model import AnnotationError
@@ -114,6 +115,8 @@ def export_markdown(controller) -> list[Path]:
                                per_document=s.value("export/perDocument", False) in (True, "true"),
                                sentence=s.value("export/sentence", False) in (True, "true"),
                                links=s.value("export/links", True) not in (False, "false"))
+    if this_document and current is not None:
+        dialog.this_document.setChecked(True)
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return []

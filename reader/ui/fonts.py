@@ -66,9 +66,12 @@ def reading_families() -> list[str]:
     return result or [QFont().defaultFamily()]
 
 
-def reading_font(point_size: float) -> QFont:
+def reading_font(point_size: float, family: str = "") -> QFont:
+    """The reading font; `family` (the user's choice), when given, comes first and the reading
+    families stay behind it for the characters it lacks (Japanese in a Latin face)."""
     font = QFont()
-    font.setFamilies(reading_families())
+    families = reading_families()
+    font.setFamilies([family, *(f for f in families if f != family)] if family else families)
     font.setPointSizeF(point_size)
     font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
     return font

@@ -1,6 +1,7 @@
 """The main window: document list, reading pane, cross-references, search."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from functools import partial
@@ -14,9 +15,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFram
                                QSplitter, QStackedWidget, QToolBar, QToolButton, QVBoxLayout, QWidget)
 
 import reader
+from reader.store.doc_metadata import MetadataOverride, apply_override, apply_overrides
 from reader.queries.documents import (DocumentDetail, DocumentNotFound, document_id_by_key, document_id_by_path,
                                       document_ids, document_summaries, get_document, list_documents)
-from reader.ui import clipboard, operations, palette
+from reader.ui import clipboard, operations, palette, preferences
 from reader.ui.compat import none_guard, top_up
 from reader.ui.context import AppContext
 from reader.ui.delegates import DocumentDelegate
@@ -26,7 +28,7 @@ from reader.ui.find_bar import FindBar
 from reader.ui.history import History
 from reader.ui.jobs import Changes, Job, JobRunner
 from reader.ui.legend import EntityLegend
-from reader.ui.menus import Menus
+from reader.ui.menus import Menus, key_sequences as _shortcut
 from reader.ui.models import (SORT_MODES, DocIdRole, DocumentFilterProxy, DocumentListModel, KindRole, PayloadRole,
                               SORT_DATE_DESC)
 from reader.ui.reading import Location, ReadingPane
@@ -70,14 +72,6 @@ def local_paths(mime: QMimeData | None) -> list[Path]:
             if isinstance(url, QUrl) and url.isLocalFile() and url.toLocalFile()]
 
 
-def _shortcut(*keys) -> list[QKeySequence]:
-    result: list[QKeySequence] = []
-    for key in keys:
-        found = QKeySequence.keyBindings(key) if isinstance(key, QKeySequence.StandardKey) else [QKeySequence(key)]
-        result.extend(k for k in found if not k.isEmpty() and k not in result)
-    return result
-
-
 class MainWindow(QMainWindow):
     documentOpened = Signal(int)
     indexFinished = Signal(object)       # IndexReport, or None when nothing had to be done
@@ -100,6 +94,8 @@ class MainWindow(QMainWindow):
         self.entities = EntityData(self.db, on_error=lambda message: self.statusBar().showMessage(message, 10000))
         self.history = History()
         self.current: DocumentDetail | None = None
+        # The user's titles, dates and sources by file path (reader.store.doc_metadata), laid over the index's
+        self.metadata_overrides: dict[str, MetadataOverride] = {}
         self.jobs = JobRunner(self)            # the one queue of background work (reader.ui.jobs)
         self.index_dialog: QProgressDialog | None = None
         self.last_report: IndexReport | None = None   # of the last Update Index or start-up sync
@@ -107,6 +103,8 @@ class MainWindow(QMainWindow):
         self.notes: AnnotationsController | None = None      # highlights, notes, undo, export } build_features
         self.story: StoryFeatures | None = None              # timeline, statements, all mentions }
         self.watched: WatchedFolders | None = None            # watched folders                  }
+        self.preferences: preferences.Preferences | None = None   # Edit ▸ Preferences }
+        self.position_memory = None   # the place read per document: recall(key) -> offset (reader.ui.outline)
         self._features_scheduled = False
         self.list_menu: QMenu | None = None   # the document list's context menu: its actions()
         self._drop_handler: Callable[[list[Path]], None] | None = None
@@ -164,14 +162,25 @@ class MainWindow(QMainWindow):
         if self.notes is not None or self._shut_down:
             return
         from reader.ui.annotations import AnnotationsController
+        from reader.ui.document_menu import DocumentCommands
         from reader.ui.library_actions import LibraryActions
         from reader.ui.story import StoryFeatures
         from reader.ui.watched import WatchedFolders
+        from reader.ui.keyboard import KeyboardHelp
+        from reader.ui.outline import ReadingAids
+        from reader.ui.pdf_export import PdfExport
+        from reader.ui.ruby import RubyLayer
 
+        self.document_commands = DocumentCommands(self)   # first: its commands open the list's context menu
         self.library_actions = LibraryActions(self)
         self.notes = AnnotationsController(self)
         self.story = StoryFeatures(self)
         self.watched = WatchedFolders(self)   # File ▸ Watched Folders…, the notice after a scan found new files
+        self.preferences = preferences.Preferences(self)
+        self.reading_aids = ReadingAids(self)
+        self.pdf_export = PdfExport(self)
+        self.ruby = RubyLayer(self)
+        self.keyboard_help = KeyboardHelp(self)   # last: it lists the commands the others added
         self._related_timer.start()
         self.featuresReady.emit()
         if self._sync_after_features:
@@ -426,7 +435,7 @@ class MainWindow(QMainWindow):
     # -- documents ---------------------------------------------------------------------------------
     def reload_documents(self) -> None:
         """Refresh the list from the index (in place: selection and scroll stay)."""
-        docs = list_documents(self.db)
+        docs = apply_overrides(list_documents(self.db), self.metadata_overrides)
         gone = {d.id for d in self.doc_model.documents} - {d.id for d in docs}
         self.doc_model.set_documents(docs)
         if gone:
@@ -434,6 +443,14 @@ class MainWindow(QMainWindow):
         self._update_doc_count()
         if self.current is not None:
             self._select_in_list(self.current.summary.id)
+
+    def set_metadata_overrides(self, overrides: dict[str, MetadataOverride]) -> None:
+        """The user's titles, dates and sources: the list and the document shown follow them."""
+        self.metadata_overrides = dict(overrides)
+        self.reload_documents()
+        location = self.current_location()
+        if location is not None:
+            self.open_document(location.doc_id, location.offset, record=False, align_top=True, reload=True)
 
     def documents(self) -> list:
         """The documents in the list (DocumentSummary), in the index's order."""
@@ -547,6 +564,10 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage("That document is no longer in the index.", 6000)
                 self._update_nav_actions()
                 return False
+            detail = dataclasses.replace(detail, summary=apply_override(detail.summary, self.metadata_overrides))
+            if offset is None and not reload and self.position_memory is not None:
+                offset = self.position_memory.recall(detail.summary.key)   # where the user left it
+                align_top = True
             mentions = self.entities.document_mentions(doc_id)
             self.pane.show_document(detail, mentions, self.entities.entity)
             self.current = detail
@@ -845,7 +866,8 @@ class MainWindow(QMainWindow):
             place = ListPlace.save(self)
             self._syncing_list = True   # a row going away must not open its neighbour
             try:
-                self.doc_model.apply_changes(document_summaries(self.db, sorted(new)), gone)
+                self.doc_model.apply_changes(apply_overrides(document_summaries(self.db, sorted(new)),
+                                                             self.metadata_overrides), gone)
             finally:
                 self._syncing_list = False
             if gone:
@@ -889,15 +911,20 @@ class MainWindow(QMainWindow):
         self.pane.set_zoom(zoom)
         groups = s.value("reading/groups")
         if groups is not None:
-            keys = set(groups if isinstance(groups, list) else [g for g in str(groups).split(",") if g])
-            keys &= set(palette.GROUP_BY_KEY)
-            self.legend.set_enabled_groups(keys)
-            self.pane.set_enabled_groups(keys)
-            for key, action in self.group_actions.items():
-                action.setChecked(key in keys)
+            self.set_enabled_groups(set(groups if isinstance(groups, list) else
+                                        [g for g in str(groups).split(",") if g]))
         self.set_sort_mode(str(s.value("documents/sort", SORT_DATE_DESC)))
         self.act_show_list.setChecked(s.value("window/showList", True) not in (False, "false"))
         self.act_show_xref.setChecked(s.value("window/showXref", True) not in (False, "false"))
+        preferences.apply_saved(self)   # typography, theme, the highlight types shown at start
+
+    def set_enabled_groups(self, keys: set[str]) -> None:
+        """The entity types highlighted: the legend, the View menu and the text."""
+        keys &= set(palette.GROUP_BY_KEY)
+        self.legend.set_enabled_groups(keys)
+        self.pane.set_enabled_groups(keys)
+        for key, action in self.group_actions.items():
+            action.setChecked(key in keys)
 
     def _restore_session(self) -> None:
         key = self.settings.value("session/docKey")

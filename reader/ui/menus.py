@@ -11,17 +11,40 @@ Sections are separated by separators; empty ones take no room (Qt collapses the 
 """
 from __future__ import annotations
 
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMenuBar
 
 # menu key → (title, sections in order)
 MENUS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "file": ("&File", ("import", "remove", "index", "notes", "quit")),
-    "edit": ("&Edit", ("undo", "clipboard", "annotate", "find", "search")),
+    "file": ("&File", ("import", "recent", "remove", "index", "notes", "quit")),
+    "edit": ("&Edit", ("undo", "clipboard", "annotate", "find", "search", "preferences")),
     "view": ("&View", ("zoom", "highlights", "panels")),
     "go": ("&Go", ("history", "documents", "focus")),
-    "help": ("&Help", ("about",)),
+    "help": ("&Help", ("keys", "about")),
 }
+
+
+def key_sequences(*keys) -> list[QKeySequence]:
+    """Shortcuts from standard keys (this platform's bindings, none where it has none) and
+    strings, without repeats."""
+    result: list[QKeySequence] = []
+    for key in keys:
+        found = QKeySequence.keyBindings(key) if isinstance(key, QKeySequence.StandardKey) else [QKeySequence(key)]
+        result.extend(k for k in found if not k.isEmpty() and k not in result)
+    return result
+
+
+def window_action(window, text: str, slot, name: str, keys=(), tip: str = "") -> QAction:
+    """A command of the window's: its keys work anywhere in the window (put it in a menu with `add`)."""
+    action = QAction(text, window)
+    action.setObjectName(name)
+    if keys:
+        action.setShortcuts(key_sequences(*keys))
+    if tip:
+        action.setStatusTip(tip)
+    action.triggered.connect(lambda _checked=False: slot())
+    window.addAction(action)
+    return action
 
 
 class Menus:

@@ -25,12 +25,20 @@ from reader.ui.compat import top_up
 from reader.ui.fonts import reading_font
 from reader.ui.textmap import (BOILERPLATE, DUPLICATE, META, PLACEHOLDER, TITLE, RenderPlan, build_plan)
 
-BASE_POINT_SIZE = 12.5
 ZOOM_STEP = 1.1
 ZOOM_MIN, ZOOM_MAX = -5, 10
-LINE_HEIGHT = 170          # percent
-MEASURE_EM = 40            # maximum line length, in ems
 MIN_SIDE_MARGIN = 28
+
+
+@dataclass(frozen=True)
+class Typography:
+    """How the text is set; the user's choice in Preferences (reader.ui.preferences)."""
+
+    family: str = ""            # "" = the reading families chosen by reader.ui.fonts
+    point_size: float = 12.5    # at zoom 0
+    line_height: int = 150      # percent of the font's line
+    measure_em: int = 40        # maximum line length, in ems
+
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,7 @@ class ReadingPane(QTextBrowser):
         self.dark = False
         self.zoom = 0
         self._wheel_delta = 0
+        self.typography = Typography()
         self.expanded_runs: set[int] = set()
         self.entity_lookup: Callable[[str], object | None] = lambda _id: None
         # Format layers over the entities (annotations: `add_format_layer`), painted after the entity
@@ -101,7 +110,14 @@ class ReadingPane(QTextBrowser):
 
     # -- appearance ---------------------------------------------------------------------------
     def base_font(self) -> QFont:
-        return reading_font(BASE_POINT_SIZE * (ZOOM_STEP ** self.zoom))
+        return reading_font(self.typography.point_size * (ZOOM_STEP ** self.zoom), self.typography.family)
+
+    def set_typography(self, typography: Typography) -> None:
+        if typography == self.typography:
+            return
+        self.typography = typography
+        self._update_margins()
+        self._rerender()
 
     def _apply_surface(self) -> None:
         pal = self.palette()
@@ -170,7 +186,7 @@ class ReadingPane(QTextBrowser):
     def _update_margins(self) -> None:
         font = self.document().defaultFont()
         em = QFontInfo(font).pixelSize() or 16
-        measure = MEASURE_EM * em + 2 * self.document().documentMargin()
+        measure = self.typography.measure_em * em + 2 * self.document().documentMargin()
         side = max(MIN_SIDE_MARGIN, int((self.width() - self.verticalScrollBar().sizeHint().width() - measure) / 2))
         self.setViewportMargins(side, 0, side, 0)
 
@@ -217,9 +233,10 @@ class ReadingPane(QTextBrowser):
             counts[key] = counts.get(key, 0) + 1
         self.groupCountsChanged.emit(counts)
 
-    def _meta_line(self) -> str:
+    def meta_line(self) -> str:
+        """The line under the title: author, date, source, languages, size, file."""
         s = self.detail.summary
-        parts = [p for p in (palette.pretty_date(s.date), s.source) if p]
+        parts = [p for p in (self.detail.author, palette.pretty_date(s.date), s.source) if p]
         if s.languages:
             parts.append(" / ".join(lang.upper() for lang in s.languages))
         parts.append(f"{s.chars:,} characters")
@@ -228,7 +245,7 @@ class ReadingPane(QTextBrowser):
 
     def _render(self) -> None:
         detail = self.detail
-        self.plan = build_plan(detail.text, detail.passages, detail.summary.title, self._meta_line())
+        self.plan = build_plan(detail.text, detail.passages, detail.summary.title, self.meta_line())
         doc = QTextDocument(self)
         doc.setUndoRedoEnabled(False)
         font = self.base_font()
@@ -241,7 +258,7 @@ class ReadingPane(QTextBrowser):
         cursor = QTextCursor(doc)
         cursor.beginEditBlock()
         body = QTextBlockFormat()
-        body.setLineHeight(LINE_HEIGHT, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        body.setLineHeight(self.typography.line_height, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
         body.setBottomMargin(em * 0.75)
         body.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute)
         cursor.select(QTextCursor.SelectionType.Document)
@@ -465,19 +482,43 @@ class ReadingPane(QTextBrowser):
         return self.plan.document_range(cursor.selectionStart(), cursor.selectionEnd())
 
     def top_offset(self) -> int | None:
-        """The document offset of the first text visible at the top of the pane."""
+        """The document offset of the first text visible at the top of the pane.
+
+        Read from the layout, not by hit-testing: Qt's hit test can land on a folded (hidden) block,
+        which would put the place read inside a run the reader never saw."""
         if self.plan is None:
             return None
-        y = 4
-        for _ in range(8):
-            cursor = self._cursor_at(QPoint(4, y))
-            offset = self.plan.to_document(cursor.position())
-            if offset is not None:
-                return offset
-            y += 24
-            if y > self.viewport().height():
-                break
-        return 0 if self.verticalScrollBar().value() == 0 else None
+        top = self.verticalScrollBar().value()
+        bottom = top + self.viewport().height()
+        layout = self.document().documentLayout()
+        last_text: int | None = None   # the scroll range can lag a relayout: past the end means the end
+        block = self.document().begin()
+        while block.isValid():
+            rect = layout.blockBoundingRect(block) if block.isVisible() else None
+            if rect is not None and rect.bottom() > top:
+                if rect.top() > bottom:
+                    break
+                offset = self.plan.to_document(self._first_line_start_below(block, top - rect.top()))
+                if offset is not None:
+                    return offset
+            elif rect is not None:   # above the top: its last line is the text nearest the end so far
+                offset = self.plan.to_document(self._first_line_start_below(block, rect.height() - 1))
+                last_text = last_text if offset is None else offset
+            block = block.next()
+        else:
+            if last_text is not None:
+                return last_text
+        return 0 if top == 0 else None
+
+    @staticmethod
+    def _first_line_start_below(block, y: float) -> int:
+        """The pane position starting the first line of a block that reaches below y (block coordinates)."""
+        text_layout = block.layout()
+        for i in range(text_layout.lineCount()):
+            line = text_layout.lineAt(i)
+            if line.y() + line.height() > y:
+                return block.position() + line.textStart()
+        return block.position()
 
     def viewport_point_of_offset(self, offset: int) -> QPoint | None:
         if self.plan is None:
@@ -714,6 +755,28 @@ class ReadingPane(QTextBrowser):
             self.entityActivated.emit(mention.entity_id)
         elif block.passage_seq is not None:
             self.passageActivated.emit(self.detail.summary.id, block.passage_seq)
+
+    def mention_at_cursor(self):
+        """The entity at the text cursor (moved with the arrow keys), or just before it."""
+        if self.plan is None:
+            return None
+        cursor = self.textCursor()
+        offset = self.plan.to_document(cursor.selectionStart() if cursor.hasSelection() else cursor.position())
+        if offset is None:
+            return None
+        return self.mention_at_offset(offset) or (self.mention_at_offset(offset - 1) if offset else None)
+
+    def keyPressEvent(self, event) -> None:
+        # Enter or Space on an entity opens its cross-references, as a click does; elsewhere
+        # the keys keep their usual meaning.
+        plain = not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
+        if plain and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            mention = self.mention_at_cursor()
+            if mention is not None:
+                self.entityActivated.emit(mention.entity_id)
+                event.accept()
+                return
+        super().keyPressEvent(event)
 
     def contextMenuEvent(self, event) -> None:
         menu: QMenu = self.createStandardContextMenu(event.pos())

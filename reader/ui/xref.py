@@ -80,7 +80,7 @@ class XrefPanel(QWidget):
         top_layout.addWidget(self.card_actions)
         top_layout.addWidget(self.mentions_label)
         top_layout.addWidget(self.mentions_view, 1)
-        bottom = QWidget()
+        bottom = self.cooc_section = QWidget()   # hidden when there is nothing to list: no empty space
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
         bottom_layout.setSpacing(0)
@@ -210,7 +210,7 @@ class XrefPanel(QWidget):
                                     else f"Mentions in the first {shown} of {summary.documents:,} documents")
         cooc = self.entities.cooccurring(entity_id)
         self.cooc_model.set_rows(cooc)
-        self.cooc_label.setText("Appears with" if cooc else "Appears with — nothing yet")
+        self.cooc_section.setVisible(bool(cooc))
         self.stack.setCurrentIndex(ENTITY)
         self.entityShown.emit(summary)
         return True

@@ -121,6 +121,11 @@ class AnnotationsController(QObject):
             self._service = Annotations(db=self.window.db, user=self._user)
         return self._service
 
+    def user_data(self, create: bool = False):
+        """The user data file (`UserData`) the notes use, for the window's other records of the
+        user's (corrected titles and dates); None as for `service`."""
+        return self._user if self.service(create) is not None else None
+
     def run(self, change, command: AnnotationCommand | None = None) -> bool:
         """Carry out a change through the core, then show the result; errors become messages."""
         notes = self.service(create=True)
@@ -806,10 +811,14 @@ class AnnotationsController(QObject):
 
     # -- export and import (reader.ui.export_dialog) -----------------------------------------------------
     def _export_markdown(self) -> None:
+        self.export_markdown()
+
+    def export_markdown(self, this_document: bool = False) -> None:
+        """Export Notes… (`this_document`: starting on the document shown)."""
         from reader.ui.export_dialog import export_markdown
 
         self.editor.flush()
-        export_markdown(self)
+        export_markdown(self, this_document=this_document)
 
     def _export_json(self) -> None:
         from reader.ui.export_dialog import export_json
