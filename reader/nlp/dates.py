@@ -28,6 +28,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from reader.nlp.normalize import shift_month
+
 __all__ = ["ResolvedDate", "resolve_date", "find_relative_dates", "parse_anchor", "is_relative_date"]
 
 
@@ -89,11 +91,6 @@ def _year(y: int, relative: bool = False) -> ResolvedDate | None:
 
 def _range(first: date, last: date, relative: bool = False) -> ResolvedDate:
     return ResolvedDate(first, last, "range", relative)
-
-
-def _shift_month(y: int, m: int, delta: int) -> tuple[int, int]:
-    index = y * 12 + m - 1 + delta
-    return index // 12, index % 12 + 1
 
 
 def _nearest(candidates: list[date], anchor: date) -> date:
@@ -209,7 +206,7 @@ def _day_near(day: int, anchor: date) -> ResolvedDate | None:
     """11日 alone: the nearest sensible month around the anchor."""
     candidates = []
     for delta in (-1, 0, 1):
-        y, m = _shift_month(anchor.year, anchor.month, delta)
+        y, m = shift_month(anchor.year, anchor.month, delta)
         if day <= calendar.monthrange(y, m)[1]:
             candidates.append(date(y, m, day))
     if not candidates:
@@ -269,7 +266,7 @@ def _ja_relative(s: str, anchor: date) -> ResolvedDate | None:
         return year and _with_part(year, rest, _JA_YEAR_PART, True)
     m = re.search(f"({_alternation(_REL_MONTH)})", s)
     if m:
-        y, mo = _shift_month(anchor.year, anchor.month, _REL_MONTH[m.group(1)])
+        y, mo = shift_month(anchor.year, anchor.month, _REL_MONTH[m.group(1)])
         rest = s[m.end():]
         mm = re.match(r"(?:の)?\s*(\d{1,2})\s*日", rest)
         if mm:
@@ -369,7 +366,7 @@ def _en_relative(low: str, anchor: date) -> ResolvedDate | None:
         if unit == "year":
             return _year(anchor.year + delta, True)
         if unit == "month":
-            return _month(*_shift_month(anchor.year, anchor.month, delta), True)
+            return _month(*shift_month(anchor.year, anchor.month, delta), True)
         week = _week(anchor, delta)
         if unit == "weekend":
             return _range(week.first + timedelta(days=5), week.last, True)

@@ -370,7 +370,7 @@ def _fmt_date(y: int, mo: int | None = None, d: int | None = None) -> str | None
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
-def _shift_month(y: int, mo: int, delta: int) -> tuple[int, int]:
+def shift_month(y: int, mo: int, delta: int) -> tuple[int, int]:
     idx = y * 12 + (mo - 1) + delta
     return idx // 12, idx % 12 + 1
 
@@ -438,7 +438,7 @@ def _date(s: str, doc_date: str | None) -> dict | None:
         if word in s:
             if dy is None or dm is None:
                 return None
-            y, mo = _shift_month(dy, dm, delta)
+            y, mo = shift_month(dy, dm, delta)
             rest = s[s.index(word) + len(word):]
             mm = re.match(r"\s*(\d{1,2})\s*日", rest)
             return done(y, mo, int(mm.group(1)) if mm else None, approx=True)
@@ -461,7 +461,7 @@ def _date(s: str, doc_date: str | None) -> dict | None:
             if unit == "y" and dy is not None:
                 return done(dy + delta, approx=True)
             if unit == "m" and dy is not None and dm is not None:
-                y, mo = _shift_month(dy, dm, delta)
+                y, mo = shift_month(dy, dm, delta)
                 return done(y, mo, approx=True)
             if unit == "d" and dy is not None and dm is not None and dd is not None:
                 day = _dt.date(dy, dm, dd) + _dt.timedelta(days=delta)

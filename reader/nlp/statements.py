@@ -29,7 +29,6 @@ from typing import Sequence
 __all__ = ["Statement", "find_statements"]
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
-SIDE_LABELS = frozenset({"ORG", "GPE", "NORP", "LOC", "PERSON"})
 
 
 @dataclass(frozen=True)
