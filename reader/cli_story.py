@@ -3,20 +3,20 @@ from the terminal (see reader.queries.story)."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Callable
 
 
 def _print_json(data: object) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    from reader.cli import _print_json as print_json   # past the terminal escaping, as every command's JSON
+
+    print_json(data)
 
 
 def _db(args: argparse.Namespace):
-    from reader.library import Library
+    from reader.cli import _library
 
-    return Library(args.data_dir).db.conn
+    return _library(args).db.conn
 
 
 def _fail(message: str) -> int:

@@ -161,12 +161,6 @@ class AnnotationStore:
         return self._read(" WHERE doc_key IN (SELECT value FROM json_each(?)) OR file_name IN (SELECT value FROM "
                           "json_each(?))", [json.dumps(keys), json.dumps(names)])
 
-    def annotation_count(self) -> int:
-        if not self.user.has_table("annotations"):
-            return 0
-        with self.user.reading() as conn:
-            return conn.execute("SELECT count(*) FROM annotations").fetchone()[0]
-
     def add_annotation(self, annotation: Annotation) -> Annotation:
         """Store a new annotation (or put a deleted one back exactly as it was)."""
         with self.user.write():

@@ -127,10 +127,6 @@ def get_document(db: sqlite3.Connection, doc_id: int) -> DocumentDetail:
                           [tuple(s) for s in sentences], row[13], [tuple(r) for r in json.loads(row[14] or "[]")])
 
 
-def document_count(db: sqlite3.Connection) -> int:
-    return db.execute("SELECT count(*) FROM documents").fetchone()[0]
-
-
 def document_ids(db: sqlite3.Connection) -> set[int]:
     """The ids of every document in the index (cheap: the list compares them while importing)."""
     return {row[0] for row in db.execute("SELECT id FROM documents")}

@@ -146,9 +146,6 @@ def _snippet(text: str, start: int, end: int, matches: list[tuple[int, int]]) ->
     return prefix + snippet + suffix, inside
 
 
-ORDERS = ("relevance", "date")   # best first; or newest document first, passages in reading order
-
-
 @dataclass(frozen=True)
 class SearchCounts:
     """How many passages match, in how many documents, and per document (doc id → passages)."""

@@ -164,16 +164,13 @@ def problems(conn: sqlite3.Connection) -> str | None:
     except sqlite3.DatabaseError as error:
         if sql.is_damaged(error):
             return f"its full-text index fails its own check: {error}"
-        if not error_is_readonly(error):
+        if not sql.is_readonly(error):
             raise
     finally:
         if conn.in_transaction and not was_open:   # the INSERT opened one implicitly
             conn.rollback()
     return None
 
-
-def error_is_readonly(error: sqlite3.Error) -> bool:
-    return sql.error_name(error).startswith("SQLITE_READONLY")
 
 
 def _suspect_marker(path: Path) -> Path:

@@ -83,6 +83,10 @@ def is_busy(error: BaseException) -> bool:
     return _is(error, "SQLITE_BUSY", "SQLITE_LOCKED")
 
 
+def is_readonly(error: BaseException) -> bool:
+    return _is(error, "SQLITE_READONLY")
+
+
 def is_damaged(error: BaseException) -> bool:
     return _is(error, "SQLITE_CORRUPT", "SQLITE_NOTADB")
 

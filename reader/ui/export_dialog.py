@@ -90,7 +90,7 @@ class ExportNotesDialog(QDialog):
                              links=self.links.isChecked())
 
 
-def _start_folder(controller, key: str) -> str:
+def start_folder(controller, key: str) -> str:
     folder = controller.settings.value(key)
     if folder and Path(str(folder)).is_dir():
         return str(folder)
@@ -128,7 +128,7 @@ def export_markdown(controller, this_document: bool = False) -> list[Path]:
     s.setValue("export/perDocument", per_document)
     s.setValue("export/sentence", options.context == "sentence")
     s.setValue("export/links", options.links)
-    start = _start_folder(controller, "export/folder")
+    start = start_folder(controller, "export/folder")
     if per_document:
         chosen = QFileDialog.getExistingDirectory(window, "Export Notes into Folder", start)
     else:
@@ -161,7 +161,7 @@ def export_json(controller) -> Path | None:
     if notes is None or not controller.annotations:
         QMessageBox.information(window, "Export Notes", "There are no notes to export yet.")
         return None
-    start = _start_folder(controller, "export/folder")
+    start = start_folder(controller, "export/folder")
     chosen, _filter = QFileDialog.getSaveFileName(window, "Export Notes as W3C JSON",
                                                   str(Path(start) / "Reader notes.json"), JSON_FILTER)
     if not chosen:
@@ -187,7 +187,7 @@ def import_json(controller):
     from reader.annotations.model import AnnotationError
 
     window = controller.window
-    start = _start_folder(controller, "export/folder")
+    start = start_folder(controller, "export/folder")
     chosen, _filter = QFileDialog.getOpenFileName(window, "Import Notes (W3C JSON)", start, JSON_FILTER)
     if not chosen:
         return None

@@ -2,7 +2,7 @@
 previous, a count."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
@@ -17,8 +17,6 @@ def _keys(key: QKeySequence.StandardKey) -> str:
 
 class FindBar(QWidget):
     """Find in the open document: matches highlighted, next/previous, a count."""
-
-    closed = Signal()
 
     def __init__(self, pane: ReadingPane, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,7 +68,6 @@ class FindBar(QWidget):
         self.hide()
         self.pane.set_layer("find", [])
         self.pane.setFocus()
-        self.closed.emit()
 
     def eventFilter(self, watched, event) -> bool:
         if watched is self.field and event.type() == QEvent.Type.KeyPress:

@@ -99,7 +99,6 @@ def describe_eta(seconds: float | None) -> str:
 class LibraryJobs(QObject):
     """Import, remove and relink as jobs on the window's runner (`window.jobs`), in the order asked."""
 
-    jobStarted = Signal(str)              # kind
     progressed = Signal(str, int, int, str)
     jobFinished = Signal(str, object)     # kind, IndexReport (RemovedDocument for a removal; None if it failed)
     documentRemoved = Signal(int, str)    # doc id, content hash: for panels listing notes
@@ -170,7 +169,6 @@ class LibraryJobs(QObject):
     def _started(self, job: Job) -> None:
         if job.kind in self.KINDS:
             self.eta.reset()
-            self.jobStarted.emit(job.kind)
 
     def _import_progress(self, event: Progress) -> None:
         job = self.runner.current

@@ -18,7 +18,9 @@ from PySide6.QtGui import (QColor, QFont, QKeySequence, QPageLayout, QPageSize, 
                            QTextBlockFormat, QTextCharFormat, QTextCursor, QTextDocument)
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from reader.annotations.files import safe_filename
 from reader.ui import palette
+from reader.ui.export_dialog import start_folder
 from reader.ui.fonts import reading_font
 from reader.ui.menus import window_action
 from reader.ui.textmap import BODY, build_plan
@@ -140,11 +142,10 @@ class PdfExport(QObject):
         if detail is None:
             window.statusBar().showMessage("Open a document to export it.", 5000)
             return None
-        name = (detail.summary.title or Path(detail.summary.file_name).stem)[:80]
-        safe = "".join("_" if c in '/\\:*?"<>|' else c for c in name).strip() or "document"
-        folder = window.settings.value("export/pdfFolder") or str(Path.home())
+        safe = safe_filename(detail.summary.title or Path(detail.summary.file_name).stem, ".pdf", "document")
+        folder = start_folder(window, "export/pdfFolder")
         chosen, _filter = QFileDialog.getSaveFileName(window, "Export Document as PDF",
-                                                      str(Path(str(folder)) / f"{safe}.pdf"), "PDF (*.pdf)")
+                                                      str(Path(folder) / safe), "PDF (*.pdf)")
         if not chosen:
             return None
         target = Path(chosen) if chosen.lower().endswith(".pdf") else Path(chosen + ".pdf")
@@ -157,5 +158,6 @@ class PdfExport(QObject):
                 f"The PDF could not be written to {target}:\n\n{error}"))
             return None
         window.settings.setValue("export/pdfFolder", str(target.parent))
-        window.statusBar().showMessage(f"Exported “{name}” to {target}", 10000)
+        window.statusBar().showMessage(f"Exported “{detail.summary.title or detail.summary.file_name}” to {target}",
+                                       10000)
         return target

@@ -56,6 +56,8 @@ class _ReadRunner(QObject):
 
             log.exception("%s query failed", key)
             result = sql.known_error(error, index_db.index_place(self.index_path)) or error
+            if sql.is_damaged(error):
+                index_db.mark_suspect(self.index_path)   # the next update (F5) rebuilds it, as for search
         except Exception as error:   # shown as a message; the panel keeps what it had
             log.exception("%s query failed", key)
             result = error

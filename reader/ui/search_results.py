@@ -168,9 +168,6 @@ class SearchPanel(QWidget):
         self._notice = ""
         self._counted = False
 
-    def current_order(self) -> str:
-        return str(self.order.currentData())
-
     def searching(self, query: str) -> None:
         self.summary.setText(f"Searching for “{query.strip()}”…")
 
