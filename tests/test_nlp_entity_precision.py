@@ -146,3 +146,20 @@ def test_english_prose_inside_a_japanese_line_is_read_as_english(ex):
     assert {("Angela Merkel", "PERSON"), ("Olaf Scholz", "PERSON"), ("Berlin", "GPE"),
             ("アンゲラ・メルケル", "PERSON"), ("ベルリン", "GPE"), ("Russia", "GPE")} <= found
     assert not [t for t, _ in found if " met " in t or " deal " in t]
+
+
+@pytest.mark.parametrize("sentence, name, label", [
+    ("そんなことを言うなら、もう自衛隊なんてやめてしまえ。", "自衛隊", "ORG"),
+    ("加盟国が27しかない欧州連合とは異なる組織だ。", "欧州連合", "ORG"),
+])
+def test_names_do_not_take_in_the_words_around_them(ex, sentence, name, label):
+    # an adverb or a particle written in kana is not part of the name beside it
+    found = [(e.text, e.label) for e in ex.extract(sentence)]
+    assert (name, label) in found, found
+    assert not any(name in text and text != name for text, _ in found), found
+
+
+def test_a_name_written_in_kana_keeps_its_kana_words(ex):
+    # a kana reading of a name (readings lines in encyclopedias) is not cut at its kana words
+    found = {e.text for e in ex.extract("こくさいサッカーれんめい")}
+    assert not any(t.endswith("れんめい") and t != "こくさいサッカーれんめい" for t in found), found

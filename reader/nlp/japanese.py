@@ -362,12 +362,37 @@ def _is_modifier(t: Tok) -> bool:
         and not any(c in _DIRECTIONS for c in t.surface)
 
 
+# Titles of works may start or end with any word (仰げば尊し, 黄色い本); other entities do not.
+_FREE_FORM = frozenset(("WORK_OF_ART", "PRODUCT", "EVENT", "LAW"))
+_FUNCTION_POS = frozenset(("助詞", "助動詞", "副詞", "接続詞", "連体詞", "感動詞", "形容詞", "動詞"))
+
+
+def _is_kana_function_word(t: Tok) -> bool:
+    return t.pos[0] in _FUNCTION_POS and all("\u3041" <= ch <= "\u309f" for ch in t.surface)
+
+
+def _strip_function_words(toks: list[Tok], i: int, j: int, typ: str) -> tuple[int, int]:
+    """A name or amount neither starts nor ends with a particle, adverb or verb written in
+    kana (もう|自衛隊, ない|欧州連合, 27|しか). A span without kanji or digits is left alone:
+    that is a name written in kana (a reading such as こくさいサッカーれんめい), not a stray word."""
+    if typ in _FREE_FORM:
+        return i, j
+    if not any("\u4e00" <= ch <= "\u9fff" or ch.isdigit() for t in toks[i:j + 1] for ch in t.surface):
+        return i, j
+    while i < j and _is_kana_function_word(toks[i]):
+        i += 1
+    while j > i and _is_kana_function_word(toks[j]):
+        j -= 1
+    return i, j
+
+
 def _trim(toks: list[Tok], span: tuple) -> tuple:
     """Names neither start nor end with punctuation or spaces (ワーナー・ -> ワーナー), and a
     place does not start with a modifier (大国ロシア, 特にラテンアメリカ, 対キューバ -> the place)."""
     i, j, typ = span
+    i, j = _strip_function_words(toks, i, j, typ)
     if typ in _NUMERIC:
-        return span
+        return (i, j, typ)
     surface = "".join(t.surface for t in toks[i:j + 1])
     while i <= j and toks[j].pos[0] in _EDGE_POS and not (
             toks[j].surface == "." or (toks[j].surface in ")）" and ("(" in surface or "（" in surface))):
