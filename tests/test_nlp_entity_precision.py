@@ -163,3 +163,11 @@ def test_a_name_written_in_kana_keeps_its_kana_words(ex):
     # a kana reading of a name (readings lines in encyclopedias) is not cut at its kana words
     found = {e.text for e in ex.extract("こくさいサッカーれんめい")}
     assert not any(t.endswith("れんめい") and t != "こくさいサッカーれんめい" for t in found), found
+
+
+def test_commodity_grades_and_origins(ex):
+    # a place before 原油/先物 names the grade (no place highlighted); before 産 it is the origin
+    found = {(e.text, e.label) for e in ex.extract("サハリン産天然ガスの供給が止まり、ドバイ原油が上昇した。")}
+    assert ("サハリン", "GPE") in found, found
+    assert not any(text.endswith(("ガス", "原油")) for text, _ in found), found
+    assert not any(label in PLACES for text, label in found if text.startswith("ドバイ")), found

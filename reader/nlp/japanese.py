@@ -480,14 +480,18 @@ def _places_in_context(toks: list[Tok], spans: list[tuple]) -> list[tuple]:
     """Place names that name something else here.
 
     - the first part of a currency word is no place: 日本|円, 米|ドル (one Sudachi word);
-    - a place (not a country) directly before 原油 names a crude grade: ブレント原油;
+    - a place (not a country) directly before 原油, 先物... names a commodity grade: ブレント原油;
     - places joined by ・ that Sudachi does not know as one word are separate places:
       ロシア・ウクライナ, インド・グローバルサウス (ボスニア・ヘルツェゴビナ is one word)."""
     n = len(toks)
     out = []
     for i, j, typ in spans:
-        if j > i and toks[j].surface == "原油" and typ in _PLACES | {"ORG"} and toks[j - 1].pos[3] != "国":
-            out.append((i, j - 1, "PRODUCT"))     # ブレント原油: the grade, not a company
+        k = _grade_before(toks, i, j)
+        if k is not None and (typ in _PLACES | {"ORG"} or _is_place(toks[k])):
+            if toks[k + 1].surface == "産":     # サハリン産天然ガス: where it comes from, a place
+                out.append((i, k, typ if typ in _PLACES else "GPE"))
+            else:                               # ブレント原油: the grade, not a company
+                out.append((i, k, "PRODUCT"))
             continue
         if typ in ("ORG", "NORP"):
             out.extend(_split_at_joiners(toks, i, j, typ))
@@ -499,11 +503,27 @@ def _places_in_context(toks: list[Tok], spans: list[tuple]) -> list[tuple]:
         if t.cpos in ("B", "I") and j + 1 < n and toks[j + 1].cidx == t.cidx \
                 and toks[j + 1].surface in rules.CURRENCIES_JA:
             continue
-        if i == j and j + 1 < n and toks[j + 1].surface == "原油" and _is_place(t) and t.pos[3] != "国":
+        if i == j and j + 1 < n and _names_a_grade(toks, j, j + 1) and _is_place(t):
             out.append((i, j, "PRODUCT"))
             continue
         out.extend(_split_at_joiners(toks, i, j, typ))
     return out
+
+
+def _grade_before(toks: list[Tok], i: int, j: int) -> int | None:
+    """Last token of the name before a commodity word that ends a span (ブレント|原油,
+    サハリン|産|天然|ガス), or None."""
+    for h in (2, 1):                     # the commodity word, longest first: 天然|ガス, 原油
+        first = j - h + 1
+        if first > i and "".join(t.surface for t in toks[first:j + 1]) in rules.COMMODITY_HEADS_JA:
+            k = first - 2 if first - 2 >= i and toks[first - 1].surface == "産" else first - 1
+            return k if k >= i and toks[k].pos[3] != "国" else None   # ロシア原油 is Russia's oil
+    return None
+
+
+def _names_a_grade(toks: list[Tok], k: int, head: int) -> bool:
+    """Token k, a place that is not a country, names a commodity grade: ブレント|原油."""
+    return _grade_before(toks, k, head) == k
 
 
 def _split_at_joiners(toks: list[Tok], i: int, j: int, typ: str) -> list[tuple]:

@@ -83,6 +83,10 @@ JA_TIME = _compile_each(
         r"(?:未明|深夜|早朝|正午|夕方|今夜|今晩|今朝|昨夜|昨晩|午前中|明け方)",
 )
 
+# Words after which a place name names a grade of a commodity (ブレント原油, ウラル産原油,
+# WTI先物), as "crude", "oil", "blend" do in English.
+COMMODITY_HEADS_JA = frozenset("原油 石油 油 油種 先物 ブレンド 天然ガス ガス".split())
+
 CURRENCIES_JA = (
     "円 ドル 米ドル ユーロ ルーブル ルーブリ ポンド 元 人民元 ウォン フラン マルク ペニヒ フリヴニャ フリブナ グリブナ "
     "リラ ルピー ルピア セント 銭 レアル ディナール リヤル リアル ランド ペソ バーツ ズウォティ クローネ クローナ "
