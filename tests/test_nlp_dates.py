@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from reader.nlp.calendar_words import EN_REL_DAY, REFER_BACK, REL_DAY, REL_MONTH, REL_WEEK, REL_YEAR
+from reader.calendar_words import EN_REL_DAY, REFER_BACK, REL_DAY, REL_MONTH, REL_WEEK, REL_YEAR
 from reader.nlp.dates import find_relative_dates, is_relative_date, resolve_date
 from reader.nlp.normalize import normalize_value
 

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from reader.ingest.marking import is_date_stamp, site_header_name
 from reader.ingest.model import Passage
 from reader.ingest.passages import LanguageLetters, language_letters
-from reader.nlp.calendar_words import ERA_FIRST_YEAR, MONTHS, alternation, western_year
+from reader.calendar_words import ERA_FIRST_YEAR, MONTHS, alternation, western_year
 
 _HEAD_LINES = 15
 _HEAD_CHARS = 800

@@ -5,7 +5,7 @@ precision="range")``. ``anchor`` is the document's own date (its published date,
 date it was imported); relative expressions (本日, 昨日, 先週, 今月15日, 11日, 昨年, 来月,
 "on Tuesday", "last week") need it and resolve to None without it; words that count from
 the date the text named before (翌日, 同年6月, 前年) need ``previous`` and are None without it.
-The words, era names and numerals are read with the tables of `reader.nlp.calendar_words`,
+The words, era names and numerals are read with the tables of `reader.calendar_words`,
 which the entity values (`reader.nlp.normalize`) share.
 
 Ambiguity. An expression that leaves out the year or the month (3月13日, 11日, 火曜日) is
@@ -30,9 +30,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from reader.nlp.calendar_words import (EN_REL_DAY, EN_REL_UNIT, MONTH_RE, MONTHS, REFER_BACK, REL_DAY, REL_MONTH,
-                                       REL_WEEK, REL_YEAR, WEEKDAYS_EN, WEEKDAYS_JA, alternation, date_numerals,
-                                       shift_month)
+from reader.calendar_words import (EN_REL_DAY, EN_REL_UNIT, MONTH_RE, MONTHS, REFER_BACK, REL_DAY, REL_MONTH,
+                                   REL_WEEK, REL_YEAR, WEEKDAYS_EN, WEEKDAYS_JA, alternation, date_numerals,
+                                   shift_month)
 
 __all__ = ["ResolvedDate", "resolve_date", "find_relative_dates", "parse_anchor", "is_relative_date"]
 

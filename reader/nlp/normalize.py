@@ -26,8 +26,8 @@ import datetime as _dt
 import re
 import unicodedata
 
-from reader.nlp.calendar_words import (EN_REL_DAY, EN_REL_UNIT, MONTH_RE, MONTHS, REL_DAY, REL_MONTH, REL_YEAR,
-                                       alternation, date_numerals, read_section, shift_month)
+from reader.calendar_words import (EN_REL_DAY, EN_REL_UNIT, MONTH_RE, MONTHS, REL_DAY, REL_MONTH, REL_YEAR,
+                                   alternation, date_numerals, read_section, shift_month)
 from reader.nlp.dates import resolve_date
 
 __all__ = ["normalize_value", "value_key", "parse_number", "VALUE_LABELS"]

@@ -2,7 +2,8 @@
 
 The entity values (`reader.nlp.normalize`), the timeline (`reader.nlp.dates`) and a document's
 own date (`reader.ingest.metadata`) all read dates; they read them with these tables, so a
-word or an era one of them knows, all of them know.
+word or an era one of them knows, all of them know. It sits outside the layers (like
+`reader.paths`) because ingest, the lowest, reads it too.
 
 * Numerals: Arabic, full-width (２５日, NFKC) and kanji (二十五日, 二〇二五年, 二千二十五年).
 * Japanese eras from 明治 on, with 元年 for the first year: 平成14年 is 2002, 昭和元年 1926.
@@ -60,7 +61,7 @@ _KANJI_BEFORE_UNIT = re.compile("(?<![数何〇零一二三四五六七八九十
 # -- eras ------------------------------------------------------------------------------------
 
 ERA_FIRST_YEAR = {"明治": 1868, "大正": 1912, "昭和": 1926, "平成": 1989, "令和": 2019}
-_ERA_ORDER = sorted(ERA_FIRST_YEAR, key=ERA_FIRST_YEAR.get)
+_ERA_ORDER = sorted(ERA_FIRST_YEAR, key=ERA_FIRST_YEAR.__getitem__)
 # The last year of each era (昭和64年 is 1989, the year 平成 began); the current era is open.
 _ERA_LAST_YEAR = {era: ERA_FIRST_YEAR[following] for era, following in zip(_ERA_ORDER, _ERA_ORDER[1:])}
 ERA_RE = "(" + alternation(ERA_FIRST_YEAR) + r")\s*(元|\d{1,2})\s*年"
