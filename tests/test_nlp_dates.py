@@ -148,7 +148,9 @@ def test_an_indexed_library_resolves_each_article_against_its_own_date(tmp_path)
 
     events = {(e.file_name, e.date_text): e for e in timeline(db, limit=100)}
     assert events[("geneva.txt", "yesterday")].date == "2025-11-23"
+    assert events[("geneva.txt", "yesterday")].anchor == "published"     # the dateline is the article's date
     assert events[("budget.txt", "本日")].date == "2025-11-24"
+    assert events[("budget.txt", "本日")].anchor == "published"
     assert events[("budget.txt", "明年")].date == "2026"
     assert events[("budget.txt", "平成14年")].date == "2002"
     assert events[("undated.txt", "本日")].uncertain        # the timeline says it only guessed
