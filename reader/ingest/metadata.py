@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from reader.ingest.marking import is_date_stamp, site_header_name
 from reader.ingest.model import Passage
 from reader.ingest.passages import LanguageLetters, language_letters
+from reader.calendar_words import ERA_FIRST_YEAR, MONTHS, alternation, western_year
 
 _HEAD_LINES = 15
 _HEAD_CHARS = 800
@@ -46,12 +47,8 @@ def extract_metadata(text: str, passages: list[Passage], fallback_title: str = "
 # --- Dates -----------------------------------------------------------------------------
 
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-_MONTHS = {name: number for number, names in enumerate([
-    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
-    ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
-    ("oct", "october"), ("nov", "november"), ("dec", "december")], start=1) for name in names}
-_MONTH = r"(?P<month_name>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_ERA_START = {"令和": 2018, "平成": 1988, "昭和": 1925}
+_MONTH = r"(?P<month_name>" + alternation(MONTHS) + r")\.?"
+_ERA = "(?P<era>" + alternation(ERA_FIRST_YEAR) + ")"
 # Time after a date: "21:32", "T10:00", "(土) 21:32", "午後11時32分".
 # Same line only: a time on the next line belongs to something else.
 _TIME = (r"(?:[ \t\u3000]*[(（][月火水木金土日](?:曜日?)?[)）])?"
@@ -59,14 +56,14 @@ _TIME = (r"(?:[ \t\u3000]*[(（][月火水木金土日](?:曜日?)?[)）])?"
          r"[ \t\u3000]*(?P<minute>\d{2})(?!\d))?")
 _DATE_PATTERNS = [re.compile(pattern, re.IGNORECASE) for pattern in (
     r"(?<!\d)(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日" + _TIME,
-    r"(?P<era>令和|平成|昭和)\s*(?P<era_year>\d{1,2}|元)\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日" + _TIME,
+    _ERA + r"\s*(?P<era_year>\d{1,2}|元)\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日" + _TIME,
     r"(?<![\d.])(?P<year>\d{4})(?P<separator>[-/.])(?P<month>\d{1,2})(?P=separator)(?P<day>\d{1,2})(?![\d.]\d)" + _TIME,
     r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})\b" + _TIME,
     r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>\d{4})\b" + _TIME,
 )]
 # Cheap tests for whether each pattern can match at all: most heads hold no English month.
 _MONTH_HINT = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.IGNORECASE)
-_DATE_HINTS = [re.compile(r"\d{4}\s*年"), re.compile("令和|平成|昭和"), re.compile(r"\d{4}[-/.]\d"),
+_DATE_HINTS = [re.compile(r"\d{4}\s*年"), re.compile(_ERA), re.compile(r"\d{4}[-/.]\d"),
                _MONTH_HINT, _MONTH_HINT]
 
 
@@ -106,12 +103,10 @@ def find_date_stamp(text: str) -> re.Match[str] | None:
 
 def _iso_date(match: re.Match[str]) -> str | None:
     parts = match.groupdict()
-    if parts.get("era"):
-        era_year = 1 if parts["era_year"] == "元" else int(parts["era_year"])
-        year = _ERA_START[parts["era"]] + era_year
-    else:
-        year = int(parts["year"])
-    month = _MONTHS[parts["month_name"].lower()] if parts.get("month_name") else int(parts["month"])
+    year = western_year(parts["era"], parts["era_year"]) if parts.get("era") else int(parts["year"])
+    if year is None:
+        return None       # 昭和70年: a year the era never had
+    month = MONTHS[parts["month_name"].lower()] if parts.get("month_name") else int(parts["month"])
     try:
         date = dt.date(year, month, int(parts["day"]))
     except ValueError:

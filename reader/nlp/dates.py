@@ -3,7 +3,10 @@
 ``resolve_date("2025年3月下旬", anchor)`` -> ``ResolvedDate(first=2025-03-21, last=2025-03-31,
 precision="range")``. ``anchor`` is the document's own date (its published date, else the
 date it was imported); relative expressions (本日, 昨日, 先週, 今月15日, 11日, 昨年, 来月,
-"on Tuesday", "last week") need it and resolve to None without it.
+"on Tuesday", "last week") need it and resolve to None without it; words that count from
+the date the text named before (翌日, 同年6月, 前年) need ``previous`` and are None without it.
+The words, era names and numerals are read with the tables of `reader.calendar_words`,
+which the entity values (`reader.nlp.normalize`) share.
 
 Ambiguity. An expression that leaves out the year or the month (3月13日, 11日, 火曜日) is
 placed in the nearest sensible period around the anchor. A day alone (11日) or a weekday:
@@ -24,11 +27,12 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from reader.nlp.normalize import shift_month
+from reader.calendar_words import (EN_REL_DAY, EN_REL_UNIT, MONTH_RE, MONTHS, REFER_BACK, REL_DAY, REL_MONTH,
+                                   REL_WEEK, REL_YEAR, WEEKDAYS_EN, WEEKDAYS_JA, alternation, date_numerals,
+                                   shift_month)
 
 __all__ = ["ResolvedDate", "resolve_date", "find_relative_dates", "parse_anchor", "is_relative_date"]
 
@@ -117,29 +121,8 @@ def _part_of_year(y: int, part: str, relative: bool) -> ResolvedDate:
 
 # -- Japanese ---------------------------------------------------------------------------------
 
-_KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-
-
-def _kanji_number(run: str) -> int | None:
-    """一, 十一, 二十三, 二〇二五 -> int (the numerals dates use)."""
-    if all(c in _KANJI_DIGITS for c in run):
-        return int("".join(str(_KANJI_DIGITS[c]) for c in run))
-    m = re.fullmatch(r"([一二三四五六七八九])?十([一二三四五六七八九])?", run)
-    if m:
-        return (_KANJI_DIGITS[m.group(1)] if m.group(1) else 1) * 10 + (_KANJI_DIGITS[m.group(2)] if m.group(2) else 0)
-    return None
-
-
 def _normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).strip()
-
-    def arabic(m: re.Match) -> str:
-        value = _kanji_number(m.group(0))
-        return m.group(0) if value is None else str(value)
-    text = re.sub(r"[〇零一二三四五六七八九十]+(?=[年月日])", arabic, text)
-    eras = {"令和": 2018, "平成": 1988, "昭和": 1925}
-    return re.sub(r"(令和|平成|昭和)\s*(元|\d{1,2})\s*年",
-                  lambda m: f"{eras[m.group(1)] + (1 if m.group(2) == '元' else int(m.group(2)))}年", text)
+    return date_numerals(text).strip()
 
 
 _JA_PART = [(re.compile(r"^(?:の)?上旬"), "early"), (re.compile(r"^(?:の)?(?:中旬|半ば)"), "mid"),
@@ -148,20 +131,6 @@ _JA_PART = [(re.compile(r"^(?:の)?上旬"), "early"), (re.compile(r"^(?:の)?(?
 _JA_YEAR_PART = [(re.compile(r"^(?:の)?(?:末|暮れ|終わり)"), "end"), (re.compile(r"^(?:の)?(?:初め|初頭|はじめ|明け)"), "start"),
                  (re.compile(r"^(?:の)?前半"), "first"), (re.compile(r"^(?:の)?後半"), "second"),
                  (re.compile(r"^(?:の)?半ば"), "mid")]
-_REL_YEAR = {"一昨年": -2, "おととし": -2, "昨年": -1, "去年": -1, "今年": 0, "本年": 0, "ことし": 0,
-             "来年": 1, "再来年": 2}
-_REL_MONTH = {"先々月": -2, "先月": -1, "今月": 0, "本月": 0, "来月": 1, "再来月": 2}
-_REL_WEEK = {"先々週": -2, "先週": -1, "今週": 0, "本週": 0, "来週": 1, "再来週": 2}
-_REL_DAY = {"一昨日": -2, "おととい": -2, "昨日": -1, "きのう": -1, "今日": 0, "本日": 0, "きょう": 0,
-            "明日": 1, "あす": 1, "あした": 1, "明後日": 2, "あさって": 2}
-_WEEKDAYS_JA = "月火水木金土日"
-_WEEKDAYS_EN = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-
-
-def _alternation(words) -> str:
-    return "|".join(sorted(words, key=len, reverse=True))
-
-
 def _week(anchor: date, delta: int) -> ResolvedDate:
     monday = anchor - timedelta(days=anchor.weekday()) + timedelta(weeks=delta)
     return _range(monday, monday + timedelta(days=6), True)
@@ -251,39 +220,57 @@ def _ja(s: str, anchor: date | None) -> ResolvedDate | None:
     return _ja_relative(s, anchor)
 
 
+def _in_year(y: int, rest: str) -> ResolvedDate | None:
+    """A year named by a word (昨年, 同年, 翌年) with what follows it: 3月, 3月13日, 末."""
+    m = re.match(r"(?:の)?\s*(\d{1,2})\s*月(?!間)(?:\s*(\d{1,2})\s*日)?", rest)
+    if m:
+        if m.group(2):
+            return _day(y, int(m.group(1)), int(m.group(2)), True)
+        base = _month(y, int(m.group(1)), True)
+        return base and _with_part(base, rest[m.end():], _JA_PART, False)
+    year = _year(y, True)
+    return year and _with_part(year, rest, _JA_YEAR_PART, True)
+
+
+def _in_month(y: int, mo: int, rest: str) -> ResolvedDate | None:
+    """A month named by a word (先月, 同月, 翌月) with what follows it: 15日, 下旬."""
+    m = re.match(r"(?:の)?\s*(\d{1,2})\s*日", rest)
+    if m:
+        return _day(y, mo, int(m.group(1)), True)
+    month = _month(y, mo, True)
+    return month and _with_part(month, rest, _JA_PART, False)
+
+
+def _in_week(day_in_week: date, delta: int, rest: str) -> ResolvedDate:
+    """A week named by a word (先週, 翌週) `delta` weeks from the one of `day_in_week`, with
+    the weekday that may follow it (先週の火曜日)."""
+    week = _week(day_in_week, delta)
+    m = re.match(r"(?:の)?\s*([月火水木金土日])曜", rest)
+    if m:
+        day = week.first + timedelta(days=WEEKDAYS_JA.index(m.group(1)))
+        return ResolvedDate(day, day, "day", True)
+    return week
+
+
+_REL_YEAR_RE = re.compile(f"({alternation(REL_YEAR)})")
+_REL_MONTH_RE = re.compile(f"({alternation(REL_MONTH)})")
+_REL_WEEK_RE = re.compile(f"({alternation(REL_WEEK)})")
+_REL_DAY_RE = re.compile(f"({alternation(REL_DAY)})")
+
+
 def _ja_relative(s: str, anchor: date) -> ResolvedDate | None:
-    m = re.search(f"({_alternation(_REL_YEAR)})", s)
+    m = _REL_YEAR_RE.search(s)
     if m:
-        y = anchor.year + _REL_YEAR[m.group(1)]
-        rest = s[m.end():]
-        mm = re.match(r"(?:の)?\s*(\d{1,2})\s*月(?!間)(?:\s*(\d{1,2})\s*日)?", rest)
-        if mm:
-            if mm.group(2):
-                return _day(y, int(mm.group(1)), int(mm.group(2)), True)
-            base = _month(y, int(mm.group(1)), True)
-            return base and _with_part(base, rest[mm.end():], _JA_PART, False)
-        year = _year(y, True)
-        return year and _with_part(year, rest, _JA_YEAR_PART, True)
-    m = re.search(f"({_alternation(_REL_MONTH)})", s)
+        return _in_year(anchor.year + REL_YEAR[m.group(1)], s[m.end():])
+    m = _REL_MONTH_RE.search(s)
     if m:
-        y, mo = shift_month(anchor.year, anchor.month, _REL_MONTH[m.group(1)])
-        rest = s[m.end():]
-        mm = re.match(r"(?:の)?\s*(\d{1,2})\s*日", rest)
-        if mm:
-            return _day(y, mo, int(mm.group(1)), True)
-        month = _month(y, mo, True)
-        return month and _with_part(month, rest, _JA_PART, False)
-    m = re.search(f"({_alternation(_REL_WEEK)})", s)
+        return _in_month(*shift_month(anchor.year, anchor.month, REL_MONTH[m.group(1)]), s[m.end():])
+    m = _REL_WEEK_RE.search(s)
     if m:
-        week = _week(anchor, _REL_WEEK[m.group(1)])
-        mm = re.match(r"(?:の)?\s*([月火水木金土日])曜", s[m.end():])
-        if mm:
-            day = week.first + timedelta(days=_WEEKDAYS_JA.index(mm.group(1)))
-            return ResolvedDate(day, day, "day", True)
-        return week
-    m = re.search(f"({_alternation(_REL_DAY)})", s)
+        return _in_week(anchor, REL_WEEK[m.group(1)], s[m.end():])
+    m = _REL_DAY_RE.search(s)
     if m:
-        day = anchor + timedelta(days=_REL_DAY[m.group(1)])
+        day = anchor + timedelta(days=REL_DAY[m.group(1)])
         return ResolvedDate(day, day, "day", True)
     # 3月13日, 3月(下旬), 11日, 火曜日: the nearest sensible period
     m = re.search(r"(?<!\d)(\d{1,2})\s*月(?!間)(?:\s*(\d{1,2})\s*日(?!間))?", s)
@@ -297,36 +284,29 @@ def _ja_relative(s: str, anchor: date) -> ResolvedDate | None:
         return _day_near(int(m.group(1)), anchor)
     m = re.search(r"([月火水木金土日])曜(?:日)?", s)
     if m:
-        return _weekday(anchor, _WEEKDAYS_JA.index(m.group(1)))
+        return _weekday(anchor, WEEKDAYS_JA.index(m.group(1)))
     return None
 
 
 # -- English ----------------------------------------------------------------------------------
 
-_MONTHS = {name: i for i, name in enumerate(calendar.month_name) if name}
-_MONTHS.update({name: i for i, name in enumerate(calendar.month_abbr) if name})
-_MONTHS = {k.lower(): v for k, v in _MONTHS.items()}
-_MONTHS["sept"] = 9
-_MONTH_RE = r"(" + _alternation(_MONTHS) + r")\.?"
 _EN_PART = {"early": "early", "beginning of": "start", "start of": "start", "mid": "mid", "middle of": "mid",
             "late": "late", "end of": "end", "the end of": "end", "first half of": "first", "second half of": "second"}
-_EN_PART_RE = r"(?:(" + _alternation(_EN_PART) + r")[\s-]+)?"
-_REL_EN_DAY = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}
-_REL_EN_UNIT = {"last": -1, "past": -1, "previous": -1, "this": 0, "current": 0, "next": 1, "coming": 1}
+_EN_PART_RE = r"(?:(" + alternation(_EN_PART) + r")[\s-]+)?"
 
 
 def _en(s: str, anchor: date | None) -> ResolvedDate | None:
     low = s.lower()
     part = None
-    m = re.search(_EN_PART_RE + _MONTH_RE + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s*(\d{4}))?", low)
+    m = re.search(_EN_PART_RE + MONTH_RE + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s*(\d{4}))?", low)
     if m:
-        return _en_day(int(m.group(4)) if m.group(4) else None, _MONTHS[m.group(2)], int(m.group(3)), anchor)
-    m = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE + r"(?:,?\s*(\d{4}))?", low)
+        return _en_day(int(m.group(4)) if m.group(4) else None, MONTHS[m.group(2)], int(m.group(3)), anchor)
+    m = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + MONTH_RE + r"(?:,?\s*(\d{4}))?", low)
     if m:
-        return _en_day(int(m.group(3)) if m.group(3) else None, _MONTHS[m.group(2)], int(m.group(1)), anchor)
-    m = re.search(_EN_PART_RE + _MONTH_RE + r"(?:\s+of)?,?\s+(\d{4})\b", low)
+        return _en_day(int(m.group(3)) if m.group(3) else None, MONTHS[m.group(2)], int(m.group(1)), anchor)
+    m = re.search(_EN_PART_RE + MONTH_RE + r"(?:\s+of)?,?\s+(\d{4})\b", low)
     if m:
-        base = _month(int(m.group(3)), _MONTHS[m.group(2)])
+        base = _month(int(m.group(3)), MONTHS[m.group(2)])
         part = _EN_PART.get(m.group(1) or "")
         if base and part:
             return _part_of_month(base.first.year, base.first.month, _month_part(part), False)
@@ -355,13 +335,13 @@ def _en_day(year: int | None, month: int, day: int, anchor: date | None) -> Reso
 
 
 def _en_relative(low: str, anchor: date) -> ResolvedDate | None:
-    m = re.search(r"\b(" + _alternation(_REL_EN_DAY) + r")\b", low)
+    m = re.search(r"\b(" + alternation(EN_REL_DAY) + r")\b", low)
     if m:
-        day = anchor + timedelta(days=_REL_EN_DAY[m.group(1)])
+        day = anchor + timedelta(days=EN_REL_DAY[m.group(1)])
         return ResolvedDate(day, day, "day", True)
-    m = re.search(r"\b(" + _alternation(_REL_EN_UNIT) + r")\s+(week|month|year|weekend)\b", low)
+    m = re.search(r"\b(" + alternation(EN_REL_UNIT) + r")\s+(week|month|year|weekend)\b", low)
     if m:
-        delta = _REL_EN_UNIT[m.group(1)]
+        delta = EN_REL_UNIT[m.group(1)]
         unit = m.group(2)
         if unit == "year":
             return _year(anchor.year + delta, True)
@@ -371,17 +351,17 @@ def _en_relative(low: str, anchor: date) -> ResolvedDate | None:
         if unit == "weekend":
             return _range(week.first + timedelta(days=5), week.last, True)
         return week
-    m = re.search(r"\b(" + _alternation(_REL_EN_UNIT) + r")\s+(" + _alternation(_WEEKDAYS_EN) + r")\b", low)
+    m = re.search(r"\b(" + alternation(EN_REL_UNIT) + r")\s+(" + alternation(WEEKDAYS_EN) + r")\b", low)
     if m:
-        week = _week(anchor, _REL_EN_UNIT[m.group(1)])
-        day = week.first + timedelta(days=_WEEKDAYS_EN.index(m.group(2)))
+        week = _week(anchor, EN_REL_UNIT[m.group(1)])
+        day = week.first + timedelta(days=WEEKDAYS_EN.index(m.group(2)))
         return ResolvedDate(day, day, "day", True)
-    m = re.search(r"\b(" + _alternation(_WEEKDAYS_EN) + r")\b", low)
+    m = re.search(r"\b(" + alternation(WEEKDAYS_EN) + r")\b", low)
     if m:
-        return _weekday(anchor, _WEEKDAYS_EN.index(m.group(1)))
-    m = re.search(_EN_PART_RE + r"\b(?:in\s+)?" + _MONTH_RE + r"\s*$", low)
+        return _weekday(anchor, WEEKDAYS_EN.index(m.group(1)))
+    m = re.search(_EN_PART_RE + r"\b(?:in\s+)?" + MONTH_RE + r"\s*$", low)
     if m and (m.group(1) or len(m.group(2)) > 3 or low.strip().endswith(m.group(2))):
-        base = _month_near(_MONTHS[m.group(2)], anchor)
+        base = _month_near(MONTHS[m.group(2)], anchor)
         part = _EN_PART.get(m.group(1) or "")
         if base and part:
             return _part_of_month(base.first.year, base.first.month, _month_part(part), True)
@@ -394,31 +374,28 @@ def _en_relative(low: str, anchor: date) -> ResolvedDate | None:
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 
-_SAME = re.compile(r"^(?:同|その)(日|月|年)(?:の)?\s*(?:(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?|(\d{1,2})\s*日)?")
-_NEXT_PREVIOUS = {"翌日": 1, "前日": -1, "翌々日": 2}
+# 翌日, 同年6月, 前年末: counted from the date named last. 前年比 and 前日比 compare, they name no date.
+_REFER_BACK_RE = re.compile("^(" + alternation(REFER_BACK) + ")(?!比)")
 
 
 def _refer_back(s: str, previous: ResolvedDate) -> ResolvedDate | None:
-    """同日, 同月, 同年6月, 翌日, 前日: relative to the date the text mentioned last."""
-    if s in _NEXT_PREVIOUS:
-        if previous.precision != "day":
-            return None
-        moved = previous.first + timedelta(days=_NEXT_PREVIOUS[s])
-        return ResolvedDate(moved, moved, "day", True)
-    m = _SAME.match(s)
+    """同日, 同月, 同年6月, 翌日, 前日, 翌年, 前月: relative to the date the text mentioned last.
+    A day or a week needs that date to be a day; a month, a month or a day."""
+    m = _REFER_BACK_RE.match(s)
     if not m:
         return None
-    unit, month, day, day_only = m.groups()
-    y = previous.first.year
-    if unit == "年":
-        if month:
-            return _day(y, int(month), int(day), True) if day else _month(y, int(month), True)
-        return _year(y, True)
-    if unit == "月":
-        if day_only:
-            return _day(y, previous.first.month, int(day_only), True)
-        return _month(y, previous.first.month, True)
-    return ResolvedDate(previous.first, previous.first, "day", True) if previous.precision == "day" else None
+    unit, delta = REFER_BACK[m.group(1)]
+    rest, last = s[m.end():], previous.first
+    if unit == "year":
+        return _in_year(last.year + delta, rest)
+    if unit == "month":
+        return _in_month(*shift_month(last.year, last.month, delta), rest) if previous.precision in ("day", "month") else None
+    if previous.precision != "day":
+        return None
+    if unit == "week":
+        return _in_week(last, delta, rest)
+    moved = last + timedelta(days=delta)
+    return ResolvedDate(moved, moved, "day", True)
 
 
 def resolve_date(text: str, anchor: date | None, previous: ResolvedDate | None = None) -> ResolvedDate | None:
@@ -427,9 +404,9 @@ def resolve_date(text: str, anchor: date | None, previous: ResolvedDate | None =
     if not isinstance(text, str) or not text.strip() or len(text) > 80:
         return None
     s = _normalise(text)
-    if previous is not None and (s in _NEXT_PREVIOUS or _SAME.match(s)):
-        return _refer_back(s, previous)
-    if re.search(r"世紀|何|数[十百]年|\d+\s*(?:年|カ月|ヶ月|か月|日)間|\d+\s*日間", s):
+    if _REFER_BACK_RE.match(s):
+        return _refer_back(s, previous) if previous is not None else None   # not guessed
+    if re.search(r"世紀|何|数[十百]年|\d+\s*(?:年|カ月|ヶ月|か月|日)間|\d+\s*日(?:間|当たり|あたり)", s):
         return None       # centuries, vague spans and durations are not dates
     try:
         if not _JAPANESE.search(s):
@@ -459,28 +436,30 @@ def _ja_day_range(s: str, days: re.Match, anchor: date | None) -> ResolvedDate |
     return _range(first.first, first.first.replace(day=last_day), first.relative)
 
 
-_RELATIVE_WORDS = ("|".join([_alternation(_REL_DAY), _alternation(_REL_WEEK), _alternation(_REL_MONTH),
-                             _alternation(_REL_YEAR)]))
-
-
 def is_relative_date(text: str) -> bool:
     """Whether a date expression's meaning depends on the day it was written (本日, 昨年, 11日,
-    today): such a mention belongs to its own document."""
+    today) or on the date named before it (翌日, 同年): such a mention belongs to its own document."""
     s = _normalise(text or "")
+    if _REFER_BACK_RE.match(s):
+        return True
     if re.search(r"(?<!\d)\d{4}\s*(?:年|[-/.]\d)", s) or re.search(r"\b(?:1[5-9]|20|21)\d{2}\b", s):
         return False
     return resolve_date(text, date(2000, 6, 15)) is not None and resolve_date(text, None) is None
 
 
 # Relative expressions a named-entity tagger tends not to mark as DATE; found directly so the
-# timeline has them. A Japanese word must not sit inside a longer word (今日的, 先週末 is kept).
+# timeline has them. A Japanese word must not sit inside a longer word (今日的, 先週末 is kept)
+# nor be a comparison (前年比). その日 and その年 are too often no date to be looked for.
+_RELATIVE_WORDS = alternation([*REL_DAY, *REL_WEEK, *REL_MONTH, *REL_YEAR,
+                               *(word for word in REFER_BACK if not word.startswith("その"))])
 _FIND_JA = re.compile(
-    r"(?:同日|同月|同年|翌々日|翌日|前日|" + _RELATIVE_WORDS + r")(?:の?\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|の?\s*\d{1,2}\s*日|の?[月火水木金土日]曜日?"
-    r"|の?(?:上旬|中旬|下旬|末|初め|前半|後半))?(?![的])"
+    r"(?:" + _RELATIVE_WORDS + r")(?:の?\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|の?\s*\d{1,2}\s*日|の?[月火水木金土日]曜日?"
+    r"|の?(?:上旬|中旬|下旬|末|初め|前半|後半))?(?![的比])"
     r"|(?<![\d年月日.,／/])\d{1,2}日(?![間本当付])")   # 16日以降: a day alone, if the tagger passed it over
+_EN_UNIT_WORD = r"(?:" + alternation(EN_REL_UNIT) + r")\s+"
 _FIND_EN = re.compile(
-    r"\b(?:(?:on|last|next|this|past|previous|coming)\s+(?:" + _alternation(_WEEKDAYS_EN) + r")|"
-    r"(?:last|next|this|past|previous|coming)\s+(?:week|month|year|weekend)|yesterday|today|tomorrow|tonight)\b",
+    r"\b(?:(?:on\s+|" + _EN_UNIT_WORD + r")(?:" + alternation(WEEKDAYS_EN) + r")|"
+    + _EN_UNIT_WORD + r"(?:week|month|year|weekend)|" + alternation(EN_REL_DAY) + r")\b",
     re.I)
 
 

@@ -26,6 +26,10 @@ import datetime as _dt
 import re
 import unicodedata
 
+from reader.calendar_words import (EN_REL_DAY, EN_REL_UNIT, MONTH_RE, MONTHS, REL_DAY, REL_MONTH, REL_YEAR,
+                                   alternation, date_numerals, read_section, shift_month)
+from reader.nlp.dates import resolve_date
+
 __all__ = ["normalize_value", "value_key", "parse_number", "VALUE_LABELS"]
 
 VALUE_LABELS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY"})
@@ -33,14 +37,10 @@ VALUE_LABELS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY"})
 # ---------------------------------------------------------------------------
 # Numbers
 
-_KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
-                 "六": 6, "七": 7, "八": 8, "九": 9, "壱": 1, "弐": 2, "参": 3}
-_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _BIG_UNITS = {"万": 1e4, "億": 1e8, "兆": 1e12}
 _NUM_CHARS = "0-9.,〇零一二三四五六七八九壱弐参十百千万億兆"
 # A run of number characters; must contain a digit or a kanji digit / 十百千.
 _NUM_RUN = re.compile(rf"[{_NUM_CHARS}]+")
-_NUM_TOKEN = re.compile(r"[0-9]+(?:\.[0-9]+)?|[〇零一二三四五六七八九壱弐参]+|[十百千]|[万億兆]|\.")
 
 _EN_MULT = {
     "thousand": 1e3, "k": 1e3,
@@ -74,47 +74,19 @@ def parse_number(run: str) -> float | None:
     ``"二十五"`` -> 25, ``"二〇二五"`` -> 2025, ``"1,500万"`` -> 1.5e7.
     """
     run = _strip_commas(_nfkc(run)).replace(",", "")
-    tokens = _NUM_TOKEN.findall(run)
-    if not tokens or "".join(tokens) != run:
-        return None
+    parts = re.split("([万億兆])", run)          # section, unit, section, unit, ..., section
     total = 0.0
-    section = 0.0
-    cur: float | None = None
-    seen = False
-    for tok in tokens:
-        if tok == ".":
+    for section, unit in zip(parts[0::2], parts[1::2]):
+        value = read_section(section)           # 万 alone, with nothing before it, is no number
+        if value is None:
             return None
-        if tok[0].isdigit():
-            if cur is not None:
-                return None
-            cur = float(tok)
-            seen = True
-        elif tok[0] in _KANJI_DIGITS:
-            if cur is not None:
-                return None
-            cur = float("".join(str(_KANJI_DIGITS[c]) for c in tok))
-            seen = True
-        elif tok in _SMALL_UNITS:
-            section += (1.0 if cur is None else cur) * _SMALL_UNITS[tok]
-            cur = None
-            seen = True
-        else:  # big unit
-            if cur is None and section == 0:
-                return None
-            section += cur or 0.0
-            total += section * _BIG_UNITS[tok]
-            section, cur = 0.0, None
-    if not seen:
-        return None
-    return total + section + (cur or 0.0)
-
-
-def _kanji_date_numbers(s: str) -> str:
-    """Kanji numerals right before 年/月/日/時/分 become Arabic digits (三月十三日 -> 3月13日)."""
-    def repl(m: re.Match) -> str:
-        value = parse_number(m.group(0))
-        return m.group(0) if value is None else str(int(value))
-    return re.sub(r"[〇零一二三四五六七八九十百千]+(?=[年月日時分秒])", repl, s)
+        total += value * _BIG_UNITS[unit]
+    if parts[-1] or len(parts) == 1:
+        value = read_section(parts[-1])
+        if value is None:
+            return None
+        total += value
+    return total
 
 
 # ---------------------------------------------------------------------------
@@ -333,14 +305,6 @@ def _quantity(s: str) -> dict | None:
 # ---------------------------------------------------------------------------
 # DATE
 
-_MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
-}
-_MONTH_RE = r"(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
-_ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "大正": 1911, "明治": 1867}
 _FUZZY_DATE = re.compile(r"末|初め|初頭|年初|上旬|中旬|下旬|頃|ごろ|半ば|前半|後半|年度|ころ|\b(early|mid|late|end of|beginning of|around|circa|about)\b", re.I)
 
 
@@ -370,23 +334,23 @@ def _fmt_date(y: int, mo: int | None = None, d: int | None = None) -> str | None
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
-def shift_month(y: int, mo: int, delta: int) -> tuple[int, int]:
-    idx = y * 12 + (mo - 1) + delta
-    return idx // 12, idx % 12 + 1
+_REL_YEAR_RE = re.compile("(" + alternation(REL_YEAR) + ")")
+_REL_MONTH_RE = re.compile("(" + alternation(REL_MONTH) + ")")
+_REL_DAY_RE = re.compile("(" + alternation(REL_DAY) + ")")
+_EN_REL_DAY_RE = re.compile(r"\b(" + alternation(EN_REL_DAY) + r")\b")
+_EN_REL_PERIOD_RE = re.compile(r"\b(" + alternation(EN_REL_UNIT) + r")\s+(year|month|week)\b")
 
 
-_REL_YEAR = {"一昨年": -2, "おととし": -2, "昨年": -1, "去年": -1, "今年": 0, "本年": 0, "ことし": 0,
-             "来年": 1, "明年": 1, "再来年": 2}
-_REL_MONTH = {"先月": -1, "今月": 0, "本月": 0, "来月": 1, "再来月": 2, "先々月": -2}
-_REL_DAY = {"一昨日": -2, "おととい": -2, "昨日": -1, "きのう": -1, "今日": 0, "本日": 0, "きょう": 0,
-            "明日": 1, "あす": 1, "あした": 1, "明後日": 2, "あさって": 2}
-_REL_EN = {"yesterday": ("d", -1), "today": ("d", 0), "tomorrow": ("d", 1),
-           "last year": ("y", -1), "this year": ("y", 0), "next year": ("y", 1),
-           "last month": ("m", -1), "this month": ("m", 0), "next month": ("m", 1)}
+def _days_after(dy: int | None, dm: int | None, dd: int | None, delta: int) -> _dt.date | None:
+    """The document's day moved by `delta` days (本日, 昨日, yesterday); None when the
+    document has no full date: a relative day is never guessed."""
+    if dy is None or dm is None or dd is None:
+        return None
+    return _dt.date(dy, dm, dd) + _dt.timedelta(days=delta)
 
 
 def _date(s: str, doc_date: str | None) -> dict | None:
-    s = _kanji_date_numbers(s)
+    s = date_numerals(s)
     dy, dm, dd = _parse_doc_date(doc_date)
     fuzzy = bool(_FUZZY_DATE.search(s))
 
@@ -400,12 +364,6 @@ def _date(s: str, doc_date: str | None) -> dict | None:
         if approx or fuzzy:
             out["approx"] = True
         return out
-
-    # Japanese era years: 令和7年, 平成元年
-    def era(m: re.Match) -> str:
-        n = 1 if m.group(2) == "元" else int(m.group(2))
-        return f"{_ERAS[m.group(1)] + n}年"
-    s = re.sub(r"(令和|平成|昭和|大正|明治)\s*(元|\d{1,2})\s*年", era, s)
 
     # ISO-like numeric dates: 2025-03-13, 2025/3/13, 2025.3.13
     m = re.search(r"(?<!\d)(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?!\d)", s)
@@ -424,66 +382,71 @@ def _date(s: str, doc_date: str | None) -> dict | None:
         year = 2000 + yy if yy <= pivot else 1900 + yy
         return done(year, int(m.group(2)), int(m.group(3)) if m.group(3) else None)
     # relative year, possibly with a month/day: 昨年3月, 今年12月1日, 昨年末
-    for word, delta in sorted(_REL_YEAR.items(), key=lambda kv: -len(kv[0])):
-        if word in s:
-            if dy is None:
-                return None
-            rest = s[s.index(word) + len(word):]
-            mm = re.match(r"\s*(\d{1,2})\s*月(?!間)(?:\s*(\d{1,2})\s*日)?", rest)
-            if mm:
-                return done(dy + delta, int(mm.group(1)), int(mm.group(2)) if mm.group(2) else None,
-                            approx=delta != 0)
-            return done(dy + delta, approx=True)
-    for word, delta in sorted(_REL_MONTH.items(), key=lambda kv: -len(kv[0])):
-        if word in s:
-            if dy is None or dm is None:
-                return None
-            y, mo = shift_month(dy, dm, delta)
-            rest = s[s.index(word) + len(word):]
-            mm = re.match(r"\s*(\d{1,2})\s*日", rest)
-            return done(y, mo, int(mm.group(1)) if mm else None, approx=True)
-    for word, delta in sorted(_REL_DAY.items(), key=lambda kv: -len(kv[0])):
-        if word in s:
-            if dy is None or dm is None or dd is None:
-                return None
-            day = _dt.date(dy, dm, dd) + _dt.timedelta(days=delta)
-            return done(day.year, day.month, day.day, approx=True)
+    m = _REL_YEAR_RE.search(s)
+    if m:
+        if dy is None:
+            return None
+        delta = REL_YEAR[m.group(1)]
+        mm = re.match(r"\s*(\d{1,2})\s*月(?!間)(?:\s*(\d{1,2})\s*日)?", s[m.end():])
+        if mm:
+            return done(dy + delta, int(mm.group(1)), int(mm.group(2)) if mm.group(2) else None,
+                        approx=delta != 0)
+        return done(dy + delta, approx=True)
+    m = _REL_MONTH_RE.search(s)
+    if m:
+        if dy is None or dm is None:
+            return None
+        y, mo = shift_month(dy, dm, REL_MONTH[m.group(1)])
+        mm = re.match(r"\s*(\d{1,2})\s*日", s[m.end():])
+        return done(y, mo, int(mm.group(1)) if mm else None, approx=True)
+    m = _REL_DAY_RE.search(s)
+    if m:
+        day = _days_after(dy, dm, dd, REL_DAY[m.group(1)])
+        return None if day is None else done(day.year, day.month, day.day, approx=True)
     # 3月13日 / 3月 with the document's year
     m = re.search(r"(?<!\d)(\d{1,2})\s*月(?!間)(?:\s*(\d{1,2})\s*日(?!間))?", s)
     if m:
         if dy is None:
             return None
         return done(dy, int(m.group(1)), int(m.group(2)) if m.group(2) else None)
+    # 11日 alone: the month the timeline places it in, around the document's day
+    if re.search(r"(?<![\d年月])\d{1,2}\s*日", s):
+        anchor = _days_after(dy, dm, dd, 0)
+        resolved = resolve_date(s, anchor) if anchor else None
+        if resolved is None or resolved.precision != "day":
+            return None
+        return done(resolved.first.year, resolved.first.month, resolved.first.day, approx=True)
     # English
     low = s.lower()
-    for phrase, (unit, delta) in _REL_EN.items():
-        if re.search(rf"\b{phrase}\b", low):
-            if unit == "y" and dy is not None:
-                return done(dy + delta, approx=True)
-            if unit == "m" and dy is not None and dm is not None:
-                y, mo = shift_month(dy, dm, delta)
-                return done(y, mo, approx=True)
-            if unit == "d" and dy is not None and dm is not None and dd is not None:
-                day = _dt.date(dy, dm, dd) + _dt.timedelta(days=delta)
-                return done(day.year, day.month, day.day, approx=True)
-            return None
-    m = re.search(rf"\b{_MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s*(\d{{4}}))?", low)
+    m = _EN_REL_DAY_RE.search(low)
+    if m:
+        day = _days_after(dy, dm, dd, EN_REL_DAY[m.group(1)])
+        return None if day is None else done(day.year, day.month, day.day, approx=True)
+    m = _EN_REL_PERIOD_RE.search(low)
+    if m:      # a week has no value of its own here (the timeline gives it a range)
+        delta, unit = EN_REL_UNIT[m.group(1)], m.group(2)
+        if unit == "year" and dy is not None:
+            return done(dy + delta, approx=True)
+        if unit == "month" and dy is not None and dm is not None:
+            return done(*shift_month(dy, dm, delta), approx=True)
+        return None
+    m = re.search(rf"\b{MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s*(\d{{4}}))?", low)
     if m:
         month_day_year = int(m.group(3)) if m.group(3) else dy
-        return done(month_day_year, _MONTHS[m.group(1)], int(m.group(2))) if month_day_year else None
-    m = re.search(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RE}(?:,?\s*(\d{{4}}))?", low)
+        return done(month_day_year, MONTHS[m.group(1)], int(m.group(2))) if month_day_year else None
+    m = re.search(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH_RE}(?:,?\s*(\d{{4}}))?", low)
     if m:
         day_month_year = int(m.group(3)) if m.group(3) else dy
-        return done(day_month_year, _MONTHS[m.group(2)], int(m.group(1))) if day_month_year else None
-    m = re.search(rf"\b{_MONTH_RE}(?:\s+of)?,?\s+(\d{{4}})\b", low)
+        return done(day_month_year, MONTHS[m.group(2)], int(m.group(1))) if day_month_year else None
+    m = re.search(rf"\b{MONTH_RE}(?:\s+of)?,?\s+(\d{{4}})\b", low)
     if m:
-        return done(int(m.group(2)), _MONTHS[m.group(1)])
+        return done(int(m.group(2)), MONTHS[m.group(1)])
     m = re.search(r"(?<![\d.])((?:1[89]|20|21)\d{2})(?![\d.])(?!\s*(?:年間|years?\b))", low)
     if m and not re.search(r"\d\s*(?:日|月)", s):
         return done(int(m.group(1)))
-    m = re.fullmatch(rf"\s*(?:in\s+)?{_MONTH_RE}\s*", low)
+    m = re.fullmatch(rf"\s*(?:in\s+)?{MONTH_RE}\s*", low)
     if m and dy is not None:
-        return done(dy, _MONTHS[m.group(1)])
+        return done(dy, MONTHS[m.group(1)])
     return None
 
 
@@ -493,7 +456,7 @@ def _date(s: str, doc_date: str | None) -> dict | None:
 def _time(s: str, doc_date: str | None) -> dict | None:
     if s.strip() in ("一時", "一時的"):   # いちじ, "for a while", not one o'clock
         return None
-    s = _kanji_date_numbers(s)
+    s = date_numerals(s)
     low = s.lower()
     hour: int | None = None
     minute = 0
