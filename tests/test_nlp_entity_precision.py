@@ -171,3 +171,33 @@ def test_commodity_grades_and_origins(ex):
     assert ("サハリン", "GPE") in found, found
     assert not any(text.endswith(("ガス", "原油")) for text, _ in found), found
     assert not any(label in PLACES for text, label in found if text.startswith("ドバイ")), found
+
+
+def test_an_organisation_found_once_is_marked_everywhere_in_its_document(ex):
+    # a company found with its group or legal word is that company where its short name
+    # stands alone, whatever the tagger made of it there (エクソンモービル: not a facility)
+    text = ("米国のエクソンモービル・コーポレーションは撤退を決めた。\n"
+            "エクソンモービルの幹部は語った。\nエクソンモービルは声明を出していない。")
+    marked = [e for e in ex.extract(text) if e.text == "エクソンモービル"]
+    assert len(marked) == 2 and {e.label for e in marked} == {"ORG"}, marked
+
+
+def test_a_common_noun_tagged_by_mistake_is_not_spread(ex):
+    text = "クーデター勢力は首都を制圧した。\n軍の一部がクーデターを起こした。\nクーデターの背景は不明だ。"
+    found = [e for e in ex.extract(text) if e.text == "クーデター"]
+    assert len(found) <= 1, found
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("ロシアの民間軍事会社ワグネル・グループの戦闘員が撤退した。", "ワグネル・グループ"),
+    ("国営石油会社ロスネフチは減産を決めた。", "ロスネフチ"),
+    ("株式会社ソニーは新製品を発表した。", "株式会社ソニー"),
+])
+def test_an_organisation_is_its_name_not_the_description_before_it(ex, sentence, name):
+    found = [(e.text, e.label) for e in ex.extract(sentence)]
+    assert (name, "ORG") in found, found
+
+
+def test_a_company_short_name_is_the_company_not_a_person(ex):
+    text = "民間軍事会社ワグネル・グループが撤退した。\nワグネルは昨年、反乱を起こした。"
+    assert {e.label for e in ex.extract(text) if e.text == "ワグネル"} == {"ORG"}

@@ -18,7 +18,7 @@ import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from reader.nlp.features import LABELS  # noqa: F401  (re-exported; cheap: no sudachipy)
 
@@ -161,16 +161,16 @@ class Extractor:
             res.english.begin_document()
             for start, end, lang in parts:
                 out.extend(self._run(text, start, end, lang))
-        if not self.titles:
-            out = [e for e in out if e.label != "TITLE_AFFIX"]
-        out.sort(key=lambda e: (e.start, e.end))
-        # passages should not overlap; if they do, keep the first of overlapping entities
-        cleaned: list[EntitySpan] = []
-        for e in out:
-            if cleaned and e.start < cleaned[-1].end:
-                continue
-            cleaned.append(e)
-        return propagate(text, cleaned, [(s, e) for s, e, _ in parts])
+            if not self.titles:
+                out = [e for e in out if e.label != "TITLE_AFFIX"]
+            out.sort(key=lambda e: (e.start, e.end))
+            # passages should not overlap; if they do, keep the first of overlapping entities
+            cleaned: list[EntitySpan] = []
+            for e in out:
+                if cleaned and e.start < cleaned[-1].end:
+                    continue
+                cleaned.append(e)
+            return propagate(text, cleaned, [(s, e) for s, e, _ in parts], res.tokenizer.is_common_noun)
 
     def _run(self, text: str, start: int, end: int, lang: str | None) -> list[EntitySpan]:
         """Entities of text[start:end], line by line (caller holds the lock)."""
@@ -237,7 +237,10 @@ _FOREIGN_NAME = re.compile(r"^[\u30a1-\u30fa\u30fc・A-Za-z.'’\- ]{3,}$")
 # after these a name is part of a compound word, not a person (キリスト教, ワロン語, ディーゼル機関)
 _COMPOUND_SUFFIX = "[語教人系派式学的化製産風版流族朝音機法]"
 _NAME_LABELS = frozenset(("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"))
-_SPREAD_LABELS = frozenset(("PERSON", "GPE", "LOC"))
+_SPREAD_LABELS = frozenset(("PERSON", "GPE", "LOC", "ORG"))
+# the legal or group word a company's name is also used without (グッドウィルグループ -> グッドウィル)
+_COMPANY_WORDS = re.compile(r"^(?:株式会社|有限会社)・?|・?(?:グループ|ホールディングス|コーポレーション|株式会社|"
+                            r"社|Group|Holdings|Corporation|Corp\.?|Inc\.?|Ltd\.?|Co\.?)$")
 _PLACE_LABELS = frozenset(("GPE", "LOC", "FAC"))
 
 
@@ -249,17 +252,27 @@ def _title_follows(text: str, end: int) -> bool:
     return any(after[:k] in TITLES_JA for k in range(1, len(after) + 1))
 
 
-def propagate(text: str, ents: list[EntitySpan], ranges: list[tuple[int, int]]) -> list[EntitySpan]:
+def _company_short_name(name: str) -> str:
+    """The name without its legal or group word: ワグネル・グループ -> ワグネル (else unchanged)."""
+    return _COMPANY_WORDS.sub("", name).strip(" ・")
+
+
+def propagate(text: str, ents: list[EntitySpan], ranges: list[tuple[int, int]],
+              is_common_noun: Callable[[str], bool] = lambda word: False) -> list[EntitySpan]:
     """Make one document consistent about its names.
 
+    - A name that is also found with a company's legal or group word (ワグネル beside
+      ワグネル・グループ) is that organisation, unless it is a person with a title.
     - A surface tagged with several name labels takes the label it has most often
       (ゼレンスキー once GPE, three times PERSON -> PERSON), except that a name read
       both as a person and as a place is a place unless a title follows it somewhere
       (キーウ, never 「キーウ大統領」).
-    - A foreign person or place name (katakana or Latin, 3+ characters) found somewhere,
-      and the last part of a person's full name (スティーブ・ウィトコフ -> ウィトコフ), are
-      also tagged where they occur untagged as whole words (スズジャ once found as a town
-      is that town everywhere in the document).
+    - A foreign name of a person, place or organisation (katakana or Latin, 3+ characters)
+      found somewhere, the last part of a person's full name (スティーブ・ウィトコフ ->
+      ウィトコフ) and a company's name without its group or legal word (グッドウィルグループ
+      -> グッドウィル) are also tagged where they occur untagged as whole words (スズジャ
+      once found as a town is that town everywhere in the document). A word the dictionary
+      knows as a common noun (クーデター) is not spread: one mistake stays one mistake.
     """
     if not ents:
         return ents
@@ -272,7 +285,12 @@ def propagate(text: str, ents: list[EntitySpan], ranges: list[tuple[int, int]]) 
             if e.label == "PERSON" and _title_follows(text, e.end):
                 titled.add(e.text)
     best = {}
+    companies = {short for e in ents if e.label == "ORG" and (short := _company_short_name(e.text)) != e.text}
     for surface, v in votes.items():
+        if surface in companies and not (surface in titled and "PERSON" in v):
+            # ワグネル beside ワグネル・グループ, エクソンモービル beside エクソンモービル社: the company
+            best[surface] = "ORG"
+            continue
         if len(v) > 1:
             places = {lab: n for lab, n in v.items() if lab in _PLACE_LABELS}
             if "PERSON" in v and places and surface not in titled:
@@ -289,9 +307,14 @@ def propagate(text: str, ents: list[EntitySpan], ranges: list[tuple[int, int]]) 
     names: dict[str, str] = {}
     for e in ents:
         if e.label not in _SPREAD_LABELS or not _FOREIGN_NAME.match(e.text) \
-                or best.get(e.text, e.label) != e.label:
+                or best.get(e.text, e.label) != e.label or is_common_noun(e.text):
             continue
         names.setdefault(e.text, e.label)
+        if e.label == "ORG":
+            short = _company_short_name(e.text)
+            if short != e.text and len(short) >= 3 and _FOREIGN_NAME.match(short) and short not in votes \
+                    and not is_common_noun(short):
+                names.setdefault(short, "ORG")
         if e.label == "PERSON":
             for sep in ("・", " "):
                 if sep in e.text:

@@ -167,6 +167,11 @@ class JaTokenizer:
             return None
         return self._pos(m.part_of_speech_id())
 
+    def is_common_noun(self, word: str) -> bool:
+        """Sudachi reads ``word`` as one known common noun (クーデター, スタジオ), not a name."""
+        pos = self.lookup_pos(word)
+        return pos is not None and pos[0] == "名詞" and pos[1] == "普通名詞"
+
     def tokenize(self, text: str) -> tuple[list[Tok], list[CTok | None]]:
         """Tokens of one line (no newline inside, at most MAX_CHUNK chars).
 

@@ -405,6 +405,8 @@ def _trim(toks: list[Tok], span: tuple) -> tuple:
     # 元/前/現/旧 (former, current) qualify the name, they are not part of it: 元広島県議会
     if i < j and toks[i].surface in _TIME_PREFIXES and toks[i].cpos == "S" and toks[i].pos[1] != "固有名詞":
         i += 1
+    if typ == "ORG":
+        i = _after_descriptor(toks, i, j)
     if typ in _PLACES and _is_place(toks[j]):
         k = i
         while k < j and _is_modifier(toks[k]):
@@ -412,6 +414,24 @@ def _trim(toks: list[Tok], span: tuple) -> tuple:
         if k > i and _is_place(toks[k]):
             i = k
     return (i, j, typ)
+
+
+# Category words news writers put before a company's name: 民間軍事会社ワグネル,
+# 国営石油会社ロスネフチ, 通信カラオケ大手JOYSOUND.
+_DESCRIPTOR_HEADS = frozenset("会社 企業 大手 団体 組織 メーカー 銀行 グループ".split())
+_LEGAL_FORMS = frozenset(("株式", "有限", "合同", "合資"))
+
+
+def _after_descriptor(toks: list[Tok], i: int, j: int) -> int:
+    """Start of an organisation's own name after a descriptive phrase ending in a category
+    word and followed by a name in katakana or Latin letters (not 株式会社…: that is part of
+    the legal name)."""
+    for k in range(j - 1, i, -1):
+        head, name = toks[k], toks[k + 1]
+        if head.surface in _DESCRIPTOR_HEADS and head.pos[1] == "普通名詞" \
+                and char_signature(name.surface)[0] in "TU" and toks[k - 1].surface not in _LEGAL_FORMS:
+            return k + 1
+    return i
 
 
 def _name_like_or_kata(t: Tok) -> bool:
