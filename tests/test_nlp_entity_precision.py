@@ -201,3 +201,10 @@ def test_an_organisation_is_its_name_not_the_description_before_it(ex, sentence,
 def test_a_company_short_name_is_the_company_not_a_person(ex):
     text = "民間軍事会社ワグネル・グループが撤退した。\nワグネルは昨年、反乱を起こした。"
     assert {e.label for e in ex.extract(text) if e.text == "ワグネル"} == {"ORG"}
+
+
+def test_entities_do_not_reach_across_a_bracket(ex):
+    # a date right after a closing bracket, and a quoted name followed by the rest of a headline
+    found = {(e.text, e.label) for e in ex.extract("インタファクス通信は現地時間(モスクワ標準時、UTC+4)7月17日に伝えた。")}
+    assert ("7月17日", "DATE") in found, found
+    assert not any(")" in text for text, _ in found), found

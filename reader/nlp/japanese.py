@@ -362,6 +362,33 @@ def _is_modifier(t: Tok) -> bool:
         and not any(c in _DIRECTIONS for c in t.surface)
 
 
+_OPENERS = "(（[［「『【〈《"
+_CLOSERS = ")）]］」』】〉》"
+
+
+def _inside_brackets(toks: list[Tok], i: int, j: int) -> tuple[int, int]:
+    """A span does not reach across a bracket it does not open and close itself:
+    UTC+4)|7月17日 -> 7月17日, 「滋賀新聞」|休刊へ -> 滋賀新聞, ロシア(|… -> ロシア."""
+    opened: list[int] = []
+    quoted = i > 0 and toks[i - 1].surface in "「『"   # a title in quotes, not (県名) after a name
+    for k in range(i, j + 1):
+        s = toks[k].surface
+        if s in _OPENERS:
+            opened.append(k)
+        elif s in _CLOSERS:
+            if opened:
+                opened.pop()
+            elif quoted:
+                return i, k - 1    # 「みんなの滋賀新聞|」休刊へ: the quoted name ends here
+            else:
+                i = k + 1          # closes a bracket opened before the span
+    if opened and opened[0] > i:
+        j = min(j, opened[0] - 1)  # opens a bracket the span does not close: ロシア(|…
+    elif opened and len(opened) == 1:
+        i = max(i, opened[0] + 1)  # starts with one: 『|マレーシア機
+    return i, j
+
+
 # Titles of works may start or end with any word (仰げば尊し, 黄色い本); other entities do not.
 _FREE_FORM = frozenset(("WORK_OF_ART", "PRODUCT", "EVENT", "LAW"))
 _FUNCTION_POS = frozenset(("助詞", "助動詞", "副詞", "接続詞", "連体詞", "感動詞", "形容詞", "動詞"))
@@ -390,6 +417,7 @@ def _trim(toks: list[Tok], span: tuple) -> tuple:
     """Names neither start nor end with punctuation or spaces (ワーナー・ -> ワーナー), and a
     place does not start with a modifier (大国ロシア, 特にラテンアメリカ, 対キューバ -> the place)."""
     i, j, typ = span
+    i, j = _inside_brackets(toks, i, j)
     i, j = _strip_function_words(toks, i, j, typ)
     if typ in _NUMERIC:
         return (i, j, typ)
