@@ -208,3 +208,26 @@ def test_entities_do_not_reach_across_a_bracket(ex):
     found = {(e.text, e.label) for e in ex.extract("インタファクス通信は現地時間(モスクワ標準時、UTC+4)7月17日に伝えた。")}
     assert ("7月17日", "DATE") in found, found
     assert not any(")" in text for text, _ in found), found
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a sentence full of names is still a sentence, not a Title Case headline
+    ("German Chancellor Friedrich Merz met French President Emmanuel Macron, while the European "
+     "Commission and NATO discussed sanctions.", {("European Commission", "ORG"), ("NATO", "ORG")}),
+    # companies the name dictionary knows, also those that are surnames too
+    ("Reuters reported that Siemens and Sony will leave, Bloomberg said.",
+     {("Siemens", "ORG"), ("Sony", "ORG"), ("Bloomberg", "ORG")}),
+    # a newspaper named after its city
+    ("according to the Kyiv Independent and the New York Times.",
+     {("Kyiv Independent", "ORG"), ("New York Times", "ORG")}),
+    # a place or demonym of two words before a title
+    ("New York Governor Kathy Hochul met North Korean envoys.",
+     {("New York", "GPE"), ("Kathy Hochul", "PERSON"), ("North Korean", "NORP")}),
+])
+def test_english_names_typed_right(ex, sentence, expected):
+    found = {(e.text, e.label) for e in ex.extract(sentence)}
+    assert expected <= found, found
+
+
+def test_a_capitalised_phrase_after_the_is_not_a_person(ex):
+    assert not [e for e in ex.extract("He said. The New Year began.") if e.label == "PERSON"]

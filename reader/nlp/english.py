@@ -137,8 +137,9 @@ _ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an|The|A|An|this|that|our|their|its)\s
 
 
 def _dictionary_label(word: str) -> str | None:
-    """GPE or PERSON when the name dictionary (JMnedict) glosses a katakana name with this word
-    and all its readings agree: Surat -> スーラト (a place), Dmitriev -> ドミトリエフ (a man)."""
+    """GPE, PERSON or ORG when the name dictionary (JMnedict) glosses a katakana name with this
+    word and all its readings agree: Surat -> スーラト (a place), Dmitriev -> ドミトリエフ (a man),
+    Reuters -> ロイター (a company, also a surname)."""
     from reader.nlp.features import _names_lookup
 
     if _names_lookup() is None:         # the name dictionary is not installed
@@ -147,10 +148,12 @@ def _dictionary_label(word: str) -> str | None:
 
     kinds = {names.LABEL_OF_TYPE.get(t) for k in names.katakana_for(word) for t in names.name_types(k)}
     kinds.discard(None)
-    if kinds == {"GPE"}:
-        return "GPE"
-    if kinds == {"PERSON"}:
-        return "PERSON"
+    if kinds in ({"GPE"}, {"PERSON"}, {"ORG"}):
+        return kinds.pop()
+    if kinds == {"ORG", "PERSON"}:
+        # a company that is also a surname (Reuters, Bloomberg, Siemens): standing alone, the
+        # company; the person comes with a first name or title, which makes a longer run
+        return "ORG"
     return None
 
 
@@ -192,6 +195,12 @@ def _countries() -> tuple[frozenset, frozenset]:
                   "Congo", "Turkey", "United States", "United Kingdom", "Soviet Union"))
     return frozenset(names), frozenset(subdivisions)
 
+
+# The only words Title Case leaves in lower case; a sentence with any other lower-case word
+# ("German Chancellor Friedrich Merz met French President Emmanuel Macron") is no headline.
+_TITLE_CASE_MINOR = frozenset("a an the and or but nor of in on at to for by with from as via vs per into onto over".split())
+
+_COMPASS = frozenset(("North", "South", "East", "West"))
 
 _ABBREVIATIONS = frozenset("Jr Sr St Co Inc Ltd Corp Bros No Nos vs etc Mt Ft Ave Blvd Dept Univ Assn".split())
 
@@ -274,6 +283,9 @@ class EnglishExtractor:
         if pos is None and len(w) > 4 and w.endswith("s"):
             # a plural of a known word: "Buyers" (common noun), "Urals" (place)
             pos = self._sudachi(w[:-1]) or (self._sudachi(w[:-2]) if w.endswith("es") else None)
+        known = _dictionary_label(w) if pos is None or pos[1] == "固有名詞" else None
+        if known:
+            return known        # the name dictionary's types beat Sudachi's guess (Sony: a company)
         if pos is not None and pos[1] == "固有名詞":
             if pos[2] == "地名":
                 return "GPE"
@@ -281,9 +293,6 @@ class EnglishExtractor:
                 return "PERSON"
             if pos[2] == "組織名":
                 return "ORG"
-        known = _dictionary_label(w) if pos is None else None
-        if known:
-            return known
         if headline or w.endswith("ly"):
             return None
         if sentence_start:
@@ -315,8 +324,12 @@ class EnglishExtractor:
             return "LAW"
         if any(w in ORG_CONNECTORS for w in words) or len(words) > 5:
             return "ORG"
-        if self._gpe(last) == "GPE" and words[0] in ("North", "South", "East", "West", "New", "Central"):
+        if len(words) == 2 and words[0] in _COMPASS and last in DEMONYMS:
+            return "NORP"                   # North Korean
+        if self._gpe(last) == "GPE" and words[0] in _COMPASS | {"New", "Central"}:
             return "GPE"
+        if self._place_then_name(words):
+            return "ORG"
         # a personal name: no common capitalised words, no places, and at least one part
         # that is a known given/family name or a word the dictionary does not know
         if any(w in STOPWORDS or w in TITLE_MODIFIERS or self._gpe(w) or w in DEMONYMS for w in words):
@@ -325,6 +338,27 @@ class EnglishExtractor:
         if any(p is None or (p[1] == "固有名詞" and p[2] == "人名") for p in looks):
             return "PERSON"
         return None
+
+    def _place_before_title(self, head: list[tuple]) -> tuple[int, int, str] | None:
+        """A place of several words before a title: "New York Governor", "South Korean President"
+        is a demonym, "New York" a place."""
+        for k in range(len(head) - 1, 1, -1):
+            label = self._gpe(" ".join(w for _, _, w in head[:k]))
+            if label:
+                return (head[0][0], head[k - 1][1], label)
+        if len(head) > 2 and head[0][2] in _COMPASS and head[1][2] in DEMONYMS:
+            return (head[0][0], head[1][1], "NORP")      # South Korean
+        return None
+
+    def _place_then_name(self, words: list[str]) -> bool:
+        """A place followed by other capitalised words that are no place, title or people:
+        a newspaper, club or firm named after its city (Kyiv Independent, New York Times)."""
+        for k in range(len(words) - 1, 0, -1):
+            if self._gpe(" ".join(words[:k])):
+                rest = words[k:]
+                return not any(self._gpe(w) or w in DEMONYMS or w in TITLES or w in STOPWORDS
+                               or w in self.known_people for w in rest)
+        return False
 
     # ------------------------------------------------------------------
     def _commodities(self, line: str, names: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -354,7 +388,8 @@ class EnglishExtractor:
         # A long name ("Karl Emil Maximilian Weber") has no capitalised function words.
         caps = [w for w in words if w[2][0].isupper()]
         headline = len(words) >= 4 and len(caps) >= 0.6 * len(words) and \
-            any(w[2] in STOPWORDS for w in caps[1:])
+            any(w[2] in STOPWORDS for w in caps[1:]) and \
+            not any(w[2][0].islower() and w[2] not in _TITLE_CASE_MINOR for w in words)
         names = []
         i = 0
         n = len(words)
@@ -408,11 +443,12 @@ class EnglishExtractor:
             e = s + len(w)
             words.append((s, e, w))
         # drop leading stop words at sentence start ("The", "After")
-        while words and words[0][2] in STOPWORDS and words[0][2] not in TITLES:
+        while words and words[0][2] in STOPWORDS and words[0][2] not in TITLES \
+                and not (len(words) > 1 and self._gpe(words[0][2] + " " + words[1][2])):   # New York
             words = words[1:]
             # "Related Info": the word after a capitalised stop word is still capitalised
             # as a heading or sentence start, which says little about it
-            sentence_start = sentence_start and len(words) == 1
+            sentence_start = sentence_start or len(words) == 1
         if not words:
             return out
         # title split: everything after the last title word is a person
@@ -427,7 +463,10 @@ class EnglishExtractor:
                 tail = tail[1:]
             # a demonym or place before the title: "Russian President", "US Secretary"
             first = head[0][2]
-            if first not in TITLES and first not in TITLE_MODIFIERS | {"Former"} or first in DEMONYMS:
+            place = self._place_before_title(head)
+            if place:
+                out.append(place)
+            elif first not in TITLES and first not in TITLE_MODIFIERS | {"Former"} or first in DEMONYMS:
                 lab = self._type_single(first, sentence_start, headline)
                 if lab in ("NORP", "GPE", "ORG"):
                     out.append((head[0][0], head[0][1], lab))
