@@ -231,3 +231,14 @@ def test_english_names_typed_right(ex, sentence, expected):
 
 def test_a_capitalised_phrase_after_the_is_not_a_person(ex):
     assert not [e for e in ex.extract("He said. The New Year began.") if e.label == "PERSON"]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("1.イランと米国の交渉", ("イラン", "GPE")),               # a list number is not part of the name
+    ("➢習近平の対米戦略", ("習近平", "PERSON")),                 # nor a bullet
+    ("中国の習近平国家主席は述べた。", ("習近平", "PERSON")),     # 国家主席 is a title, not a place head
+    ("インドはロシア産原油の輸入を増やした。", ("ロシア", "GPE")),  # the origin of a commodity is a place
+])
+def test_names_without_what_surrounds_them(ex, sentence, expected):
+    found = {(e.text, e.label) for e in ex.extract(sentence)}
+    assert expected in found, found

@@ -362,6 +362,21 @@ def _is_modifier(t: Tok) -> bool:
         and not any(c in _DIRECTIONS for c in t.surface)
 
 
+def _is_symbol(t: Tok) -> bool:
+    """A token without a letter or digit (➢, ■, ※): Sudachi reads some such marks as nouns."""
+    return not any(ch.isalnum() for ch in t.surface)
+
+
+def _after_list_marker(toks: list[Tok], i: int, j: int) -> int:
+    """Start of a name after a bullet or a list number in front of it: ➢|習近平, 1.|イラン."""
+    while i < j and _is_symbol(toks[i]) and toks[i].surface not in _OPENERS:
+        i += 1
+    if i + 1 < j and toks[i].pos[1] == "数詞" and toks[i + 1].surface in (".", "．", ")", "）") \
+            and (i == 0 or toks[i - 1].pos[0] in _EDGE_POS):
+        i += 2
+    return i
+
+
 _OPENERS = "(（[［「『【〈《"
 _CLOSERS = ")）]］」』】〉》"
 
@@ -418,6 +433,7 @@ def _trim(toks: list[Tok], span: tuple) -> tuple:
     place does not start with a modifier (大国ロシア, 特にラテンアメリカ, 対キューバ -> the place)."""
     i, j, typ = span
     i, j = _inside_brackets(toks, i, j)
+    i = _after_list_marker(toks, i, j)
     i, j = _strip_function_words(toks, i, j, typ)
     if typ in _NUMERIC:
         return (i, j, typ)
@@ -564,7 +580,9 @@ def _grade_before(toks: list[Tok], i: int, j: int) -> int | None:
     for h in (2, 1):                     # the commodity word, longest first: 天然|ガス, 原油
         first = j - h + 1
         if first > i and "".join(t.surface for t in toks[first:j + 1]) in rules.COMMODITY_HEADS_JA:
-            k = first - 2 if first - 2 >= i and toks[first - 1].surface == "産" else first - 1
+            if first - 2 >= i and toks[first - 1].surface == "産":
+                return first - 2                # ロシア|産|原油: the origin, a country or not
+            k = first - 1
             return k if k >= i and toks[k].pos[3] != "国" else None   # ロシア原油 is Russia's oil
     return None
 
@@ -737,7 +755,8 @@ def _person_places(toks: list[Tok], spans: list[tuple]) -> list[tuple]:
     for i, j, typ in spans:
         if typ == "PERSON":
             if j + 1 < n and toks[j + 1].surface in _PLACE_HEADS and j + 1 not in starts \
-                    and toks[j + 1].pos[0] in ("名詞", "接尾辞") and not (j + 2 < n and toks[j + 2].pos[0] == "接尾辞"):
+                    and toks[j + 1].pos[0] in ("名詞", "接尾辞") and not (j + 2 < n and toks[j + 2].pos[0] == "接尾辞") \
+                    and _is_title_at(toks, j + 1) < 2:      # 習近平|国家主席: a title, not a place
                 j += 1
             if j > i and toks[j].surface in _PLACE_HEADS:
                 surface = "".join(t.surface for t in toks[i:j + 1])
