@@ -242,3 +242,16 @@ def test_a_capitalised_phrase_after_the_is_not_a_person(ex):
 def test_names_without_what_surrounds_them(ex, sentence, expected):
     found = {(e.text, e.label) for e in ex.extract(sentence)}
     assert expected in found, found
+
+
+def test_a_place_is_not_extended_by_the_noun_after_it(ex):
+    found = {(e.text, e.label) for e in ex.extract("制裁にもかかわらず、ロシア経済は成長を続けた。")}
+    assert ("ロシア", "GPE") in found and not any(t.startswith("ロシア経") for t, _ in found), found
+    # but a name that is one word with its head stays whole
+    assert ("中華民国", "GPE") in {(e.text, e.label) for e in ex.extract("中華民国は1912年に成立した。")}
+
+
+def test_a_name_with_a_title_somewhere_is_a_person_throughout(ex):
+    text = ("トランプは最近、トルコのエルドアン大統領との電話会談に言及した。"
+            "これにより、米国はエルドアンと習近平に対し、圧力を強めた。")
+    assert {e.label for e in ex.extract(text) if e.text == "エルドアン"} == {"PERSON"}

@@ -265,8 +265,8 @@ def propagate(text: str, ents: list[EntitySpan], ranges: list[tuple[int, int]],
       ワグネル・グループ) is that organisation, unless it is a person with a title.
     - A surface tagged with several name labels takes the label it has most often
       (ゼレンスキー once GPE, three times PERSON -> PERSON), except that a name read
-      both as a person and as a place is a place unless a title follows it somewhere
-      (キーウ, never 「キーウ大統領」).
+      both as a person and as a place is a person when a title follows it somewhere
+      (エルドアン大統領) and a place otherwise (キーウ, never 「キーウ大統領」).
     - A foreign name of a person, place or organisation (katakana or Latin, 3+ characters)
       found somewhere, the last part of a person's full name (スティーブ・ウィトコフ ->
       ウィトコフ) and a company's name without its group or legal word (グッドウィルグループ
@@ -293,9 +293,11 @@ def propagate(text: str, ents: list[EntitySpan], ranges: list[tuple[int, int]],
             continue
         if len(v) > 1:
             places = {lab: n for lab, n in v.items() if lab in _PLACE_LABELS}
-            if "PERSON" in v and places and surface not in titled:
-                # read as a person and as a place, and never with a title (キーウ): a place
-                best[surface] = max(places.items(), key=lambda kv: (kv[1], kv[0] == "GPE"))[0]
+            if "PERSON" in v and places:
+                # read as a person and as a place: a person if a title follows it somewhere
+                # (エルドアン大統領), else a place (キーウ, never 「キーウ大統領」)
+                best[surface] = "PERSON" if surface in titled else \
+                    max(places.items(), key=lambda kv: (kv[1], kv[0] == "GPE"))[0]
                 continue
             label, count = max(v.items(), key=lambda kv: (kv[1], kv[0] == "PERSON"))
             if count * 2 > sum(v.values()):

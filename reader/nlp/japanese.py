@@ -362,6 +362,33 @@ def _is_modifier(t: Tok) -> bool:
         and not any(c in _DIRECTIONS for c in t.surface)
 
 
+# Railway lines and roads are named after places: 山陰|本線, 東海道|新幹線, 甲州|街道.
+_ROUTE_HEADS = frozenset("線 本線 新幹線 支線 街道 道路 自動車道 高速道路 バイパス 運河 回廊".split())
+
+
+def _before_trailing_noun(toks: list[Tok], i: int, j: int, typ: str) -> int:
+    """A person or place does not end in a common noun after its name: ロシア|経済 ->
+    ロシア, 池田こみち| |経歴 -> 池田こみち (but ワロン|地方, 国防|省: heads that make the name)."""
+    t = toks[j]
+    if j == i or t.pos[1] != "普通名詞" or t.oov or t.surface in PLACE_SUFFIX_JA or t.surface in FAC_SUFFIX_JA \
+            or t.surface in ORG_SUFFIX_JA or t.surface in TITLES_JA or t.surface in _ROUTE_HEADS \
+            or t.cpos in ("I", "E"):
+        return j
+    if not any("\u4e00" <= ch <= "\u9fff" for ch in t.surface):
+        return j                # a kana reading (オンタリオしゅう) is read whole
+    lookup = _names_lookup()
+    if name_classes("".join(x.surface for x in toks[i:j + 1]), lookup) or \
+            (typ == "PERSON" and "P" in name_classes(t.surface, lookup)):
+        return j                # a name as a whole (中華民国, 山陰本線) or a given name (西郷 隆盛)
+    k = j - 1
+    while k > i and toks[k].surface.isspace():
+        k -= 1
+    name = toks[k]
+    if (typ == "PERSON" and _name_like(name)) or (typ != "PERSON" and _is_place(name)):
+        return k
+    return j
+
+
 def _is_symbol(t: Tok) -> bool:
     """A token without a letter or digit (➢, ■, ※): Sudachi reads some such marks as nouns."""
     return not any(ch.isalnum() for ch in t.surface)
@@ -451,6 +478,8 @@ def _trim(toks: list[Tok], span: tuple) -> tuple:
         i += 1
     if typ == "ORG":
         i = _after_descriptor(toks, i, j)
+    if typ in _PLACES or typ == "PERSON":
+        j = _before_trailing_noun(toks, i, j, typ)
     if typ in _PLACES and _is_place(toks[j]):
         k = i
         while k < j and _is_modifier(toks[k]):
