@@ -83,7 +83,8 @@ class _Resources:
         self.tokenizer = JaTokenizer()
         tagger = pycrfsuite.Tagger()
         tagger.open(str(model_path))
-        self.japanese = JapaneseExtractor(self.tokenizer, FeatureExtractor(), tagger)
+        known = frozenset(attribute for attribute, _ in tagger.info().state_features)
+        self.japanese = JapaneseExtractor(self.tokenizer, FeatureExtractor(known=known), tagger)
         self.english = EnglishExtractor(self.tokenizer)
         # Sudachi tokenizers and the crfsuite tagger are not thread-safe.
         self.lock = threading.Lock()
