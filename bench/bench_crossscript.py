@@ -1,6 +1,6 @@
 """Cross-script linking rate on names the alias table has never seen.
 
-    python bench/bench_crossscript.py [--extract]
+    python bench/bench_crossscript.py [--extract] [--names FILE]
 
 Generates the documents of bench/crossscript.py (each name in English in one article and in
 katakana in another, people also by surname) and links them with the real Linker:
@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from crossscript import documents, load_names  # noqa: E402
+from crossscript import NAMES_FILE, documents, load_names  # noqa: E402
 
 from reader.nlp.canonical import Linker, Mention  # noqa: E402
 
@@ -89,8 +89,10 @@ def score(pairs, mentions: list[Mention], ids: list[str]) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--extract", action="store_true", help="link what the extractor finds (end to end)")
+    parser.add_argument("--names", type=Path, default=NAMES_FILE,
+                        help="names to test (TSV: english, katakana, type); default: the development list")
     args = parser.parse_args()
-    names = load_names()
+    names = load_names(args.names)
     docs, pairs = documents(names)
     mentions = extracted_mentions(docs) if args.extract else gold_mentions(pairs)
     started = time.perf_counter()
@@ -98,7 +100,7 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     r = score(pairs, mentions, ids)
     mode = "extracted spans" if args.extract else "exact name spans"
-    print(f"cross-script linking on {mode}: {len(docs)} documents, {len(mentions)} mentions")
+    print(f"cross-script linking on {mode} of {args.names.name}: {len(docs)} documents, {len(mentions)} mentions")
     print(f"  both spellings found:   {r['found']}/{r['names']}")
     print(f"  linked across scripts:  {r['linked']}/{r['found']} = {r['linked'] / max(1, r['found']):.1%}"
           f"  (of all names: {r['linked'] / r['names']:.1%})")
