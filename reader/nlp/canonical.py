@@ -612,6 +612,47 @@ class _Spellings:
         for (kind, _), unit in self.unit_of.items():
             parts_by_kind[kind].add(unit)
         self.classes = crosslink.spelling_classes(parts_by_kind, self.open, frozenset(self.acronyms))
+        self._cross_kind = self._cross_kind_links(all_keys, curated)
+
+    def _cross_kind_links(self, all_keys: list[str], curated) -> list[tuple[str, str, float]]:
+        """Whole names of different kinds, across scripts, that spell one name (the extractor
+        typed "Siemens" a person and シーメンス a company): (key, key, score). A bare name that
+        is the surname of a full name in the library is a person and stays out."""
+        kinds = self.kinds
+        surnames = {self.cls(kinds.SURNAME, s[0]) for s in self.sigs.values() if not s[3]}
+        keys_of: dict[tuple[str, str], list[str]] = defaultdict(list)
+        units: dict[str, set[str]] = defaultdict(set)
+        open_units: set[tuple[str, str]] = set()
+        for k in all_keys:
+            kind = self.kind_of.get(k)
+            if kind == kinds.SURNAME and self.surname(k) in surnames:
+                continue
+            if kind:
+                unit = self.unit_of.get((kind, self.loose(k)))
+            elif k in self.sigs and not self.sigs[k][3]:
+                kind, unit = kinds.WHOLE_PERSON, self._whole_unit(k)
+            else:
+                continue
+            if unit:
+                keys_of[kind, unit].append(k)
+                units[kind].add(unit)
+                if not curated(k):
+                    open_units.add((kind, unit))
+        links = []
+        for kind_a, a, kind_b, b, score in kinds.cross_kind_pairs(units, open_units, frozenset(self.acronyms)):
+            links.extend((ka, kb, score) for ka in keys_of[kind_a, a] for kb in keys_of[kind_b, b])
+        return links
+
+    def _whole_unit(self, k: str) -> str | None:
+        from reader.nlp.transliterate import fold_latin
+
+        joined = "".join(_parts(k))
+        if self.kinds.script_of(joined) == "kana":
+            return joined
+        return fold_latin(joined) if re.fullmatch(r"[a-z.\-']+", joined) else None
+
+    def cross_kind_links(self) -> list[tuple[str, str, float]]:
+        return self._cross_kind
 
     @staticmethod
     def loose(k: str) -> str:
@@ -955,6 +996,9 @@ class Linker:
             for k in ks[1:]:
                 if uf.union(ks[0], k):
                     links.append((ks[0], k, spelling.whole_conf(kind, ks[0], k)))
+        for a, b, score in spelling.cross_kind_links():
+            if uf.find(a) != uf.find(b) and uf.union(a, b):
+                links.append((a, b, score))
 
         # 4. people: full names with the same surname, first name and suffix (Donald J. Trump / Donald Trump)
         by_sig: dict[tuple[str, str, str], list[str]] = defaultdict(list)

@@ -159,12 +159,23 @@ _LANGUAGE_READINGS = {
         (r"hu", "fu"),                          # Huang フアン, Hu フー
         (r"x", "sh"), (r"q", "ch"), (r"zh", "j"), (r"c", "ts"), (r"ng", "n"),
     ],
+    "french": [
+        (r"eaux?", "o"), (r"au", "o"), (r"ou", "u"), (r"oi", "wa"), (r"ch", "sh"), (r"gn", "ny"),
+        (r"qu", "k"), (r"^h", ""), (r"c(?=[eiy])", "s"), (r"g(?=[eiy])", "j"),
+        (r"e[rz]$", "e"), (r"(?<=[aeiou])[stdxz]$", ""), (r"(?<=[^aeiou])e$", ""),   # Nicolas ニコラ
+    ],
     "spanish": [
         (r"ll", "y"), (r"j", "h"), (r"z", "s"), (r"c(?=[ei])", "s"), (r"gu(?=[ei])", "g"),
         (r"qu", "k"), (r"^h", ""),
     ],
 }
 _LANGUAGE_RULES = {lang: [(re.compile(a), b) for a, b in rules] for lang, rules in _LANGUAGE_READINGS.items()}
+# A name is read as pinyin only when it is a run of pinyin syllables (Huang, Huawei, Xiaomi):
+# otherwise "Ericsson" read as pinyin (c = ts) would sound like Ellison.
+_PINYIN = re.compile(
+    r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ao|an|ei|en|er|ia|ie|in|iu|ou|ua|ue|ui|un|uo"
+    r"|a|o|e|i|u|v))+")
 
 
 @lru_cache(maxsize=131072)
@@ -176,7 +187,9 @@ def _latin_readings(folded: str) -> frozenset[str]:
         readings.add(once)
         for rule2, repl2 in _READING_RULES[i + 1:]:
             readings.add(rule2.sub(repl2, once))
-    for rules in _LANGUAGE_RULES.values():
+    for lang, rules in _LANGUAGE_RULES.items():
+        if lang == "pinyin" and not _PINYIN.fullmatch(folded):
+            continue
         read = folded
         for rule, repl in rules:
             read = rule.sub(repl, read)
