@@ -147,6 +147,14 @@ treasury director ceo chief aide adviser advisor national security late premier 
 justice attorney
 """.split())
 _GENERATIONAL = frozenset({"jr", "sr", "ii", "iii", "iv", "ジュニア", "シニア"})
+# What a company's or a place's name carries besides the name, left out when its sound is
+# compared: legal forms ("Lockheed Martin Corp.", "Siemens AG", シーメンス社, 株式会社) and the
+# one-kanji country a newspaper puts before a foreign company (独シーメンス, 米ボーイング).
+_LEGAL_FORMS = frozenset("""
+inc incorporated corp corporation co company ltd limited llc plc ag gmbh kg se sa nv bv ab asa oyj spa pjsc jsc
+""".split())
+_JA_COUNTRY_PREFIX = re.compile(r"^[米露宇中英仏独日韓伊加豪印蘭台](?=[ァ-ヴ])")
+_JA_LEGAL_FORM = re.compile(r"^株式会社(?=[ァ-ヴ])|(?<=[ァ-ヴー])(?:株式会社|社)$")
 _KANA_FOLD = [("ヴァ", "バ"), ("ヴィ", "ビ"), ("ヴェ", "ベ"), ("ヴォ", "ボ"), ("ヴュ", "ビュ"), ("ヴ", "ブ"),
               ("ヂ", "ジ"), ("ヅ", "ズ"), ("ヲ", "オ"), ("ヰ", "イ"), ("ヱ", "エ"), ("ァ", "ア"), ("ィ", "イ"),
               ("ゥ", "ウ"), ("ェ", "エ"), ("ォ", "オ"), ("ヵ", "カ"), ("ヶ", "ケ"), ("ッ", ""), ("ー", "")]
@@ -256,6 +264,15 @@ def _person_signature(key: str) -> tuple[str, str, str, bool] | None:
     abbreviated = all(len(g.strip(".")) == 1 for g in given)
     first = given[0].strip(".")
     return (loose_surname, first if abbreviated else (_loose_key(first) or first), suffix, abbreviated)
+
+
+def _name_core(key: str) -> str:
+    """A whole name's parts joined, without legal form or country prefix (see _LEGAL_FORMS)."""
+    parts = _parts(key)
+    while len(parts) > 1 and parts[-1].strip(".,") in _LEGAL_FORMS:
+        parts.pop()
+    joined = "".join(parts).rstrip(".,")
+    return _JA_COUNTRY_PREFIX.sub("", _JA_LEGAL_FORM.sub("", joined))
 
 
 def _is_full_name(form: str) -> bool:
@@ -604,7 +621,7 @@ class _Spellings:
             kind = self._whole_kind(k, is_person, majority_label)
             if kind:
                 self.kind_of[k] = kind
-                unit = self._add(kind, self.loose(k), "".join(_parts(k)), settled)
+                unit = self._add(kind, self.loose(k), _name_core(k), settled)
                 form = written(k)
                 if unit and len(form) > 1 and form.upper() == form and re.search(r"[A-Z]", form):
                     self.acronyms.add(unit)
@@ -646,7 +663,7 @@ class _Spellings:
     def _whole_unit(self, k: str) -> str | None:
         from reader.nlp.transliterate import fold_latin
 
-        joined = "".join(_parts(k))
+        joined = _name_core(k)
         if self.kinds.script_of(joined) == "kana":
             return joined
         return fold_latin(joined) if re.fullmatch(r"[a-z.\-']+", joined) else None
@@ -715,13 +732,12 @@ class _Spellings:
         return self.conf(self.kinds.SURNAME, own, full_surname)
 
     def whole_name_groups(self) -> list[tuple[str, list[str]]]:
-        """Keys (places, organisations, bare surnames) whose whole names are one spelling class."""
+        """Keys (places, organisations, bare surnames) whose whole names are one spelling class
+        or one name once a legal form is left out (独シーメンス社, シーメンス)."""
         groups: dict[tuple[str, str], list[str]] = defaultdict(list)
         for k in sorted(self.kind_of):
             kind = self.kind_of[k]
-            rep = self.cls(kind, self.loose(k))
-            if rep != self.loose(k):
-                groups[(kind, rep)].append(k)
+            groups[(kind, self.cls(kind, self.loose(k)))].append(k)
         return [(kind, ks) for (kind, _), ks in sorted(groups.items()) if len(ks) > 1]
 
     def whole_conf(self, kind: str, a: str, b: str) -> float | None:
