@@ -634,9 +634,11 @@ class _Spellings:
     def _cross_kind_links(self, all_keys: list[str], curated) -> list[tuple[str, str, float]]:
         """Whole names of different kinds, across scripts, that spell one name (the extractor
         typed "Siemens" a person and シーメンス a company): (key, key, score). A bare name that
-        is the surname of a full name in the library is a person and stays out."""
+        is the surname of a full name in the library is a person and stays out, and so does a
+        name already spelled in the other script within its own kind."""
         kinds = self.kinds
         surnames = {self.cls(kinds.SURNAME, s[0]) for s in self.sigs.values() if not s[3]}
+        partnered = self.classes.partnered()
         keys_of: dict[tuple[str, str], list[str]] = defaultdict(list)
         units: dict[str, set[str]] = defaultdict(set)
         open_units: set[tuple[str, str]] = set()
@@ -650,7 +652,7 @@ class _Spellings:
                 kind, unit = kinds.WHOLE_PERSON, self._whole_unit(k)
             else:
                 continue
-            if unit:
+            if unit and (kind, unit) not in partnered:
                 keys_of[kind, unit].append(k)
                 units[kind].add(unit)
                 if not curated(k):

@@ -42,11 +42,12 @@ SKELETON_FLOOR = 0.5
 SAME_SCRIPT_SKELETON_FLOOR = 0.8
 SETTLED_SKELETON_FLOOR = 0.6     # another spelling of a name the table knows: it sounds closer
 SAME_SCRIPT_SOUND_FLOOR = 0.75   # whole sounds (Indel) below which no same-script threshold is met
-MODEL_WINDOW = (0.5, 0.9)        # ask the e2k model only when the rules are unsure
+MODEL_WINDOW = (0.65, 0.9)        # ask the e2k model only when the rules are unsure
 # A whole name typed differently on the two sides ("Siemens" PERSON, シーメンス ORG; "Lockheed
 # Martin" PERSON, ロッキード・マーチン PRODUCT) joins only on a sound match this strong.
 CROSS_KIND_THRESHOLD = 0.9
 WHOLE_PERSON = "person"          # a person's full name taken whole (its parts joined)
+CROSS_KIND_SKELETON_FLOOR = 0.6  # below it no pair reaches CROSS_KIND_THRESHOLD, model or not
 
 _LATIN = re.compile(r"[a-z]+")
 _KANJI = re.compile(r"[\u4e00-\u9fff々]{2,6}")
@@ -79,6 +80,17 @@ class SpellingClasses:
 
     def of(self, kind: str, part: str) -> str:
         return self.rep.get((kind, part), part)
+
+    def partnered(self) -> set[tuple[str, str]]:
+        """(kind, part) of parts whose class also holds a spelling in another script."""
+        by_rep: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for (kind, part), r in self.rep.items():
+            by_rep[r].append((kind, part))
+        out = set()
+        for members in by_rep.values():
+            if len({script_of(part) for _, part in members}) > 1:
+                out.update(members)
+        return out
 
     def conf(self, kind: str, a: str, b: str) -> float | None:
         """The confidence that two parts spell one name, or None when they are not linked."""
@@ -128,7 +140,8 @@ def _threshold(kind: str, a: str, b: str) -> float:
     return threshold
 
 
-def _candidates(parts: list[str], is_open, acronyms: frozenset[str] = frozenset()):
+def _candidates(parts: list[str], is_open, acronyms: frozenset[str] = frozenset(), across_only: bool = False,
+                cross_floor: float = SKELETON_FLOOR):
     """Pairs of parts worth scoring: in one block, at least one of them open (not settled by the
     alias table), with consonant skeletons at least SKELETON_FLOOR alike (rapidfuzz's vectorised
     cdist does the pruning: a library has thousands of names, and a pair below that floor
@@ -153,11 +166,13 @@ def _candidates(parts: list[str], is_open, acronyms: frozenset[str] = frozenset(
             by_script[script_of(m), "all"].append(m)
             by_script[script_of(m), "open" if is_open(m) else "settled"].append(m)
         for (script_a, which_a), (script_b, which_b), floor in (
-                (("latin", "open"), ("kana", "open"), SKELETON_FLOOR),
-                (("latin", "open"), ("kana", "settled"), SETTLED_SKELETON_FLOOR),
-                (("kana", "open"), ("latin", "settled"), SETTLED_SKELETON_FLOOR),
+                (("latin", "open"), ("kana", "open"), cross_floor),
+                (("latin", "open"), ("kana", "settled"), max(cross_floor, SETTLED_SKELETON_FLOOR)),
+                (("kana", "open"), ("latin", "settled"), max(cross_floor, SETTLED_SKELETON_FLOOR)),
                 (("latin", "open"), ("latin", "all"), SAME_SCRIPT_SKELETON_FLOOR),
                 (("kana", "open"), ("kana", "all"), SAME_SCRIPT_SKELETON_FLOOR)):
+            if across_only and script_a == script_b:
+                continue
             left, right = by_script.get((script_a, which_a)), by_script.get((script_b, which_b))
             if not left or not right:
                 continue
@@ -256,21 +271,34 @@ def _skeleton_similarity(a: str, b: str) -> float:
 def cross_kind_pairs(units_by_kind: dict[str, set[str]], open_parts: set[tuple[str, str]],
                      acronyms: frozenset[str] = frozenset()) -> list[tuple[str, str, str, str, float]]:
     """Whole names of different kinds, one Latin and one katakana, that spell one name:
-    (kind, unit, other kind, other unit, score). A pair of one kind is left to
-    ``spelling_classes``; two names the table settles are not compared."""
+    (kind, unit, other kind, other unit, score).
+
+    A fallback for a name whose other spelling the extractor typed otherwise, so it is strict:
+    only names with no other-script spelling in their own kind take part (the caller leaves the
+    others out), a pair must reach CROSS_KIND_THRESHOLD, and each must be the other's best match
+    (no chain of near matches across kinds). Two names the table settles are not compared."""
     kinds_of: dict[str, set[str]] = defaultdict(set)
     for kind, units in units_by_kind.items():
         for unit in units:
             if script_of(unit) in ("latin", "kana") and len(unit) >= 2:
                 kinds_of[unit].add(kind)
     open_units = {unit for _, unit in open_parts}
-    out = []
-    for a, b in _candidates(sorted(kinds_of), lambda p: p in open_units, acronyms):
+    found: list[tuple[float, str, str]] = []
+    for a, b in _candidates(sorted(kinds_of), lambda p: p in open_units, acronyms, across_only=True,
+                            cross_floor=CROSS_KIND_SKELETON_FLOOR):
         if script_of(a) == script_of(b) or kinds_of[a] & kinds_of[b]:
             continue
         threshold = max([CROSS_KIND_THRESHOLD] + [_threshold(SURNAME if k == WHOLE_PERSON else k, a, b)
                                                   for k in kinds_of[a] | kinds_of[b]])
         score = pair_score(a, b, use_model=a in open_units and b in open_units)
         if score >= threshold:
+            found.append((score, a, b))
+    best: dict[str, float] = {}
+    for score, a, b in found:
+        best[a] = max(best.get(a, 0.0), score)
+        best[b] = max(best.get(b, 0.0), score)
+    out = []
+    for score, a, b in sorted(found, key=lambda f: (-f[0], f[1], f[2])):
+        if score == best[a] == best[b]:
             out.extend((ka, a, kb, b, score) for ka in sorted(kinds_of[a]) for kb in sorted(kinds_of[b]))
     return out
