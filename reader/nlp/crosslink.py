@@ -236,7 +236,7 @@ def spelling_classes(parts_by_kind: dict[str, set[str]], open_parts: set[tuple[s
             if ra == rb:
                 continue
             ma, mb = members.get(ra, [ra]), members.get(rb, [rb])
-            if not all(_may_share_class(x, y, scored) for x in ma for y in mb):
+            if not all(_may_share_class(kind, x, y, scored) for x in ma for y in mb):
                 continue
             root, other = min(ra, rb), max(ra, rb)
             merged = ma + mb
@@ -253,13 +253,17 @@ def spelling_classes(parts_by_kind: dict[str, set[str]], open_parts: set[tuple[s
     return out
 
 
-def _may_share_class(a: str, b: str, scored: dict[tuple[str, str], float]) -> bool:
+def _may_share_class(kind: str, a: str, b: str, scored: dict[tuple[str, str], float]) -> bool:
     """Complete linkage: may two members of two classes end in one? Across scripts the score (the
     model's where it was asked) must reach CLASS_FLOOR; in one script the consonants must be as
-    alike as variants' are (Ericsson and Ellison, each close to エリソン, are two names)."""
+    alike as variants' are (Ericsson and Ellison, each close to エリソン, are two names), and two
+    surnames must be variants outright (Nielsen and Nelson, each close to the other's katakana,
+    are two families)."""
     if script_of(a) != script_of(b):
         return scored.get((a, b), pair_score(a, b, use_model=False)) >= CLASS_FLOOR
-    return _skeleton_similarity(a, b) >= SAME_SCRIPT_SKELETON_FLOOR
+    if _skeleton_similarity(a, b) < SAME_SCRIPT_SKELETON_FLOOR:
+        return False
+    return kind != SURNAME or scored.get((a, b), pair_score(a, b, use_model=False)) >= _threshold(kind, a, b)
 
 
 @lru_cache(maxsize=262144)
