@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 NAMES_FILE = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "crossscript_names.tsv"
+HELDOUT_FILE = NAMES_FILE.with_name("crossscript_names_heldout.tsv")
 PER_DOC = 3
 
 _EN = {

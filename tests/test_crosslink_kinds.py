@@ -13,9 +13,7 @@ from reader.nlp import Extractor, crosslink, transliterate
 from reader.nlp.canonical import Linker, Mention
 
 sys.path.insert(0, str(REPO / "bench"))
-from crossscript import NAMES_FILE, documents, load_names  # noqa: E402
-
-HELDOUT_FILE = NAMES_FILE.with_name("crossscript_names_heldout.tsv")
+from crossscript import HELDOUT_FILE, NAMES_FILE, documents, load_names  # noqa: E402
 
 
 @pytest.fixture(scope="module")
