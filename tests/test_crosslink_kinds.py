@@ -154,3 +154,11 @@ def test_held_out_names_link_and_their_confusable_pairs_stay_apart(extractor):
     _, wrong = linked_share(HELDOUT_FILE, extractor)
     assert wrong == 0
     assert sum(n.note == "confusable" for n in load_names(HELDOUT_FILE)) >= 10
+
+
+def test_names_with_digits_and_one_syllable_names_are_not_joined_by_sound():
+    ids = link(("a", "PRODUCT", "Windows98"), ("b", "PRODUCT", "Windows2000"), ("c", "PRODUCT", "Xbox"),
+               ("d", "PRODUCT", "Xbox360"), ("e", "PERSON", "ロー"), ("f", "PERSON", "ルー"),
+               ("g", "ORG", "ジー社"), ("h", "PERSON", "Die"))
+    assert len(set(ids.values())) == len(ids)
+    assert transliterate.katakana_score("ロール", "ロー") < 0.8

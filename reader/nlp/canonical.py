@@ -668,7 +668,7 @@ class _Spellings:
         joined = _name_core(k)
         if self.kinds.script_of(joined) == "kana":
             return joined
-        return fold_latin(joined) if re.fullmatch(r"[a-z.\-']+", joined) else None
+        return fold_latin(joined) if re.fullmatch(r"[a-z.\-']+", joined) else None   # no digits
 
     def cross_kind_links(self) -> list[tuple[str, str, float]]:
         return self._cross_kind
@@ -692,8 +692,8 @@ class _Spellings:
 
         if self.kinds.script_of(raw) in ("kana", "kanji"):
             unit = raw
-        elif re.search(r"[a-z]", raw) and not _is_japanese(raw):
-            unit = fold_latin(raw)
+        elif re.search(r"[a-z]", raw) and not re.search(r"\d", raw) and not _is_japanese(raw):
+            unit = fold_latin(raw)   # (a name with digits is a model or a version, not a sound: Xbox360)
         else:
             return None
         if unit:

@@ -284,7 +284,8 @@ def cross_kind_pairs(units_by_kind: dict[str, set[str]], open_parts: set[tuple[s
     kinds_of: dict[str, set[str]] = defaultdict(set)
     for kind, units in units_by_kind.items():
         for unit in units:
-            if script_of(unit) in ("latin", "kana") and len(unit) >= 2:
+            # a name of one consonant (ジー, Die) is too short to be known again across kinds
+            if script_of(unit) in ("latin", "kana") and len(tr.skeleton_of(unit)) >= 2:
                 kinds_of[unit].add(kind)
     open_units = {unit for _, unit in open_parts}
     found: list[tuple[float, str, str]] = []

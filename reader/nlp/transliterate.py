@@ -205,7 +205,9 @@ def _katakana_reading(katakana: str) -> tuple[str, str]:
     # ル(u), and the i of シ/チ before a consonant or at the end (ルハンシク, ボリッチ)
     bare = re.sub(r"(?<=[^aeiou])[uo](?=[^aeiou]|$)", "", full)
     bare = re.sub(r"(?<=[SC])i(?=[^aeiou]|$)", "", bare)
-    return full, re.sub(r"(.)\1+", r"\1", bare)
+    bare = re.sub(r"(.)\1+", r"\1", bare)
+    # a short name's vowels are not all added ones: ロー is not "r", or it would equal ロール and ルー
+    return full, bare if any(c in _VOWELS for c in bare) else full
 
 
 def _similarity(a: str, b: str) -> float:
