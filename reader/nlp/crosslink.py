@@ -42,7 +42,7 @@ SKELETON_FLOOR = 0.5
 SAME_SCRIPT_SKELETON_FLOOR = 0.8
 SETTLED_SKELETON_FLOOR = 0.6     # another spelling of a name the table knows: it sounds closer
 SAME_SCRIPT_SOUND_FLOOR = 0.75   # whole sounds (Indel) below which no same-script threshold is met
-MODEL_WINDOW = (0.65, 0.9)        # ask the e2k model only when the rules are unsure
+MODEL_WINDOW = (0.65, 0.9)       # ask the e2k model only when the rules are unsure
 # A whole name typed differently on the two sides ("Siemens" PERSON, シーメンス ORG; "Lockheed
 # Martin" PERSON, ロッキード・マーチン PRODUCT) joins only on a sound match this strong.
 CROSS_KIND_THRESHOLD = 0.9
@@ -145,7 +145,8 @@ def _candidates(parts: list[str], is_open, acronyms: frozenset[str] = frozenset(
     """Pairs of parts worth scoring: in one block, at least one of them open (not settled by the
     alias table), with consonant skeletons at least SKELETON_FLOOR alike (rapidfuzz's vectorised
     cdist does the pruning: a library has thousands of names, and a pair below that floor
-    cannot reach any threshold)."""
+    cannot reach any threshold). ``across_only``: only pairs in two scripts, with consonant
+    skeletons at least ``cross_floor`` alike."""
     seen = set()
     latin = {p for p in parts if script_of(p) == "latin"}
     for p in parts:
