@@ -22,11 +22,12 @@ def extractor():
 
 
 def extract_and_link(extractor, docs: dict[str, str]):
-    """{doc: text} -> [(doc, label, text, entity id)] for every name the extractor finds."""
+    """{doc: text} -> ([(doc, label, text, entity id)] for every name the extractor finds,
+    {entity id: entity})."""
     mentions = [Mention(doc, s.start, s.end, s.label, s.text)
                 for doc, text in docs.items() for s in extractor.extract(text)]
-    _, ids = Linker().link(mentions)
-    return [(m.doc, m.label, m.text, e) for m, e in zip(mentions, ids)]
+    entities, ids = Linker().link(mentions)
+    return [(m.doc, m.label, m.text, e) for m, e in zip(mentions, ids)], {e.id: e for e in entities}
 
 
 def entity_of(linked, doc: str, fragment: str) -> str:
@@ -36,7 +37,7 @@ def entity_of(linked, doc: str, fragment: str) -> str:
 
 
 def test_companies_and_a_city_typed_otherwise_by_the_extractor_are_one_entity_across_documents(extractor):
-    linked = extract_and_link(extractor, {
+    linked, entities = extract_and_link(extractor, {
         "en": "Siemens AG announced a new contract on Monday. Lockheed Martin Corp. said it would cut costs "
               "this year.\nOfficials in Yekaterinburg reported heavy rain overnight.\n",
         "ja": "独シーメンス社は月曜日、新たな契約を結んだと発表した。米ロッキード・マーチン社は今年、経費を削減すると"
@@ -47,10 +48,14 @@ def test_companies_and_a_city_typed_otherwise_by_the_extractor_are_one_entity_ac
     assert entity_of(linked, "en", "Lockheed") == entity_of(linked, "ja", "ロッキード")
     assert entity_of(linked, "en", "Yekaterinburg") == entity_of(linked, "ja", "エカテリンブルク")
     assert len({entity_of(linked, "en", n) for n in ("Siemens", "Lockheed", "Yekaterinburg")}) == 3
+    # and the entity takes the type the extractor chose over its default guess of a person
+    labels = {n: entities[entity_of(linked, "en", n)].label
+              for n in ("Siemens", "Lockheed", "Yekaterinburg")}
+    assert labels == {"Siemens": "ORG", "Lockheed": "ORG", "Yekaterinburg": "GPE"}
 
 
 def test_confusable_names_stay_apart_end_to_end(extractor):
-    linked = extract_and_link(extractor, {
+    linked, _ = extract_and_link(extractor, {
         "en": "Barack Obama met reporters after the meeting. Michelle Obama said nothing.\n"
               "Austria and Australia signed a deal. Sweden and Switzerland did not.\n",
         "ja": "バラク・オバマ氏が記者団の取材に応じた。ミシェル・オバマ氏は答えなかった。\n"

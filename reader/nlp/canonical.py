@@ -882,6 +882,7 @@ class Linker:
         self._links: list[tuple[str, str, float | None]] = []   # (key, key, confidence) joined by spelling
         self._key_form: dict[str, str] = {}
         self._links_by_key: dict[str, list] | None = None
+        self._cross_kind_keys: set[str] = set()   # keys joined to a name the extractor typed otherwise
 
     # -- keys ---------------------------------------------------------------
 
@@ -1014,9 +1015,11 @@ class Linker:
             for k in ks[1:]:
                 if uf.union(ks[0], k):
                     links.append((ks[0], k, spelling.whole_conf(kind, ks[0], k)))
+        self._cross_kind_keys = set()
         for a, b, score in spelling.cross_kind_links():
             if uf.find(a) != uf.find(b) and uf.union(a, b):
                 links.append((a, b, score))
+                self._cross_kind_keys.update((a, b))
 
         # 4. people: full names with the same surname, first name and suffix (Donald J. Trump / Donald Trump)
         by_sig: dict[tuple[str, str, str], list[str]] = defaultdict(list)
@@ -1118,8 +1121,14 @@ class Linker:
 
     def _majority_label(self, units: Iterable[int]) -> str:
         votes: Counter = Counter()
+        crossed = False
         for u in units:
             votes[self._units[u][3]] += self._unit_counts[u]
+            crossed = crossed or self._units[u][1] in self._cross_kind_keys
+        if crossed and len(votes) > 1:
+            # one spelling typed a person, the other a company or a place: a person is what the
+            # extractor guesses for a name it does not know, so the other, positive, type wins
+            votes.pop("PERSON", None)
         return _majority(votes)
 
     def _canonical_form(self, units: list[int], label: str) -> str:
