@@ -657,7 +657,7 @@ class _Spellings:
                 units[kind].add(unit)
                 if not curated(k):
                     open_units.add((kind, unit))
-        links = []
+        links: list[tuple[str, str, float]] = []
         for kind_a, a, kind_b, b, score in kinds.cross_kind_pairs(units, open_units, frozenset(self.acronyms)):
             links.extend((ka, kb, score) for ka in keys_of[kind_a, a] for kb in keys_of[kind_b, b])
         return links

@@ -303,7 +303,7 @@ def cross_kind_pairs(units_by_kind: dict[str, set[str]], open_parts: set[tuple[s
     for score, a, b in found:
         best[a] = max(best.get(a, 0.0), score)
         best[b] = max(best.get(b, 0.0), score)
-    out = []
+    out: list[tuple[str, str, str, str, float]] = []
     for score, a, b in sorted(found, key=lambda f: (-f[0], f[1], f[2])):
         if score == best[a] == best[b]:
             out.extend((ka, a, kb, b, score) for ka in sorted(kinds_of[a]) for kb in sorted(kinds_of[b]))
