@@ -1,7 +1,8 @@
 """Cross-script test documents: each name in English in one article, in katakana in another.
 
-The names (tests/fixtures/crossscript_names.tsv) are people, places and companies that are
-not in resources/aliases.tsv. Articles hold three names each, grouped differently in the two
+The names (tests/fixtures/crossscript_names.tsv, for development; crossscript_names_heldout.tsv,
+written before tuning and kept for measuring only, with confusable pairs) are people, places and
+companies that are not in resources/aliases.tsv. Articles hold three names each, grouped differently in the two
 languages so that no English article is a translation of a Japanese one; people are also
 mentioned by surname alone. Shared by bench/bench_crossscript.py and the tests.
 """
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 NAMES_FILE = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "crossscript_names.tsv"
+HELDOUT_FILE = NAMES_FILE.with_name("crossscript_names_heldout.tsv")
 PER_DOC = 3
 
 _EN = {
@@ -42,6 +44,7 @@ class Name:
     english: str
     katakana: str
     label: str
+    note: str = ""      # "confusable": must stay apart from the name it resembles
 
     @property
     def english_short(self) -> str:
@@ -64,7 +67,7 @@ class Placed:
 def load_names(path: Path = NAMES_FILE) -> list[Name]:
     rows = [line.rstrip("\n").split("\t") for line in path.read_text(encoding="utf-8").splitlines()
             if line.strip() and not line.startswith("#")]
-    return [Name(*row[:3]) for row in rows[1:]]
+    return [Name(*row[:4]) for row in rows[1:]]
 
 
 def _document(names: list[Name], templates: dict, english: bool, seed: int) -> tuple[str, list]:

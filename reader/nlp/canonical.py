@@ -147,6 +147,14 @@ treasury director ceo chief aide adviser advisor national security late premier 
 justice attorney
 """.split())
 _GENERATIONAL = frozenset({"jr", "sr", "ii", "iii", "iv", "ジュニア", "シニア"})
+# What a company's or a place's name carries besides the name, left out when its sound is
+# compared: legal forms ("Lockheed Martin Corp.", "Siemens AG", シーメンス社, 株式会社) and the
+# one-kanji country a newspaper puts before a foreign company (独シーメンス, 米ボーイング).
+_LEGAL_FORMS = frozenset("""
+inc incorporated corp corporation co company ltd limited llc plc ag gmbh kg se sa nv bv ab asa oyj spa pjsc jsc
+""".split())
+_JA_COUNTRY_PREFIX = re.compile(r"^[米露宇中英仏独日韓伊加豪印蘭台](?=[ァ-ヴ])")
+_JA_LEGAL_FORM = re.compile(r"^株式会社(?=[ァ-ヴ])|(?<=[ァ-ヴー])(?:株式会社|社)$")
 _KANA_FOLD = [("ヴァ", "バ"), ("ヴィ", "ビ"), ("ヴェ", "ベ"), ("ヴォ", "ボ"), ("ヴュ", "ビュ"), ("ヴ", "ブ"),
               ("ヂ", "ジ"), ("ヅ", "ズ"), ("ヲ", "オ"), ("ヰ", "イ"), ("ヱ", "エ"), ("ァ", "ア"), ("ィ", "イ"),
               ("ゥ", "ウ"), ("ェ", "エ"), ("ォ", "オ"), ("ヵ", "カ"), ("ヶ", "ケ"), ("ッ", ""), ("ー", "")]
@@ -256,6 +264,15 @@ def _person_signature(key: str) -> tuple[str, str, str, bool] | None:
     abbreviated = all(len(g.strip(".")) == 1 for g in given)
     first = given[0].strip(".")
     return (loose_surname, first if abbreviated else (_loose_key(first) or first), suffix, abbreviated)
+
+
+def _name_core(key: str) -> str:
+    """A whole name's parts joined, without legal form or country prefix (see _LEGAL_FORMS)."""
+    parts = _parts(key)
+    while len(parts) > 1 and parts[-1].strip(".,") in _LEGAL_FORMS:
+        parts.pop()
+    joined = "".join(parts).rstrip(".,")
+    return _JA_COUNTRY_PREFIX.sub("", _JA_LEGAL_FORM.sub("", joined))
 
 
 def _is_full_name(form: str) -> bool:
@@ -604,7 +621,7 @@ class _Spellings:
             kind = self._whole_kind(k, is_person, majority_label)
             if kind:
                 self.kind_of[k] = kind
-                unit = self._add(kind, self.loose(k), "".join(_parts(k)), settled)
+                unit = self._add(kind, self.loose(k), _name_core(k), settled)
                 form = written(k)
                 if unit and len(form) > 1 and form.upper() == form and re.search(r"[A-Z]", form):
                     self.acronyms.add(unit)
@@ -612,6 +629,49 @@ class _Spellings:
         for (kind, _), unit in self.unit_of.items():
             parts_by_kind[kind].add(unit)
         self.classes = crosslink.spelling_classes(parts_by_kind, self.open, frozenset(self.acronyms))
+        self._cross_kind = self._cross_kind_links(all_keys, curated)
+
+    def _cross_kind_links(self, all_keys: list[str], curated) -> list[tuple[str, str, float]]:
+        """Whole names of different kinds, across scripts, that spell one name (the extractor
+        typed "Siemens" a person and シーメンス a company): (key, key, score). A bare name that
+        is the surname of a full name in the library is a person and stays out, and so does a
+        name already spelled in the other script within its own kind."""
+        kinds = self.kinds
+        surnames = {self.cls(kinds.SURNAME, s[0]) for s in self.sigs.values() if not s[3]}
+        partnered = self.classes.partnered()
+        keys_of: dict[tuple[str, str], list[str]] = defaultdict(list)
+        units: dict[str, set[str]] = defaultdict(set)
+        open_units: set[tuple[str, str]] = set()
+        for k in all_keys:
+            kind = self.kind_of.get(k)
+            if kind == kinds.SURNAME and self.surname(k) in surnames:
+                continue
+            if kind:
+                unit = self.unit_of.get((kind, self.loose(k)))
+            elif k in self.sigs and not self.sigs[k][3]:
+                kind, unit = kinds.WHOLE_PERSON, self._whole_unit(k)
+            else:
+                continue
+            if unit and (kind, unit) not in partnered:
+                keys_of[kind, unit].append(k)
+                units[kind].add(unit)
+                if not curated(k):
+                    open_units.add((kind, unit))
+        links: list[tuple[str, str, float]] = []
+        for kind_a, a, kind_b, b, score in kinds.cross_kind_pairs(units, open_units, frozenset(self.acronyms)):
+            links.extend((ka, kb, score) for ka in keys_of[kind_a, a] for kb in keys_of[kind_b, b])
+        return links
+
+    def _whole_unit(self, k: str) -> str | None:
+        from reader.nlp.transliterate import fold_latin
+
+        joined = _name_core(k)
+        if self.kinds.script_of(joined) == "kana":
+            return joined
+        return fold_latin(joined) if re.fullmatch(r"[a-z.\-']+", joined) else None   # no digits
+
+    def cross_kind_links(self) -> list[tuple[str, str, float]]:
+        return self._cross_kind
 
     @staticmethod
     def loose(k: str) -> str:
@@ -632,8 +692,8 @@ class _Spellings:
 
         if self.kinds.script_of(raw) in ("kana", "kanji"):
             unit = raw
-        elif re.search(r"[a-z]", raw) and not _is_japanese(raw):
-            unit = fold_latin(raw)
+        elif re.search(r"[a-z]", raw) and not re.search(r"\d", raw) and not _is_japanese(raw):
+            unit = fold_latin(raw)   # (a name with digits is a model or a version, not a sound: Xbox360)
         else:
             return None
         if unit:
@@ -674,13 +734,12 @@ class _Spellings:
         return self.conf(self.kinds.SURNAME, own, full_surname)
 
     def whole_name_groups(self) -> list[tuple[str, list[str]]]:
-        """Keys (places, organisations, bare surnames) whose whole names are one spelling class."""
+        """Keys (places, organisations, bare surnames) whose whole names are one spelling class
+        or one name once a legal form is left out (独シーメンス社, シーメンス)."""
         groups: dict[tuple[str, str], list[str]] = defaultdict(list)
         for k in sorted(self.kind_of):
             kind = self.kind_of[k]
-            rep = self.cls(kind, self.loose(k))
-            if rep != self.loose(k):
-                groups[(kind, rep)].append(k)
+            groups[(kind, self.cls(kind, self.loose(k)))].append(k)
         return [(kind, ks) for (kind, _), ks in sorted(groups.items()) if len(ks) > 1]
 
     def whole_conf(self, kind: str, a: str, b: str) -> float | None:
@@ -823,6 +882,7 @@ class Linker:
         self._links: list[tuple[str, str, float | None]] = []   # (key, key, confidence) joined by spelling
         self._key_form: dict[str, str] = {}
         self._links_by_key: dict[str, list] | None = None
+        self._cross_kind_keys: set[str] = set()   # keys joined to a name the extractor typed otherwise
 
     # -- keys ---------------------------------------------------------------
 
@@ -955,6 +1015,11 @@ class Linker:
             for k in ks[1:]:
                 if uf.union(ks[0], k):
                     links.append((ks[0], k, spelling.whole_conf(kind, ks[0], k)))
+        self._cross_kind_keys = set()
+        for a, b, score in spelling.cross_kind_links():
+            if uf.find(a) != uf.find(b) and uf.union(a, b):
+                links.append((a, b, score))
+                self._cross_kind_keys.update((a, b))
 
         # 4. people: full names with the same surname, first name and suffix (Donald J. Trump / Donald Trump)
         by_sig: dict[tuple[str, str, str], list[str]] = defaultdict(list)
@@ -1056,8 +1121,14 @@ class Linker:
 
     def _majority_label(self, units: Iterable[int]) -> str:
         votes: Counter = Counter()
+        crossed = False
         for u in units:
             votes[self._units[u][3]] += self._unit_counts[u]
+            crossed = crossed or self._units[u][1] in self._cross_kind_keys
+        if crossed and len(votes) > 1:
+            # one spelling typed a person, the other a company or a place: a person is what the
+            # extractor guesses for a name it does not know, so the other, positive, type wins
+            votes.pop("PERSON", None)
         return _majority(votes)
 
     def _canonical_form(self, units: list[int], label: str) -> str:

@@ -5,10 +5,13 @@ person's given name, a place, an organisation) and gets back classes of parts th
 name: {merkel, メルケル}, {zelensky, zelenskyy, ゼレンスキー}, {ルハンシク, ルハンスク}. Each class keeps
 the lowest score of the links that made it, which is the confidence shown to the user.
 
-Only parts of the same kind are compared (a surname never joins a given name or a place), and
-only within a block of parts that start with the same sound. A class grows only when every
-cross-script pair in it still scores at least ``CLASS_FLOOR`` (complete linkage), so a chain of
-near matches (Petr ~ ペトロ ~ Pedro ~ ペドロ) cannot pull two unlike spellings together.
+Parts of the same kind are compared (a surname never joins a given name); a whole name of one
+kind meets one of another only across scripts and at a stricter score (``cross_kind_pairs``:
+the extractor may call "Siemens" a person and シーメンス a company). Only parts within a block
+that start with the same sound are compared. A class grows only when every
+cross-script pair in it still scores at least ``CLASS_FLOOR`` and every pair in one script has
+variants' consonants (complete linkage), so a chain of near matches (Petr ~ ペトロ ~ Pedro ~ ペドロ,
+Ericsson ~ エリソン ~ Ellison) cannot pull two unlike spellings together.
 """
 from __future__ import annotations
 
@@ -40,6 +43,11 @@ SAME_SCRIPT_SKELETON_FLOOR = 0.8
 SETTLED_SKELETON_FLOOR = 0.6     # another spelling of a name the table knows: it sounds closer
 SAME_SCRIPT_SOUND_FLOOR = 0.75   # whole sounds (Indel) below which no same-script threshold is met
 MODEL_WINDOW = (0.65, 0.9)       # ask the e2k model only when the rules are unsure
+# A whole name typed differently on the two sides ("Siemens" PERSON, シーメンス ORG; "Lockheed
+# Martin" PERSON, ロッキード・マーチン PRODUCT) joins only on a sound match this strong.
+CROSS_KIND_THRESHOLD = 0.9
+WHOLE_PERSON = "person"          # a person's full name taken whole (its parts joined)
+CROSS_KIND_SKELETON_FLOOR = 0.6  # below it no pair reaches CROSS_KIND_THRESHOLD, model or not
 
 _LATIN = re.compile(r"[a-z]+")
 _KANJI = re.compile(r"[\u4e00-\u9fff々]{2,6}")
@@ -72,6 +80,17 @@ class SpellingClasses:
 
     def of(self, kind: str, part: str) -> str:
         return self.rep.get((kind, part), part)
+
+    def partnered(self) -> set[tuple[str, str]]:
+        """(kind, part) of parts whose class also holds a spelling in another script."""
+        by_rep: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for (kind, part), r in self.rep.items():
+            by_rep[r].append((kind, part))
+        out = set()
+        for members in by_rep.values():
+            if len({script_of(part) for _, part in members}) > 1:
+                out.update(members)
+        return out
 
     def conf(self, kind: str, a: str, b: str) -> float | None:
         """The confidence that two parts spell one name, or None when they are not linked."""
@@ -121,11 +140,13 @@ def _threshold(kind: str, a: str, b: str) -> float:
     return threshold
 
 
-def _candidates(parts: list[str], is_open, acronyms: frozenset[str] = frozenset()):
+def _candidates(parts: list[str], is_open, acronyms: frozenset[str] = frozenset(), across_only: bool = False,
+                cross_floor: float = SKELETON_FLOOR):
     """Pairs of parts worth scoring: in one block, at least one of them open (not settled by the
     alias table), with consonant skeletons at least SKELETON_FLOOR alike (rapidfuzz's vectorised
     cdist does the pruning: a library has thousands of names, and a pair below that floor
-    cannot reach any threshold)."""
+    cannot reach any threshold). ``across_only``: only pairs in two scripts, with consonant
+    skeletons at least ``cross_floor`` alike."""
     seen = set()
     latin = {p for p in parts if script_of(p) == "latin"}
     for p in parts:
@@ -146,11 +167,13 @@ def _candidates(parts: list[str], is_open, acronyms: frozenset[str] = frozenset(
             by_script[script_of(m), "all"].append(m)
             by_script[script_of(m), "open" if is_open(m) else "settled"].append(m)
         for (script_a, which_a), (script_b, which_b), floor in (
-                (("latin", "open"), ("kana", "open"), SKELETON_FLOOR),
-                (("latin", "open"), ("kana", "settled"), SETTLED_SKELETON_FLOOR),
-                (("kana", "open"), ("latin", "settled"), SETTLED_SKELETON_FLOOR),
+                (("latin", "open"), ("kana", "open"), cross_floor),
+                (("latin", "open"), ("kana", "settled"), max(cross_floor, SETTLED_SKELETON_FLOOR)),
+                (("kana", "open"), ("latin", "settled"), max(cross_floor, SETTLED_SKELETON_FLOOR)),
                 (("latin", "open"), ("latin", "all"), SAME_SCRIPT_SKELETON_FLOOR),
                 (("kana", "open"), ("kana", "all"), SAME_SCRIPT_SKELETON_FLOOR)):
+            if across_only and script_a == script_b:
+                continue
             left, right = by_script.get((script_a, which_a)), by_script.get((script_b, which_b))
             if not left or not right:
                 continue
@@ -194,10 +217,11 @@ def spelling_classes(parts_by_kind: dict[str, set[str]], open_parts: set[tuple[s
         def is_open(part: str, kind: str = kind) -> bool:
             return open_parts is None or (kind, part) in open_parts
 
+        scored: dict[tuple[str, str], float] = {}
         for a, b in _candidates(parts, is_open, acronyms):
             open_a, open_b = is_open(a), is_open(b)
             # the model (~5 ms a word) only for names the table knows on neither side
-            score = pair_score(a, b, use_model=open_a and open_b)
+            score = scored[a, b] = scored[b, a] = pair_score(a, b, use_model=open_a and open_b)
             if score >= _threshold(kind, a, b):
                 edges.append((-score, a, b))
         edges.sort()
@@ -213,8 +237,7 @@ def spelling_classes(parts_by_kind: dict[str, set[str]], open_parts: set[tuple[s
             if ra == rb:
                 continue
             ma, mb = members.get(ra, [ra]), members.get(rb, [rb])
-            if any(script_of(x) != script_of(y) and pair_score(x, y, use_model=False) < CLASS_FLOOR
-                   for x in ma for y in mb):
+            if not all(_may_share_class(kind, x, y, scored) for x in ma for y in mb):
                 continue
             root, other = min(ra, rb), max(ra, rb)
             merged = ma + mb
@@ -228,4 +251,60 @@ def spelling_classes(parts_by_kind: dict[str, set[str]], open_parts: set[tuple[s
             out.rep[(kind, x)] = f"{kind}\0{r}"
         for r, c in conf.items():
             out.confidence[f"{kind}\0{r}"] = c
+    return out
+
+
+def _may_share_class(kind: str, a: str, b: str, scored: dict[tuple[str, str], float]) -> bool:
+    """Complete linkage: may two members of two classes end in one? Across scripts the score (the
+    model's where it was asked) must reach CLASS_FLOOR; in one script the consonants must be as
+    alike as variants' are (Ericsson and Ellison, each close to エリソン, are two names), and two
+    surnames must be variants outright (Nielsen and Nelson, each close to the other's katakana,
+    are two families)."""
+    if script_of(a) != script_of(b):
+        return scored.get((a, b), pair_score(a, b, use_model=False)) >= CLASS_FLOOR
+    if _skeleton_similarity(a, b) < SAME_SCRIPT_SKELETON_FLOOR:
+        return False
+    return kind != SURNAME or scored.get((a, b), pair_score(a, b, use_model=False)) >= _threshold(kind, a, b)
+
+
+@lru_cache(maxsize=262144)
+def _skeleton_similarity(a: str, b: str) -> float:
+    return max((Levenshtein.normalized_similarity(x, y) for x in tr.skeletons_of(a) for y in tr.skeletons_of(b)),
+               default=0.0)
+
+
+def cross_kind_pairs(units_by_kind: dict[str, set[str]], open_parts: set[tuple[str, str]],
+                     acronyms: frozenset[str] = frozenset()) -> list[tuple[str, str, str, str, float]]:
+    """Whole names of different kinds, one Latin and one katakana, that spell one name:
+    (kind, unit, other kind, other unit, score).
+
+    A fallback for a name whose other spelling the extractor typed otherwise, so it is strict:
+    only names with no other-script spelling in their own kind take part (the caller leaves the
+    others out), a pair must reach CROSS_KIND_THRESHOLD, and each must be the other's best match
+    (no chain of near matches across kinds). Two names the table settles are not compared."""
+    kinds_of: dict[str, set[str]] = defaultdict(set)
+    for kind, units in units_by_kind.items():
+        for unit in units:
+            # a name of one consonant (ジー, Die) is too short to be known again across kinds
+            if script_of(unit) in ("latin", "kana") and len(tr.skeleton_of(unit)) >= 2:
+                kinds_of[unit].add(kind)
+    open_units = {unit for _, unit in open_parts}
+    found: list[tuple[float, str, str]] = []
+    for a, b in _candidates(sorted(kinds_of), lambda p: p in open_units, acronyms, across_only=True,
+                            cross_floor=CROSS_KIND_SKELETON_FLOOR):
+        if script_of(a) == script_of(b) or kinds_of[a] & kinds_of[b]:
+            continue
+        threshold = max([CROSS_KIND_THRESHOLD] + [_threshold(SURNAME if k == WHOLE_PERSON else k, a, b)
+                                                  for k in kinds_of[a] | kinds_of[b]])
+        score = pair_score(a, b, use_model=a in open_units and b in open_units)
+        if score >= threshold:
+            found.append((score, a, b))
+    best: dict[str, float] = {}
+    for score, a, b in found:
+        best[a] = max(best.get(a, 0.0), score)
+        best[b] = max(best.get(b, 0.0), score)
+    out: list[tuple[str, str, str, str, float]] = []
+    for score, a, b in sorted(found, key=lambda f: (-f[0], f[1], f[2])):
+        if score == best[a] == best[b]:
+            out.extend((ka, a, kb, b, score) for ka in sorted(kinds_of[a]) for kb in sorted(kinds_of[b]))
     return out

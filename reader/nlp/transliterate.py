@@ -78,7 +78,7 @@ def romanize(katakana: str) -> str:
 # シ (shi) and "sch" both become S, ツ (tsu) and "tz" both Z. l/r and v/b/w are one sound each.
 _LATIN_SOUNDS = [
     ("shch", "S"), ("tsch", "C"), ("dzh", "j"), ("sch", "S"), ("tch", "C"), ("zh", "j"), ("kh", "h"),
-    ("sh", "S"), ("ch", "C"), ("cz", "C"), ("sz", "S"), ("rz", "j"), ("ts", "Z"), ("tz", "Z"), ("dz", "z"),
+    ("sh", "S"), ("ch", "C"), ("ts", "Z"), ("tz", "Z"), ("dz", "z"),
     ("ph", "f"), ("th", "t"), ("gh", "g"), ("ck", "k"), ("qu", "kv"), ("dj", "j"),
     ("x", "ks"), ("q", "k"), ("w", "v"), ("y", "i"), ("l", "r"), ("b", "v"), ("c", "k"),
 ]
@@ -122,6 +122,62 @@ _READING_RULES = [
 ]
 
 
+# How the languages a Latin name may come from say their letters, each applied as a whole
+# (a name is read once per language): the first rules of a language rewrite what later ones
+# read. Only letter-to-sound rules of each orthography, and the way Japanese renders them.
+_LANGUAGE_READINGS = {
+    "slavic": [
+        (r"^ye", "e"),                          # Yekaterinburg, Yerevan: エカテリンブルク, エレバン
+        (r"(?<=[aeiou])y(?=[aeiou])", ""),      # iotated vowels after a vowel: Aliyev アリエフ
+        (r"(?:iy|yy|ii|yi)$", "i"),             # -iy/-yy/-ii endings: Zelenskyy, Oleksii
+        (r"ic$", "ich"),                        # -ić written without its accent: Borić ボリッチ
+        (r"v$", "f"),                           # final v is voiceless: -ov/-ev = -オフ/-エフ
+        (r"^v(?=[^aeiou])", "u"),               # initial v before a consonant: Vladimir ウラジーミル
+        (r"di(?=[aeiou]|$)", "ji"),             # palatal d before i: Vladivostok ウラジオストク
+        (r"ti(?=[aeiou]|n)", "chi"),            # palatal t before i: Valentina ワレンチナ
+    ],
+    "polish": [
+        (r"rz", "zh"), (r"sz", "sh"), (r"cz", "ch"), (r"ch", "h"),
+        (r"(?<=[aeiou])w$", "f"), (r"w", "v"), (r"j", "y"), (r"(?<=[^aeiou])ie", "ye"),
+    ],
+    "german": [
+        (r"^st", "sht"), (r"^sp", "shp"),       # Stein, Spahn: シュタイン, シュパーン
+        (r"ie", "i"), (r"e[iy]", "ai"), (r"eu", "oi"),
+        (r"^s(?=[aeiou])", "z"),                 # voiced initial s: Söder ゼーダー
+        (r"^z", "ts"), (r"(?<=[aeiou])ch", "h"), (r"j", "y"), (r"v", "f"),
+        (r"g$", "k"), (r"d$", "t"), (r"er$", "a"),   # -burg ブルク, final d, -er アー
+    ],
+    "english": [
+        (r"th", "s"),                           # Thatcher サッチャー, Raytheon レイセオン
+        (r"air", "ea"), (r"(?<=[aeo])r(?=[^aeiouy]|$)", ""),
+        (r"c(?=[eiy])", "s"), (r"g(?=[eiy])", "j"), (r"ee|ea", "i"), (r"oo", "u"), (r"ow", "au"),
+        (r"ai|ay", "ei"),
+        (r"u(?=[^aeiouy](?:[^aeiouy]|$))", "a"),  # short u: Buffett バフェット, bus バス
+        (r"e$", ""),
+    ],
+    "pinyin": [
+        (r"hu", "fu"),                          # Huang フアン, Hu フー
+        (r"x", "sh"), (r"q", "ch"), (r"zh", "j"), (r"c", "ts"), (r"ng", "n"),
+    ],
+    "french": [
+        (r"eaux?", "o"), (r"au", "o"), (r"ou", "u"), (r"oi", "wa"), (r"ch", "sh"), (r"gn", "ny"),
+        (r"qu", "k"), (r"^h", ""), (r"c(?=[eiy])", "s"), (r"g(?=[eiy])", "j"),
+        (r"e[rz]$", "e"), (r"(?<=[aeiou])[stdxz]$", ""), (r"(?<=[^aeiou])e$", ""),   # Nicolas ニコラ
+    ],
+    "spanish": [
+        (r"ll", "y"), (r"j", "h"), (r"z", "s"), (r"c(?=[ei])", "s"), (r"gu(?=[ei])", "g"),
+        (r"qu", "k"), (r"^h", ""),
+    ],
+}
+_LANGUAGE_RULES = {lang: [(re.compile(a), b) for a, b in rules] for lang, rules in _LANGUAGE_READINGS.items()}
+# A name is read as pinyin only when it is a run of pinyin syllables (Huang, Huawei, Xiaomi):
+# otherwise "Ericsson" read as pinyin (c = ts) would sound like Ellison.
+_PINYIN = re.compile(
+    r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ao|an|ei|en|er|ia|ie|in|iu|ou|ua|ue|ui|un|uo"
+    r"|a|o|e|i|u|v))+")
+
+
 @lru_cache(maxsize=131072)
 def _latin_readings(folded: str) -> frozenset[str]:
     """Ways a Latin spelling may be said (its language is unknown), in the shared alphabet."""
@@ -131,6 +187,13 @@ def _latin_readings(folded: str) -> frozenset[str]:
         readings.add(once)
         for rule2, repl2 in _READING_RULES[i + 1:]:
             readings.add(rule2.sub(repl2, once))
+    for lang, rules in _LANGUAGE_RULES.items():
+        if lang == "pinyin" and not _PINYIN.fullmatch(folded):
+            continue
+        read = folded
+        for rule, repl in rules:
+            read = rule.sub(repl, read)
+        readings.add(read)
     return frozenset(_sounds(r) for r in readings if r)
 
 
@@ -142,7 +205,9 @@ def _katakana_reading(katakana: str) -> tuple[str, str]:
     # ル(u), and the i of シ/チ before a consonant or at the end (ルハンシク, ボリッチ)
     bare = re.sub(r"(?<=[^aeiou])[uo](?=[^aeiou]|$)", "", full)
     bare = re.sub(r"(?<=[SC])i(?=[^aeiou]|$)", "", bare)
-    return full, re.sub(r"(.)\1+", r"\1", bare)
+    bare = re.sub(r"(.)\1+", r"\1", bare)
+    # a short name's vowels are not all added ones: ロー is not "r", or it would equal ロール and ルー
+    return full, bare if any(c in _VOWELS for c in bare) else full
 
 
 def _similarity(a: str, b: str) -> float:
