@@ -255,3 +255,22 @@ def test_a_name_with_a_title_somewhere_is_a_person_throughout(ex):
     text = ("トランプは最近、トルコのエルドアン大統領との電話会談に言及した。"
             "これにより、米国はエルドアンと習近平に対し、圧力を強めた。")
     assert {e.label for e in ex.extract(text) if e.text == "エルドアン"} == {"PERSON"}
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # accented Latin letters are letters (Söder, Erdoğan, Kraków)
+    ("In an interview, Markus Söder called Recep Tayyip Erdoğan from Kraków.",
+     {("Markus Söder", "PERSON"), ("Recep Tayyip Erdoğan", "PERSON"), ("Kraków", "GPE")}),
+    # a demonym that is also a given name starts a person's name
+    ("In an interview, Christian Lindner called the proposal.", {("Christian Lindner", "PERSON")}),
+    ("Christian groups and Russian Vladimir Putin met.",
+     {("Christian", "NORP"), ("Russian", "NORP"), ("Vladimir Putin", "PERSON")}),
+])
+def test_european_names_in_english(ex, sentence, expected):
+    found = {(e.text, e.label) for e in ex.extract(sentence)}
+    assert expected <= found, found
+
+
+def test_a_verb_opening_a_sentence_is_not_a_person(ex):
+    found = {(e.text, e.label) for e in ex.extract("Asked about the plan, Söder said no.")}
+    assert found == {("Söder", "PERSON")}, found

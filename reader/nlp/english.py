@@ -121,7 +121,9 @@ CONNECTORS = frozenset(("of", "the", "for", "de", "del", "da", "di", "von", "van
 ORG_CONNECTORS = frozenset(("of", "the", "for", "and", "&"))   # not in personal names (unlike von, de, bin)
 
 _CJK = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9.'’\-&]*[A-Za-z0-9.]|[A-Za-z]")
+# Latin letters with their accented forms (Söder, Erdoğan, Kraków), not only ASCII.
+_LETTER = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
+_WORD = re.compile(rf"[{_LETTER}][{_LETTER}0-9.'’\-&]*[{_LETTER}0-9.]|[{_LETTER}]")
 _SENT_END = re.compile(r"[.!?:;\"“”()\[\]|•–—]\s*$")
 
 
@@ -155,6 +157,17 @@ def _dictionary_label(word: str) -> str | None:
         # company; the person comes with a first name or title, which makes a longer run
         return "ORG"
     return None
+
+
+def _is_given_name(word: str) -> bool:
+    """The name dictionary knows ``word`` as a given name (Christian, not Russian)."""
+    from reader.nlp.features import _names_lookup
+
+    if _names_lookup() is None:
+        return False
+    from reader.nlp import names
+
+    return any(names.name_types(k) & {"given", "masc", "fem"} for k in names.katakana_for(word))
 
 
 def _person_or_not(line: str, start: int, end: int) -> str | None:
@@ -295,6 +308,8 @@ class EnglishExtractor:
                 return "ORG"
         if headline or w.endswith("ly"):
             return None
+        if sentence_start and len(w) > 4 and w.endswith(("ed", "ing")):
+            return None         # Asked, Speaking: a verb form the name dictionary does not know
         if sentence_start:
             # a capital here says little ("Largely, ...", "Buyers, ..."): an unknown word is
             # taken as a name only when the sentence goes straight on ("Putin met ...")
@@ -332,7 +347,8 @@ class EnglishExtractor:
             return "ORG"
         # a personal name: no common capitalised words, no places, and at least one part
         # that is a known given/family name or a word the dictionary does not know
-        if any(w in STOPWORDS or w in TITLE_MODIFIERS or self._gpe(w) or w in DEMONYMS for w in words):
+        if any(w in STOPWORDS or w in TITLE_MODIFIERS or self._gpe(w)
+               or (w in DEMONYMS and not (k == 0 and _is_given_name(w))) for k, w in enumerate(words)):
             return None
         looks = [self._sudachi(w) for w in (words[0], words[-1])]
         if any(p is None or (p[1] == "固有名詞" and p[2] == "人名") for p in looks):
@@ -479,7 +495,8 @@ class EnglishExtractor:
         # demonym at the front of a longer run: "Russian Defense Ministry" stays whole (ORG head);
         # "Russian Vladimir Putin" splits
         ws = [w for _, _, w in words]
-        if len(words) > 1 and ws[0] in DEMONYMS and ws[-1] not in ORG_HEADS:
+        if len(words) > 1 and ws[0] in DEMONYMS and ws[-1] not in ORG_HEADS \
+                and not (len(words) == 2 and _is_given_name(ws[0])):      # Christian Lindner
             out.append((words[0][0], words[0][1], "NORP"))
             words = words[1:]
             ws = ws[1:]
