@@ -274,3 +274,10 @@ def test_european_names_in_english(ex, sentence, expected):
 def test_a_verb_opening_a_sentence_is_not_a_person(ex):
     found = {(e.text, e.label) for e in ex.extract("Asked about the plan, Söder said no.")}
     assert found == {("Söder", "PERSON")}, found
+
+
+def test_a_phrase_of_common_words_is_no_place_or_organisation(ex):
+    found = [(e.text, e.label) for e in ex.extract("米国は非ドル決済の拡大とルーブル・デジタル通貨の導入を警戒している。")]
+    assert not any(label in ("ORG", "GPE", "LOC", "FAC", "PERSON") for text, label in found if text != "米国"), found
+    # common words with a head that makes them a name stay: 凸版|印刷, 国立|大学
+    assert ("凸版印刷", "ORG") in {(e.text, e.label) for e in ex.extract("凸版印刷と大日本印刷は国内印刷業界の2強である。")}

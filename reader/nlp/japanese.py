@@ -246,6 +246,10 @@ class JapaneseExtractor:
             return False
         if not any(t.oov or t.pos[0] in ("名詞", "接尾辞") for t in toks[i:j + 1]):
             return False        # symbols or function words only (ねえだろうし)
+        if typ in _COMMON_WORD_TYPES and len(words) == 1 and words[0] in _CURRENCY_WORDS:
+            return False        # ルーブル, ドル: a currency (ルーブル美術館 is a name)
+        if typ in _COMMON_WORD_TYPES and len(words) > 1 and all(_is_common_word(t) for t in toks[i:j + 1]):
+            return False        # common words only: グローバル|サプライ|チェーン, デジタル|通貨
         # a verbal noun is not a name (制裁, 交渉), nor ends a work or product name (…逮捕);
         # 連合, 会議 head organisations, and 厚生労働(大臣) is a ministry
         p = last.pos
@@ -253,6 +257,24 @@ class JapaneseExtractor:
                 and last.surface not in ORG_SUFFIX_JA and last.surface not in FAC_SUFFIX_JA:
             return False
         return True
+
+
+_CURRENCY_WORDS = frozenset(rules.CURRENCIES_JA)
+# Name types a phrase of common words cannot be (works, products, events and groups can:
+# 赤い鳥の居る風景, 日露|戦争, イスラム|教).
+_COMMON_WORD_TYPES = frozenset(("PERSON", "ORG", "GPE", "LOC", "FAC"))
+
+
+def _is_common_word(t: Tok) -> bool:
+    """A word the dictionary knows, that is no proper noun, no Latin word (capitalised English in
+    Japanese text names something: Computer Systems Research Group) and no head of a name (国会,
+    大学, 空港, 州 make names of common words), or a mark between such words."""
+    s = t.surface
+    if not s.strip() or s in _NAME_JOINERS:
+        return True
+    return not s.isascii() and not t.oov and t.pos[1] != "固有名詞" and t.pos[0] in ("名詞", "接頭辞", "接尾辞", "形状詞") \
+        and s not in ORG_SUFFIX_JA and s not in FAC_SUFFIX_JA and s not in PLACE_SUFFIX_JA \
+        and s not in _ROUTE_HEADS and s not in _ORG_HEADS and s not in _COMPANY_HEADS
 
 
 # Head words that make a name an organisation even after a place name: ロシア国防省, 中国共産党.
@@ -266,7 +288,7 @@ def out_label(spans: list[tuple], taken: dict, k: int) -> str | None:
 
 
 # A place directly followed by one of these, ending the compound, names a company: ロシア鉄道, 日本航空.
-_COMPANY_HEADS = frozenset("鉄道 航空 電力 石油 ガス 銀行 通信 放送 新聞 電信電話 海運 製鉄".split())
+_COMPANY_HEADS = frozenset("鉄道 航空 電力 石油 ガス 銀行 通信 放送 新聞 電信電話 海運 製鉄 印刷".split())
 
 
 def _institute_chains(toks: list[Tok], spans: list[tuple]) -> list[tuple]:
