@@ -281,3 +281,10 @@ def test_a_phrase_of_common_words_is_no_place_or_organisation(ex):
     assert not any(label in ("ORG", "GPE", "LOC", "FAC", "PERSON") for text, label in found if text != "米国"), found
     # common words with a head that makes them a name stay: 凸版|印刷, 国立|大学
     assert ("凸版印刷", "ORG") in {(e.text, e.label) for e in ex.extract("凸版印刷と大日本印刷は国内印刷業界の2強である。")}
+
+
+def test_a_name_ends_at_a_gap_in_the_text(ex):
+    # where a parenthesis was cut out of the text, two spaces remain: the name ends there
+    found = {(e.text, e.label) for e in ex.extract("欧米諸語では、ムクデン　　の名もよく用いられる。")}
+    assert not any("の名" in text for text, _ in found), found
+    assert ("西郷\u3000隆盛", "PERSON") in {(e.text, e.label) for e in ex.extract("西郷\u3000隆盛は薩摩藩士である。")}

@@ -411,6 +411,16 @@ def _before_trailing_noun(toks: list[Tok], i: int, j: int, typ: str) -> int:
     return j
 
 
+def _before_gap(toks: list[Tok], i: int, j: int) -> int:
+    """A name ends before a gap of several spaces (where text was cut out) or a space and a
+    particle: カルバン|　　という組織名 (but 西郷　隆盛, one space between two names)."""
+    for k in range(i + 1, j + 1):
+        t = toks[k]
+        if t.surface.isspace() and (len(t.surface) > 1 or (k < j and toks[k + 1].pos[0] in _FUNCTION_POS)):
+            return k - 1
+    return j
+
+
 def _is_symbol(t: Tok) -> bool:
     """A token without a letter or digit (➢, ■, ※): Sudachi reads some such marks as nouns."""
     return not any(ch.isalnum() for ch in t.surface)
@@ -482,6 +492,7 @@ def _trim(toks: list[Tok], span: tuple) -> tuple:
     place does not start with a modifier (大国ロシア, 特にラテンアメリカ, 対キューバ -> the place)."""
     i, j, typ = span
     i, j = _inside_brackets(toks, i, j)
+    j = _before_gap(toks, i, j)
     i = _after_list_marker(toks, i, j)
     i, j = _strip_function_words(toks, i, j, typ)
     if typ in _NUMERIC:
