@@ -288,3 +288,11 @@ def test_a_name_ends_at_a_gap_in_the_text(ex):
     found = {(e.text, e.label) for e in ex.extract("欧米諸語では、ムクデン　　の名もよく用いられる。")}
     assert not any("の名" in text for text, _ in found), found
     assert ("西郷\u3000隆盛", "PERSON") in {(e.text, e.label) for e in ex.extract("西郷\u3000隆盛は薩摩藩士である。")}
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("河北省は中華人民共和国の省である。", ("河北省", "GPE")),       # a province
+    ("ロシア国防省は声明を出した。", ("ロシア国防省", "ORG")),        # a ministry
+])
+def test_provinces_and_ministries(ex, sentence, expected):
+    assert expected in {(e.text, e.label) for e in ex.extract(sentence)}

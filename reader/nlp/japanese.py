@@ -358,6 +358,9 @@ def _organisations(toks: list[Tok], spans: list[tuple]) -> list[tuple]:
             # 国防省, 外務省 are ministries; 四川省, 河北省 are provinces
             if toks[j].surface != "省" or toks[j - 1].pos[1] == "普通名詞":
                 typ = "ORG"
+        elif typ == "ORG" and j > i and toks[j].surface == "省" \
+                and all(t.pos[1] == "固有名詞" and t.pos[2] in ("地名", "一般") for t in toks[i:j]):
+            typ = "GPE"                     # 河北|省: a province named after its place, not a ministry
         out.append([i, j, typ])
     return [tuple(x) for x in out]
 
