@@ -296,3 +296,10 @@ def test_a_name_ends_at_a_gap_in_the_text(ex):
 ])
 def test_provinces_and_ministries(ex, sentence, expected):
     assert expected in {(e.text, e.label) for e in ex.extract(sentence)}
+
+
+def test_japanese_names_listed_with_a_dot_are_several_people(ex):
+    found = {(e.text, e.label) for e in ex.extract("毛沢東・周恩来の時代には")}
+    assert {("毛沢東", "PERSON"), ("周恩来", "PERSON")} <= found, found
+    # a foreign name keeps its dot
+    assert ("ドナルド・トランプ", "PERSON") in {(e.text, e.label) for e in ex.extract("ドナルド・トランプ大統領は述べた。")}

@@ -791,12 +791,22 @@ def _listed_places(toks: list[Tok], spans: list[tuple]) -> list[tuple]:
 _COORDINATORS = frozenset(("と", "や", "及び", "および", "並びに", "ならびに"))
 
 
+def _has_kanji(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
 def _split_coordination(toks: list[Tok], span: tuple) -> list[tuple]:
     """Two names joined by と/や/及び are two names: 凸版印刷と大日本印刷 -> 凸版印刷, 大日本印刷."""
     i, j, typ = span
     if typ not in _NAME_TYPES or j - i < 2:
         return [span]
     cuts = [k for k in range(i + 1, j) if toks[k].surface in _COORDINATORS and toks[k].pos[0] in ("助詞", "接続詞")]
+    if typ == "PERSON":
+        # ・ joins the parts of a foreign name (ドナルド・トランプ) but lists Japanese ones:
+        # 荻葉香澄・神無月鏡司 are two people
+        cuts += [k for k in range(i + 1, j) if toks[k].surface in _NAME_JOINERS
+                 and _has_kanji(toks[k - 1].surface) and _has_kanji(toks[k + 1].surface)]
+        cuts.sort()
     if not cuts:
         return [span]
     parts = []
@@ -805,6 +815,9 @@ def _split_coordination(toks: list[Tok], span: tuple) -> list[tuple]:
         if k > start:
             parts.append((start, k - 1, typ))
         start = k + 1
+    if typ == "PERSON":
+        # a list of words, not of people (幕内・十両・幕下): only parts that hold a name stay
+        parts = [p for p in parts if any(_name_like(t) for t in toks[p[0]:p[1] + 1])]
     return parts
 
 
