@@ -303,3 +303,11 @@ def test_japanese_names_listed_with_a_dot_are_several_people(ex):
     assert {("毛沢東", "PERSON"), ("周恩来", "PERSON")} <= found, found
     # a foreign name keeps its dot
     assert ("ドナルド・トランプ", "PERSON") in {(e.text, e.label) for e in ex.extract("ドナルド・トランプ大統領は述べた。")}
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("以後ハプスブルク家の支配となった。", ("ハプスブルク家", "ORG")),   # a house, not the person
+    ("垂水家がこの家格とされた。", ("垂水家", "ORG")),
+])
+def test_a_family_name_with_its_house_word_is_the_house(ex, sentence, expected):
+    assert expected in {(e.text, e.label) for e in ex.extract(sentence)}

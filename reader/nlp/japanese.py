@@ -821,16 +821,23 @@ def _split_coordination(toks: list[Tok], span: tuple) -> list[tuple]:
     return parts
 
 
+# Words after a family name that make it a house, a band or a firm (not the person).
+_HOUSE_HEADS = frozenset("家 一家 組 一座 工務店 歯科 医院 商店 書店 製紙 製作所 興業 事務所".split())
+
 # Place heads that a person's name never ends with: ワロン|地方, スズダリ|公国, ハバロフスク|州
 _PLACE_HEADS = (PLACE_SUFFIX_JA - frozenset("都 道 府 国 原 林 森 谷 浜 沼 洋 岳".split())) | frozenset(("公国", "大公国"))
 
 
 def _person_places(toks: list[Tok], spans: list[tuple]) -> list[tuple]:
-    """A "person" ending in, or directly followed by, a place head is a place: ワロン地方."""
+    """A "person" ending in, or directly followed by, a place head is a place: ワロン地方; one
+    followed by 家, 組 or a trade is a house, band or firm: ハプスブルク家, 海江田組, 北岡工務店."""
     n = len(toks)
     starts = {s[0] for s in spans}
     out = []
     for i, j, typ in spans:
+        if typ == "PERSON" and j + 1 < n and toks[j + 1].surface in _HOUSE_HEADS and j + 1 not in starts:
+            out.append((i, j + 1, "ORG"))
+            continue
         if typ == "PERSON":
             if j + 1 < n and toks[j + 1].surface in _PLACE_HEADS and j + 1 not in starts \
                     and toks[j + 1].pos[0] in ("名詞", "接尾辞") and not (j + 2 < n and toks[j + 2].pos[0] == "接尾辞") \
