@@ -311,3 +311,7 @@ def test_japanese_names_listed_with_a_dot_are_several_people(ex):
 ])
 def test_a_family_name_with_its_house_word_is_the_house(ex, sentence, expected):
     assert expected in {(e.text, e.label) for e in ex.extract(sentence)}
+
+
+def test_a_place_and_its_government_are_one_organisation(ex):
+    assert ("オハイオ州政府", "ORG") in {(e.text, e.label) for e in ex.extract("オハイオ州政府のコンピュータに導入された。")}

@@ -347,7 +347,8 @@ def _organisations(toks: list[Tok], spans: list[tuple]) -> list[tuple]:
     covered = {k for s in spans for k in range(s[0], s[1] + 1)}
     out: list[list] = []
     for i, j, typ in spans:
-        if typ in _PLACES and j + 1 < n and toks[j + 1].surface in _COMPANY_HEADS and j + 1 not in covered \
+        if typ in _PLACES and j + 1 < n and toks[j + 1].surface in _COMPANY_HEADS | _GOVERNMENT_HEADS \
+                and j + 1 not in covered \
                 and not (j + 2 < n and toks[j + 2].pos[0] in ("名詞", "接尾辞")):
             out.append([i, j + 1, "ORG"])
             continue
@@ -820,6 +821,9 @@ def _split_coordination(toks: list[Tok], span: tuple) -> list[tuple]:
         parts = [p for p in parts if any(_name_like(t) for t in toks[p[0]:p[1] + 1])]
     return parts
 
+
+# Words after a place that make it its government or forces: オハイオ州|政府, ロシア|軍.
+_GOVERNMENT_HEADS = frozenset("政府 州政府 議会 州議会 軍 陸軍 海軍 空軍 警察".split())
 
 # Words after a family name that make it a house, a band or a firm (not the person).
 _HOUSE_HEADS = frozenset("家 一家 組 一座 工務店 歯科 医院 商店 書店 製紙 製作所 興業 事務所".split())
