@@ -315,3 +315,8 @@ def test_a_family_name_with_its_house_word_is_the_house(ex, sentence, expected):
 
 def test_a_place_and_its_government_are_one_organisation(ex):
     assert ("オハイオ州政府", "ORG") in {(e.text, e.label) for e in ex.extract("オハイオ州政府のコンピュータに導入された。")}
+
+
+def test_a_name_ending_in_a_road_or_hall_is_a_facility(ex):
+    found = {(e.text, e.label) for e in ex.extract("横浜横須賀道路と新湘南バイパスは、終日5割引。")}
+    assert {("横浜横須賀道路", "FAC"), ("新湘南バイパス", "FAC")} <= found, found

@@ -359,6 +359,8 @@ def _organisations(toks: list[Tok], spans: list[tuple]) -> list[tuple]:
             # 国防省, 外務省 are ministries; 四川省, 河北省 are provinces
             if toks[j].surface != "省" or toks[j - 1].pos[1] == "普通名詞":
                 typ = "ORG"
+        elif typ == "ORG" and j > i and _ends_with(toks, i, j, _FACILITY_HEADS):
+            typ = "FAC"                     # 蔵前国技館, 横浜横須賀道路: a building or a road
         elif typ == "ORG" and j > i and toks[j].surface == "省" \
                 and all(t.pos[1] == "固有名詞" and t.pos[2] in ("地名", "一般") for t in toks[i:j]):
             typ = "GPE"                     # 河北|省: a province named after its place, not a ministry
@@ -820,6 +822,16 @@ def _split_coordination(toks: list[Tok], span: tuple) -> list[tuple]:
         # a list of words, not of people (幕内・十両・幕下): only parts that hold a name stay
         parts = [p for p in parts if any(_name_like(t) for t in toks[p[0]:p[1] + 1])]
     return parts
+
+
+# Last words of a facility's name, never of an organisation's (a library or a museum can be
+# either, so they are not here).
+_FACILITY_HEADS = FAC_SUFFIX_JA | frozenset("バイパス 埠頭 校舎 国技館 造船所 ターミナル 高速道路 自動車道".split())
+
+
+def _ends_with(toks: list[Tok], i: int, j: int, heads: frozenset) -> bool:
+    """The span ends in one of ``heads`` (of one or two tokens: 国技|館, 造船|所)."""
+    return toks[j].surface in heads or (j > i and toks[j - 1].surface + toks[j].surface in heads)
 
 
 # Words after a place that make it its government or forces: オハイオ州|政府, ロシア|軍.
