@@ -55,6 +55,22 @@ _MD = rf"(?:{DNUM}月(?:{DNUM}日)?)"
 _DATE_SUFFIX = "(?:末|初め|初頭|前半|後半|上旬|中旬|下旬|半ば|中頃|初旬|春|夏|秋|冬|前)"
 _NOT_DURATION = "(?!間|以内|余り|ぶり|連続|越し|目|制|生)"
 
+def _relative_words() -> str:
+    """The calendar's words counted from the document's date, written with kanji (今日, 明年,
+    先週; not きょう, which is also part of きょうだい), and fiscal years (今年度), longest first.
+    Words counted from a date named before (同年, 翌日) are left to the timeline's resolver:
+    annotators do not mark them."""
+    from reader import calendar_words as cw
+
+    words = {w for table in (cw.REL_DAY, cw.REL_WEEK, cw.REL_MONTH, cw.REL_YEAR) for w in table
+             if any("\u4e00" <= ch <= "\u9fff" for ch in w) and not w.startswith("その")}
+    words |= {w + "度" for w in cw.REL_YEAR if w.endswith("年") and w[0] in "今昨来本"}
+    return "|".join(sorted(words, key=lambda w: (-len(w), w)))
+
+
+_RELATIVE_WORDS = _relative_words()
+
+
 JA_DATE = _compile_each(
         # 2025年3月13日, 1946年（昭和21年）11月5日, 2025年末, 46億年前, 2024年度
         rf"{_YEAR}{_BRACKET_YEAR}?(?:{_MD})?(?:度)?{_DATE_SUFFIX}?{_NOT_DURATION}",
@@ -68,8 +84,9 @@ JA_DATE = _compile_each(
         rf"{_NUM_START}{DNUM}年代{_DATE_SUFFIX}?",
         # ISO-like 2025-11-21, 2025/11/21, 2025.11.21
         r"(?<![0-9])(?:1[6-9]|20)[0-9]{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12][0-9]|3[01])(?![0-9])",
-        # relative days and years
-        r"(?:一昨年|今日|本日|昨日|明日|今年|昨年|去年|来年|今月|先月|来月|今週|先週|来週|翌年|翌日|前日|翌月|今年度|昨年度|来年度)",
+        # relative days, weeks, months and years (the resolver's own words: reader.calendar_words),
+        # not 前年比 or 前日比 (comparisons)
+        rf"(?:{_RELATIVE_WORDS})(?!比)",
         # weekdays
         r"(?<![\u4e00-\u9fff])[月火水木金土日]曜日?",
 )
