@@ -320,3 +320,8 @@ def test_a_place_and_its_government_are_one_organisation(ex):
 def test_a_name_ending_in_a_road_or_hall_is_a_facility(ex):
     found = {(e.text, e.label) for e in ex.extract("横浜横須賀道路と新湘南バイパスは、終日5割引。")}
     assert {("横浜横須賀道路", "FAC"), ("新湘南バイパス", "FAC")} <= found, found
+
+
+def test_a_person_ends_before_a_common_noun_after_a_space(ex):
+    found = {(e.text, e.label) for e in ex.extract("英語翻訳 池田こみち 経歴")}
+    assert ("池田こみち", "PERSON") in found, found

@@ -412,7 +412,9 @@ def _before_trailing_noun(toks: list[Tok], i: int, j: int, typ: str) -> int:
     while k > i and toks[k].surface.isspace():
         k -= 1
     name = toks[k]
-    if (typ == "PERSON" and _name_like(name)) or (typ != "PERSON" and _is_place(name)):
+    if typ == "PERSON" and (k < j - 1 or _name_like(name)):
+        return k                # after a space, a common noun is no given name (池田こみち 経歴)
+    if typ != "PERSON" and _is_place(name):
         return k
     return j
 
@@ -480,11 +482,17 @@ def _is_kana_function_word(t: Tok) -> bool:
 
 def _strip_function_words(toks: list[Tok], i: int, j: int, typ: str) -> tuple[int, int]:
     """A name or amount neither starts nor ends with a particle, adverb or verb written in
-    kana (もう|自衛隊, ない|欧州連合, 27|しか). A span without kanji or digits is left alone:
-    that is a name written in kana (a reading such as こくさいサッカーれんめい), not a stray word."""
+    kana (もう|自衛隊, ない|欧州連合, 27|しか, エントラン|へ). A span without kanji or digits
+    that keeps hiragana after that is left alone: it is a name written in kana (a reading such
+    as こくさいサッカーれんめい), not a stray word."""
     if typ in _FREE_FORM:
         return i, j
     if not any("\u4e00" <= ch <= "\u9fff" or ch.isdigit() for t in toks[i:j + 1] for ch in t.surface):
+        # kana only: a katakana name may end in a particle (エントラン|へ); anything else
+        # is a name written in kana
+        if j > i and toks[j].pos[0] == "助詞" and _is_kana_function_word(toks[j]) \
+                and char_signature(toks[j - 1].surface) in ("T", "U", "UL"):
+            return i, j - 1
         return i, j
     while i < j and _is_kana_function_word(toks[i]):
         i += 1
