@@ -83,8 +83,7 @@ class _Resources:
         self.tokenizer = JaTokenizer()
         tagger = pycrfsuite.Tagger()
         tagger.open(str(model_path))
-        known = frozenset(attribute for attribute, _ in tagger.info().state_features)
-        self.japanese = JapaneseExtractor(self.tokenizer, FeatureExtractor(known=known), tagger)
+        self.japanese = JapaneseExtractor(self.tokenizer, FeatureExtractor(), tagger)
         self.english = EnglishExtractor(self.tokenizer)
         # Sudachi tokenizers and the crfsuite tagger are not thread-safe.
         self.lock = threading.Lock()

@@ -309,19 +309,11 @@ class FeatureExtractor:
     # to run noise (~0.01), so they are left out: fewer features, faster tagging.
     DEFAULT_GROUPS = ALL_GROUPS - {"bw", "ln", "near", "p2", "far", "caps"}
 
-    def __init__(self, groups: frozenset | None = None, known: frozenset[str] | None = None) -> None:
-        """``known``: the attributes a trained model has weights for. Given, the cached
-        per-word features keep only those: the tagger ignores the others anyway, and
-        passing fewer strings to it is faster. Training passes None (every feature)."""
+    def __init__(self, groups: frozenset | None = None) -> None:
         self._cache: dict[tuple, tuple] = {}
         self._ctx_cache: dict[tuple, tuple] = {}
         self.g = self.DEFAULT_GROUPS if groups is None else frozenset(groups)
         self._names = _names_lookup() if "nm" in self.g else None
-        self._known = known
-
-    def _only_known(self, features) -> tuple:
-        known = self._known
-        return tuple(features) if known is None else tuple(f for f in features if f in known)
 
     def _word(self, t: Tok) -> tuple:
         key = (t.surface, t.pos, t.oov)
@@ -377,12 +369,11 @@ class FeatureExtractor:
             far.append("w=" + w)
         if gz and "far" in g:
             far.append("gz=" + gz)
-        only = self._only_known
-        b0 = only(base)
-        m1 = only("-1" + f for f in near)
-        p1 = only("+1" + f for f in near)
-        m2 = only("-2" + f for f in far)
-        p2_ = only("+2" + f for f in far)
+        b0 = tuple(base)
+        m1 = tuple("-1" + f for f in near)
+        p1 = tuple("+1" + f for f in near)
+        m2 = tuple("-2" + f for f in far)
+        p2_ = tuple("+2" + f for f in far)
         hit = (b0, m1, p1, m2, p2_, w, p3, "bp=" + p3 + "|", "fp=" + p3 + "|")
         if len(self._cache) > 100_000:
             self._cache.clear()
@@ -410,7 +401,6 @@ class FeatureExtractor:
             nm = name_classes(c.surface, self._names)
             if nm:
                 hit += ("cnm=" + nm,)
-            hit = self._only_known(hit)
             if len(self._ctx_cache) > 50_000:
                 self._ctx_cache.clear()
             self._ctx_cache[key] = hit

@@ -347,7 +347,7 @@ def _organisations(toks: list[Tok], spans: list[tuple]) -> list[tuple]:
     covered = {k for s in spans for k in range(s[0], s[1] + 1)}
     out: list[list] = []
     for i, j, typ in spans:
-        if typ in _PLACES and j + 1 < n and toks[j + 1].surface in _COMPANY_HEADS | _GOVERNMENT_HEADS \
+        if typ in _PLACES and j + 1 < n and toks[j + 1].surface in _PLACE_ORG_HEADS \
                 and j + 1 not in covered \
                 and not (j + 2 < n and toks[j + 2].pos[0] in ("名詞", "接尾辞")):
             out.append([i, j + 1, "ORG"])
@@ -844,6 +844,8 @@ def _ends_with(toks: list[Tok], i: int, j: int, heads: frozenset) -> bool:
 
 # Words after a place that make it its government or forces: オハイオ州|政府, ロシア|軍.
 _GOVERNMENT_HEADS = frozenset("政府 州政府 議会 州議会 軍 陸軍 海軍 空軍 警察".split())
+
+_PLACE_ORG_HEADS = _COMPANY_HEADS | _GOVERNMENT_HEADS
 
 # Words after a family name that make it a house, a band or a firm (not the person).
 _HOUSE_HEADS = frozenset("家 一家 組 一座 工務店 歯科 医院 商店 書店 製紙 製作所 興業 事務所".split())
