@@ -5,6 +5,8 @@ labels are OntoNotes ones.
 """
 from __future__ import annotations
 
+import re
+
 from reader.nlp import rules
 from reader.nlp.english import NOT_ENTITY_ACRONYMS
 from reader.nlp.features import (
@@ -446,6 +448,7 @@ def _after_list_marker(toks: list[Tok], i: int, j: int) -> int:
 
 _OPENERS = "(（[［「『【〈《"
 _CLOSERS = ")）]］」』】〉》"
+_BRACKET_RE = re.compile("[" + re.escape(_OPENERS + _CLOSERS) + "]")
 
 
 def _inside_brackets(toks: list[Tok], i: int, j: int) -> tuple[int, int]:
@@ -505,10 +508,16 @@ def _trim(toks: list[Tok], span: tuple) -> tuple:
     """Names neither start nor end with punctuation or spaces (ワーナー・ -> ワーナー), and a
     place does not start with a modifier (大国ロシア, 特にラテンアメリカ, 対キューバ -> the place)."""
     i, j, typ = span
-    i, j = _inside_brackets(toks, i, j)
-    j = _before_gap(toks, i, j)
-    i = _after_list_marker(toks, i, j)
-    i, j = _strip_function_words(toks, i, j, typ)
+    if i < j:       # one token has no brackets, gaps, list marks or particles around it to lose
+        surface = "".join(t.surface for t in toks[i:j + 1])
+        if _BRACKET_RE.search(surface):
+            i, j = _inside_brackets(toks, i, j)
+        if " " in surface or "\u3000" in surface:
+            j = _before_gap(toks, i, j)
+        if not surface[:1].isalpha() or toks[i].pos[1] == "数詞":
+            i = _after_list_marker(toks, i, j)
+        if i <= j and (toks[i].pos[0] in _FUNCTION_POS or toks[j].pos[0] in _FUNCTION_POS):
+            i, j = _strip_function_words(toks, i, j, typ)
     if typ in _NUMERIC:
         return (i, j, typ)
     surface = "".join(t.surface for t in toks[i:j + 1])
@@ -650,9 +659,14 @@ def _places_in_context(toks: list[Tok], spans: list[tuple]) -> list[tuple]:
     return out
 
 
+_COMMODITY_LAST_CHARS = frozenset(word[-1] for word in rules.COMMODITY_HEADS_JA)
+
+
 def _grade_before(toks: list[Tok], i: int, j: int) -> int | None:
     """Last token of the name before a commodity word that ends a span (ブレント|原油,
     サハリン|産|天然|ガス), or None."""
+    if toks[j].surface[-1] not in _COMMODITY_LAST_CHARS:
+        return None
     for h in (2, 1):                     # the commodity word, longest first: 天然|ガス, 原油
         first = j - h + 1
         if first > i and "".join(t.surface for t in toks[first:j + 1]) in rules.COMMODITY_HEADS_JA:
