@@ -512,14 +512,14 @@ def _trim(toks: list[Tok], span: tuple) -> tuple:
         surface = "".join(t.surface for t in toks[i:j + 1])
         if _BRACKET_RE.search(surface):
             i, j = _inside_brackets(toks, i, j)
-        if " " in surface or "\u3000" in surface:
+        if i <= j and (" " in surface or "\u3000" in surface):
             j = _before_gap(toks, i, j)
-        if not surface[:1].isalpha() or toks[i].pos[1] == "数詞":
+        if i <= j and (not toks[i].surface[:1].isalpha() or toks[i].pos[1] == "数詞"):
             i = _after_list_marker(toks, i, j)
         if i <= j and (toks[i].pos[0] in _FUNCTION_POS or toks[j].pos[0] in _FUNCTION_POS):
             i, j = _strip_function_words(toks, i, j, typ)
-    if typ in _NUMERIC:
-        return (i, j, typ)
+    if typ in _NUMERIC or i > j:
+        return (i, j, typ)      # nothing left is dropped by the caller
     surface = "".join(t.surface for t in toks[i:j + 1])
     while i <= j and toks[j].pos[0] in _EDGE_POS and not (
             toks[j].surface == "." or (toks[j].surface in ")）" and ("(" in surface or "（" in surface))):
@@ -558,7 +558,7 @@ def _after_descriptor(toks: list[Tok], i: int, j: int) -> int:
     for k in range(j - 1, i, -1):
         head, name = toks[k], toks[k + 1]
         if head.surface in _DESCRIPTOR_HEADS and head.pos[1] == "普通名詞" \
-                and char_signature(name.surface)[0] in "TU" and toks[k - 1].surface not in _LEGAL_FORMS:
+                and char_signature(name.surface)[:1] in ("T", "U") and toks[k - 1].surface not in _LEGAL_FORMS:
             return k + 1
     return i
 
@@ -665,7 +665,7 @@ _COMMODITY_LAST_CHARS = frozenset(word[-1] for word in rules.COMMODITY_HEADS_JA)
 def _grade_before(toks: list[Tok], i: int, j: int) -> int | None:
     """Last token of the name before a commodity word that ends a span (ブレント|原油,
     サハリン|産|天然|ガス), or None."""
-    if toks[j].surface[-1] not in _COMMODITY_LAST_CHARS:
+    if toks[j].surface[-1:] not in _COMMODITY_LAST_CHARS:
         return None
     for h in (2, 1):                     # the commodity word, longest first: 天然|ガス, 原油
         first = j - h + 1
