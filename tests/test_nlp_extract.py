@@ -266,3 +266,24 @@ def test_dictionary_choice_is_one_setting(monkeypatch):
     monkeypatch.setenv(sudachi.DICT_ENV, "full")
     with pytest.raises(ValueError):
         sudachi.dict_name()
+
+
+def test_scrambled_text_never_breaks_extraction():
+    """Pieces of the seeds with brackets, spaces, bullets, zero-width and combining marks
+    thrown in: every entity is a real slice of its text and nothing raises."""
+    import random
+
+    pool = "".join(p.read_text(encoding="utf-8") for p in SEEDS)
+    assert pool, "the seeds are missing"
+    marks = "()（）「」『』【】〈〉《》[]［］・=＝ 　\t➢■※.,。、1234567890ーっッ\u200b\ufeff\u0301éöĞ"
+    rng = random.Random(7)
+    ex = Extractor()
+    for _ in range(400):
+        k = rng.randint(1, 160)
+        start = rng.randrange(len(pool) - k)
+        chars = list(pool[start:start + k])
+        for _ in range(rng.randint(0, 8)):
+            chars.insert(rng.randrange(len(chars) + 1), rng.choice(marks))
+        text = "".join(chars)
+        for e in ex.extract(text):
+            assert 0 <= e.start < e.end <= len(text) and text[e.start:e.end] == e.text, (text, e)
