@@ -26,6 +26,8 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Sequence
 
+from reader.nlp.features import TITLES_JA
+
 __all__ = ["Statement", "find_statements"]
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
@@ -62,9 +64,9 @@ _JA_ACCORDING = re.compile(r"(?P<src>[^、。「」]{1,40}?)(?P<cue>によると
 _JA_TOSHITA = re.compile(r"(?<![うよ])と(?P<cue>した|している|しており|しています|しました)(?![がい]る?[^。、]*?[をにが])")
 _SENTENCE_END = re.compile(r"[。！？!?]")
 
-_TITLES = ("大統領|副大統領|首相|副首相|氏|さん|長官|国務長官|議員|上院議員|下院議員|外相|国防相|財務相|首脳|"
-           "報道官|特使|将軍|准教授|教授|司令官|総司令官|大使|代表|総裁|議長|書記長|首席|補佐官|次官|大臣|外務大臣|"
-           "国防大臣|元大統領|前大統領|前首相|元首相|知事|市長|会長|社長|CEO|所長|研究員|氏ら|王|皇太子|主席|国家主席")
+# The tagger's titles (one list: reader.nlp.features.TITLES_JA) and a few a speaker also goes by.
+_TITLES = "|".join(sorted(TITLES_JA | {"CEO", "研究員", "氏ら", "王", "元大統領", "前大統領", "前首相", "元首相"},
+                          key=lambda w: (-len(w), w)))
 _TITLE_TAIL = re.compile(rf"(?:米|露|ロ|ウ|中|英|仏|独|前|元|現)?(?:{_TITLES})?$")
 _SIDE_TAIL = re.compile(r"(?:側|政府|当局|政権)?$")
 _UNNAMED = re.compile(r"(?:高官|当局者|関係者|報道官|外交官|専門家|分析者|アナリスト|研究者|政府|政権|当局|"
