@@ -134,18 +134,19 @@ def _missing_tables(conn: sqlite3.Connection) -> set[str]:
     return set(schema.table_names()) - present
 
 
-def _rebuild(conn: sqlite3.Connection) -> None:
+def _rebuild(conn: sqlite3.Connection, damaged: bool = False) -> None:
     """Empty an older, incomplete or damaged index and create the current schema, in one exclusive
     transaction inside the file: another Reader opening it at the same moment waits, then
-    finds it done, instead of deleting files the other has open."""
+    finds it done, instead of deleting files the other has open. ``damaged``: the caller has
+    just checked it (the check reads every page; once is enough)."""
     conn.execute("PRAGMA foreign_keys=OFF")  # no effect inside a transaction
     try:
         with sql.atomic(conn, exclusive=True):   # readers wait rather than see a half-made schema
             version = _version_of(conn)
-            if version < schema.VERSION and not _missing_tables(conn) and _sound(conn) \
+            if not damaged and version < schema.VERSION and not _missing_tables(conn) and _sound(conn) \
                     and schema.upgrade(conn, version):
                 return
-            if _version_of(conn) < schema.VERSION or _missing_tables(conn) or not _sound(conn):
+            if damaged or _version_of(conn) < schema.VERSION or _missing_tables(conn) or not _sound(conn):
                 schema.drop_all(conn)
                 schema.create(conn)
     finally:
@@ -209,7 +210,7 @@ def repair(db: "sqlite_utils.Database | sqlite3.Connection", path: Path | None =
     place = index_place(path or Path(_file_of(conn) or "index.sqlite"))
     log.warning("%s is damaged (%s); it is rebuilt from your files.", place, found)
     with sql.translated(place):
-        _rebuild(conn)
+        _rebuild(conn, damaged=True)
     return found
 
 
