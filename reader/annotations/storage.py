@@ -231,14 +231,24 @@ class AnnotationStore:
         annotation, 'added', 'updated' or 'skipped'."""
         actions = []
         with self.user.write():
+            # what is stored already, read in one query (not one per incoming note)
+            stored = {a.uuid: a for a in self._read(" WHERE uuid IN (SELECT value FROM json_each(?))",
+                                                    [json.dumps([a.uuid for a in incoming])])}
+            if self.skipped:     # a stored row could not be read: which note it is, one by one
+                for a in incoming:
+                    if a.uuid not in stored:
+                        self.annotation(a.uuid)     # raises for the unreadable one
             for a in incoming:
-                current = self.annotation(a.uuid)
+                current = stored.get(a.uuid)
                 if current is None:
                     self._insert(a)
+                    stored[a.uuid] = a          # a second copy in the same file merges with the first
                     actions.append("added")
                 elif _newer(a.modified, current.modified):
-                    self._replace(a.with_changes(history=current.history + tuple(
-                        h for h in a.history if h not in current.history)))
+                    merged = a.with_changes(history=current.history + tuple(
+                        h for h in a.history if h not in current.history))
+                    self._replace(merged)
+                    stored[a.uuid] = merged
                     actions.append("updated")
                 else:
                     actions.append("skipped")
