@@ -85,6 +85,8 @@ _LATIN_SOUNDS = [
 _SOUND_RE = re.compile("|".join(re.escape(a) for a, _ in sorted(_LATIN_SOUNDS, key=lambda p: -len(p[0]))))
 _SOUND_OF = dict(_LATIN_SOUNDS)
 _VOWELS = set("aeiou")
+# katakana writes "si" as "shi" (シ): Sinwar is シンワル (but "sia" is not シャ)
+_SI = re.compile(r"si(?![aeou])")
 # Coarser classes for the consonant skeleton: sibilants, voiced/voiceless pairs, f/h.
 _COARSE = str.maketrans("SCjZzdgf", "ssssstkh")
 
@@ -119,6 +121,7 @@ _READING_RULES = [
     (re.compile(r"e$"), ""),                             # silent final e
     (re.compile(r"oo"), "u"),                            # English oo: Cook クック
     (re.compile(r"ow"), "au"),                           # English ow: Powell パウエル
+    (re.compile(r"^[pk](?=[fsn])|^g(?=n)|^w(?=r)"), ""),  # silent initial: Pfizer ファイザー, Knight ナイト
 ]
 
 
@@ -133,8 +136,9 @@ _LANGUAGE_READINGS = {
         (r"ic$", "ich"),                        # -ić written without its accent: Borić ボリッチ
         (r"v$", "f"),                           # final v is voiceless: -ov/-ev = -オフ/-エフ
         (r"^v(?=[^aeiou])", "u"),               # initial v before a consonant: Vladimir ウラジーミル
-        (r"di(?=[aeiou]|$)", "ji"),             # palatal d before i: Vladivostok ウラジオストク
+        (r"di", "ji"),                          # palatal d before i: Vladivostok ウラジオストク
         (r"ti(?=[aeiou]|n)", "chi"),            # palatal t before i: Valentina ワレンチナ
+        (r"s(?=[bdg])", "z"),                   # s voiced before a voiced consonant: Sberbank ズベルバンク
     ],
     "polish": [
         (r"rz", "zh"), (r"sz", "sh"), (r"cz", "ch"), (r"ch", "h"),
@@ -160,9 +164,12 @@ _LANGUAGE_READINGS = {
         (r"x", "sh"), (r"q", "ch"), (r"zh", "j"), (r"c", "ts"), (r"ng", "n"),
     ],
     "french": [
+        (r"aul[dt]s?$", "o"),                   # the l of -ault is silent: Renault ルノー, Foucault フーコー
         (r"eaux?", "o"), (r"au", "o"), (r"ou", "u"), (r"oi", "wa"), (r"ch", "sh"), (r"gn", "ny"),
         (r"qu", "k"), (r"^h", ""), (r"c(?=[eiy])", "s"), (r"g(?=[eiy])", "j"),
-        (r"e[rz]$", "e"), (r"(?<=[aeiou])[stdxz]$", ""), (r"(?<=[^aeiou])e$", ""),   # Nicolas ニコラ
+        (r"e[rz]$", "e"), (r"(?<=[^aeiou])e$", ""),
+        # silent final consonants (Nicolas ニコラ), after a nasal vowel too (Laurent ローラン)
+        (r"(?<=[aeiou]|n)[stdxz]+$", ""),
     ],
     "spanish": [
         (r"ll", "y"), (r"j", "h"), (r"z", "s"), (r"c(?=[ei])", "s"), (r"gu(?=[ei])", "g"),
@@ -194,20 +201,26 @@ def _latin_readings(folded: str) -> frozenset[str]:
         for rule, repl in rules:
             read = rule.sub(repl, read)
         readings.add(read)
-    return frozenset(_sounds(r) for r in readings if r)
+    return frozenset(_SI.sub("Si", _sounds(r)) for r in readings if r)
 
 
 @lru_cache(maxsize=131072)
 def _katakana_reading(katakana: str) -> tuple[str, str]:
     """(full, with Japanese epenthetic vowels removed) in the shared alphabet."""
     full = _sounds(romanize(katakana).replace(" ", ""))
-    # vowels katakana adds after a consonant that the source spelling did not have: ス(u), ト(o),
-    # ル(u), and the i of シ/チ before a consonant or at the end (ルハンシク, ボリッチ)
-    bare = re.sub(r"(?<=[^aeiou])[uo](?=[^aeiou]|$)", "", full)
-    bare = re.sub(r"(?<=[SC])i(?=[^aeiou]|$)", "", bare)
+    # vowels katakana adds after a consonant that the source spelling did not have: ス(u), ル(u),
+    # o after t and d only (ト, ド: ペトロ keeps its o), and the i of シ/チ before a consonant or at
+    # the end (ルハンシク, ボリッチ), not before ン (シン is "sin")
+    bare = re.sub(r"(?<=[^aeiou])u(?=[^aeiou]|$)|(?<=[td])o(?=[^aeiou]|$)", "", full)
+    bare = re.sub(r"(?<=[SC])i(?=[^aeioun]|$)", "", bare)
     bare = re.sub(r"(.)\1+", r"\1", bare)
     # a short name's vowels are not all added ones: ロー is not "r", or it would equal ロール and ルー
     return full, bare if any(c in _VOWELS for c in bare) else full
+
+
+# Two first sounds of one class (s/z, k/g, t/d, f/h) differ less than two unlike ones: the
+# source's voicing is not always kept (Sberbank ズベルバンク, Kang ガン)
+_VOICING_INITIAL = 0.95
 
 
 def _similarity(a: str, b: str) -> float:
@@ -217,7 +230,8 @@ def _similarity(a: str, b: str) -> float:
         return Indel.normalized_similarity(a, b) * 0.8
     skeleton = Levenshtein.normalized_similarity(ska, skb)
     whole = Indel.normalized_similarity(a, b)
-    initial = 1.0 if a[0] == b[0] or (a[0] in _VOWELS and b[0] in _VOWELS) else 0.85
+    initial = 1.0 if a[0] == b[0] or (a[0] in _VOWELS and b[0] in _VOWELS) else \
+        _VOICING_INITIAL if a[0].translate(_COARSE) == b[0].translate(_COARSE) else 0.85
     # a short skeleton ("rn") matches too much by chance: lean on the whole form then
     weight = min(0.55, 0.15 * min(len(ska), len(skb)))
     # the same consonants with other vowels are another name (Britain/ボルトン, Blatter/ブラット)
