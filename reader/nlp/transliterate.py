@@ -122,6 +122,7 @@ _READING_RULES = [
     (re.compile(r"oo"), "u"),                            # English oo: Cook クック
     (re.compile(r"ow"), "au"),                           # English ow: Powell パウエル
     (re.compile(r"^[pk](?=[fsn])|^g(?=n)|^w(?=r)"), ""),  # silent initial: Pfizer ファイザー, Knight ナイト
+    (re.compile(r"^w(?=u|oo)"), ""),                     # w before u is not written: Wulff ウルフ, Woods ウッズ
 ]
 
 
@@ -158,6 +159,9 @@ _LANGUAGE_READINGS = {
         (r"ai|ay", "ei"),
         (r"u(?=[^aeiouy](?:[^aeiouy]|$))", "a"),  # short u: Buffett バフェット, bus バス
         (r"e$", ""),
+    ],
+    "turkish": [
+        (r"(?<=[aeiou])g", ""),                 # ğ, folded to g, is not said: Erdoğan エルドアン
     ],
     "pinyin": [
         (r"hu", "fu"),                          # Huang フアン, Hu フー
