@@ -173,7 +173,7 @@ _LANGUAGE_READINGS = {
         (r"qu", "k"), (r"^h", ""), (r"c(?=[eiy])", "s"), (r"g(?=[eiy])", "j"),
         (r"e[rz]$", "e"), (r"(?<=[^aeiou])e$", ""),
         # silent final consonants (Nicolas ニコラ), after a nasal vowel too (Laurent ローラン)
-        (r"(?<=[aeiou]|n)[stdxz]+$", ""),
+        (r"(?<=[aeiou]|n)(?:[tdx]s?|[sz])$", ""),
     ],
     "spanish": [
         (r"ll", "y"), (r"j", "h"), (r"z", "s"), (r"c(?=[ei])", "s"), (r"gu(?=[ei])", "g"),
