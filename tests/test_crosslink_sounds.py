@@ -39,6 +39,7 @@ def groups(*names: tuple[str, str]) -> list[set[str]]:
     ("PERSON", "Orpo", "オルポ"),                 # a final o that katakana did not add
     ("PERSON", "Wulff", "ウルフ"),                # w before u is not written
     ("PERSON", "Davutoglu", "ダウトオール"),      # Turkish ğ folded to g
+    ("PERSON", "Khan", "カーン"),                 # kh read as k
 ])
 def test_a_name_and_its_katakana_are_one_entity(label, english, katakana):
     assert groups((label, english), (label, katakana)) == [{english, katakana}]

@@ -123,6 +123,7 @@ _READING_RULES = [
     (re.compile(r"ow"), "au"),                           # English ow: Powell パウエル
     (re.compile(r"^[pk](?=[fsn])|^g(?=n)|^w(?=r)"), ""),  # silent initial: Pfizer ファイザー, Knight ナイト
     (re.compile(r"^w(?=u|oo)"), ""),                     # w before u is not written: Wulff ウルフ, Woods ウッズ
+    (re.compile(r"kh"), "k"),                            # kh read as k, not as Russian h: Khan カーン
 ]
 
 
