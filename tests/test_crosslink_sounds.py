@@ -59,6 +59,8 @@ def test_the_rules_that_join_those_keep_look_alike_names_apart():
         {"Sberbank", "ズベルバンク"}, {"Spar", "スパール"}]
     assert groups(("PERSON", "Wulff"), ("PERSON", "ウルフ"), ("PERSON", "Wolf"), ("PERSON", "ヴォルフ")) == [
         {"Wolf", "ヴォルフ"}, {"Wulff", "ウルフ"}]
+    assert groups(("PERSON", "Khan"), ("PERSON", "カーン"), ("PERSON", "Han"), ("PERSON", "ハン")) == [
+        {"Han", "ハン"}, {"Khan", "カーン"}]
     assert groups(("GPE", "Oman"), ("GPE", "オマーン"), ("GPE", "Amman"), ("GPE", "アンマン")) == [
         {"Amman", "アンマン"}, {"Oman", "オマーン"}]
     # Ericsson read as pinyin or with a soft c would sound like Ellison

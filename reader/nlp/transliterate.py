@@ -74,10 +74,11 @@ def romanize(katakana: str) -> str:
 # -- a rough common sound alphabet -------------------------------------------
 
 # Latin letter sequences, longest first, and the sound each stands for, one character a sound:
-# S = sh, C = ch, j = zh/dzh, Z = ts. Katakana's romanisation goes through the same table, so
+# S = sh, C = ch, j = zh/dzh, Z = ts, x = kh (read h or k, see _READING_RULES; as written, it
+# keeps Khan and Han two names). Katakana's romanisation goes through the same table, so
 # シ (shi) and "sch" both become S, ツ (tsu) and "tz" both Z. l/r and v/b/w are one sound each.
 _LATIN_SOUNDS = [
-    ("shch", "S"), ("tsch", "C"), ("dzh", "j"), ("sch", "S"), ("tch", "C"), ("zh", "j"), ("kh", "h"),
+    ("shch", "S"), ("tsch", "C"), ("dzh", "j"), ("sch", "S"), ("tch", "C"), ("zh", "j"), ("kh", "x"),
     ("sh", "S"), ("ch", "C"), ("ts", "Z"), ("tz", "Z"), ("dz", "z"),
     ("ph", "f"), ("th", "t"), ("gh", "g"), ("ck", "k"), ("qu", "kv"), ("dj", "j"),
     ("x", "ks"), ("q", "k"), ("w", "v"), ("y", "i"), ("l", "r"), ("b", "v"), ("c", "k"),
@@ -88,7 +89,7 @@ _VOWELS = set("aeiou")
 # katakana writes "si" as "shi" (シ): Sinwar is シンワル (but "sia" is not シャ)
 _SI = re.compile(r"si(?![aeou])")
 # Coarser classes for the consonant skeleton: sibilants, voiced/voiceless pairs, f/h.
-_COARSE = str.maketrans("SCjZzdgf", "ssssstkh")
+_COARSE = str.maketrans("SCjZzdgfx", "ssssstkhh")
 
 
 def _sounds(latin: str) -> str:
@@ -123,7 +124,8 @@ _READING_RULES = [
     (re.compile(r"ow"), "au"),                           # English ow: Powell パウエル
     (re.compile(r"^[pk](?=[fsn])|^g(?=n)|^w(?=r)"), ""),  # silent initial: Pfizer ファイザー, Knight ナイト
     (re.compile(r"^w(?=u|oo)"), ""),                     # w before u is not written: Wulff ウルフ, Woods ウッズ
-    (re.compile(r"kh"), "k"),                            # kh read as k, not as Russian h: Khan カーン
+    (re.compile(r"kh"), "h"),                            # kh read as Russian h: Kharkiv ハルキウ
+    (re.compile(r"kh"), "k"),                            # or as k: Khan カーン
 ]
 
 
@@ -132,6 +134,7 @@ _READING_RULES = [
 # read. Only letter-to-sound rules of each orthography, and the way Japanese renders them.
 _LANGUAGE_READINGS = {
     "slavic": [
+        (r"kh", "h"),                           # Khabarovsk ハバロフスク
         (r"^ye", "e"),                          # Yekaterinburg, Yerevan: エカテリンブルク, エレバン
         (r"(?<=[aeiou])y(?=[aeiou])", ""),      # iotated vowels after a vowel: Aliyev アリエフ
         (r"(?:iy|yy|ii|yi)$", "i"),             # -iy/-yy/-ii endings: Zelenskyy, Oleksii
