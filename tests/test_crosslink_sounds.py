@@ -40,6 +40,7 @@ def groups(*names: tuple[str, str]) -> list[set[str]]:
     ("PERSON", "Wulff", "ウルフ"),                # w before u is not written
     ("PERSON", "Davutoglu", "ダウトオール"),      # Turkish ğ folded to g
     ("PERSON", "Khan", "カーン"),                 # kh read as k
+    ("ORG", "Nvidia", "エヌビディア"),            # a leading n spelled by its letter's name
 ])
 def test_a_name_and_its_katakana_are_one_entity(label, english, katakana):
     assert groups((label, english), (label, katakana)) == [{english, katakana}]

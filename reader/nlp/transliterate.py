@@ -213,8 +213,9 @@ def _latin_readings(folded: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=131072)
-def _katakana_reading(katakana: str) -> tuple[str, str]:
-    """(full, with Japanese epenthetic vowels removed) in the shared alphabet."""
+def _katakana_reading(katakana: str) -> tuple[str, ...]:
+    """(full, with Japanese epenthetic vowels removed[, with a leading letter name read as its
+    letter]) in the shared alphabet."""
     full = _sounds(romanize(katakana).replace(" ", ""))
     # vowels katakana adds after a consonant that the source spelling did not have: ス(u), ル(u),
     # o after t and d only (ト, ド: ペトロ keeps its o), and the i of シ/チ before a consonant or at
@@ -223,7 +224,12 @@ def _katakana_reading(katakana: str) -> tuple[str, str]:
     bare = re.sub(r"(?<=[SC])i(?=[^aeioun]|$)", "", bare)
     bare = re.sub(r"(.)\1+", r"\1", bare)
     # a short name's vowels are not all added ones: ロー is not "r", or it would equal ロール and ルー
-    return full, bare if any(c in _VOWELS for c in bare) else full
+    if not any(c in _VOWELS for c in bare):
+        return full, full
+    # a leading m or n before a consonant may be spelled by its letter's name: エヌビディア (Nvidia),
+    # エムバペ (Mbappé), though エムレ is Emre
+    letter = re.sub(r"^e([mn])(?=[^aeiou])", r"\1", bare)
+    return (full, bare, letter) if letter != bare and full.startswith(("enu", "emu")) else (full, bare)
 
 
 # Two first sounds of one class (s/z, k/g, t/d, f/h) differ less than two unlike ones: the
@@ -296,8 +302,7 @@ def latin_katakana_score(latin: str, katakana: str, use_model: bool = True) -> f
     folded = fold_latin(latin)
     if not folded or not katakana:
         return 0.0
-    full, bare = _katakana_reading(katakana)
-    score = max(_similarity(r, k) for r in _latin_readings(folded) for k in (full, bare))
+    score = max(_similarity(r, k) for r in _latin_readings(folded) for k in _katakana_reading(katakana))
     info = names.lookup(katakana)
     if info and score >= DICTIONARY_FLOOR and any(fold_latin(g) == folded for g in info.glosses):
         return 1.0      # the dictionary says so, and it sounds alike (ジョン is glossed Jonathan too)
@@ -313,8 +318,8 @@ def katakana_score(a: str, b: str) -> float:
     """Two katakana spellings of one name (ルハンシク/ルハンスク, ヴォ/ボ, ー dropped)."""
     if a == b:
         return 1.0
-    fa, ba = _katakana_reading(a)
-    fb, bb = _katakana_reading(b)
+    fa, ba = _katakana_reading(a)[:2]
+    fb, bb = _katakana_reading(b)[:2]
     return round(max(_similarity(fa, fb), _similarity(ba, bb)), 3)
 
 
