@@ -4,8 +4,8 @@
 
 Generates the documents of bench/crossscript.py (each name in English in one article and in
 katakana in another, people also by surname) and links them with the real Linker, for the
-development list and the held-out list (written before tuning; measure on it, never tune to it)
-unless --names picks lists:
+development list, the held-out list and the fresh list (both written before tuning; measure on
+them, never tune to them) unless --names picks lists:
 
 - by default on the exact name spans (what linking alone achieves);
 - with --extract, on what the real extractor finds in the text (end to end).
@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from crossscript import HELDOUT_FILE, NAMES_FILE, documents, load_names  # noqa: E402
+from crossscript import FRESH_FILE, HELDOUT_FILE, NAMES_FILE, documents, load_names  # noqa: E402
 
 from reader.nlp.canonical import Linker, Mention  # noqa: E402
 
@@ -117,9 +117,9 @@ def run(names_file: Path, extract: bool) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--extract", action="store_true", help="link what the extractor finds (end to end)")
-    parser.add_argument("--names", type=Path, nargs="+", default=[NAMES_FILE, HELDOUT_FILE],
+    parser.add_argument("--names", type=Path, nargs="+", default=[NAMES_FILE, HELDOUT_FILE, FRESH_FILE],
                         help="lists of names to test (TSV: english, katakana, type[, note]); "
-                             "default: the development and the held-out list")
+                             "default: the development, the held-out and the fresh list")
     args = parser.parse_args()
     for names_file in args.names:
         run(names_file, args.extract)

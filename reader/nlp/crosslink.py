@@ -35,7 +35,10 @@ PART_THRESHOLD = {SURNAME: 0.8, GIVEN: 0.7, PLACE: 0.82, ORG: 0.82}
 # Latin variants are mostly transliterations of one name (Mirziyoyev/Mirziyoev).
 SAME_SCRIPT_THRESHOLD = {SURNAME: 0.95, GIVEN: 0.9, PLACE: 0.9, ORG: 0.93}
 LATIN_SURNAME_THRESHOLD = 0.92
-SHORT_SKELETON_THRESHOLD = 0.92  # two- or one-consonant names ("Kim", "イエン") need more
+# Two- or one-consonant names ("Kim", "イエン", Huawei ファーウェイ) need more: at 0.88 unlike
+# JMnedict names of that size meet by chance no more often than longer ones at their thresholds
+# (bench/bench_sound_calibration.py prints the rates).
+SHORT_SKELETON_THRESHOLD = 0.88
 CLASS_FLOOR = 0.6
 # Below these consonant-skeleton similarities the weighted score cannot reach the threshold.
 SKELETON_FLOOR = 0.5
@@ -66,8 +69,9 @@ def script_of(part: str) -> str | None:
 
 
 @lru_cache(maxsize=65536)
-def _kanji_glosses(part: str) -> frozenset[str]:
-    """The romanised readings JMnedict gives a kanji name (高市 -> takaichi, kouichi, …)."""
+def _glosses(part: str) -> frozenset[str]:
+    """The romanised readings JMnedict gives a kanji or katakana name (高市 -> takaichi, kouichi,
+    …; ファイザー -> pfizer)."""
     info = tr.names.lookup(part)
     return frozenset(g for g in (tr.fold_latin(g) for g in info.glosses) if g) if info else frozenset()
 
@@ -115,9 +119,9 @@ def pair_score(a: str, b: str, use_model: bool = True) -> float:
         # a kanji name is known only by its dictionary readings
         kanji, other = (a, b) if sa == "kanji" else (b, a)
         if script_of(other) == "latin":
-            return GLOSS_SCORE if other in _kanji_glosses(kanji) else 0.0
+            return GLOSS_SCORE if other in _glosses(kanji) else 0.0
         if script_of(other) == "kana":
-            return max((tr.latin_katakana_score(g, other, use_model=False) for g in _kanji_glosses(kanji)),
+            return max((tr.latin_katakana_score(g, other, use_model=False) for g in _glosses(kanji)),
                        default=0.0)
         return 0.0
     latin, kana = (a, b) if sa == "latin" else (b, a)
@@ -145,13 +149,15 @@ def _candidates(parts: list[str], is_open, acronyms: frozenset[str] = frozenset(
     """Pairs of parts worth scoring: in one block, at least one of them open (not settled by the
     alias table), with consonant skeletons at least SKELETON_FLOOR alike (rapidfuzz's vectorised
     cdist does the pruning: a library has thousands of names, and a pair below that floor
-    cannot reach any threshold). ``across_only``: only pairs in two scripts, with consonant
-    skeletons at least ``cross_floor`` alike."""
+    cannot reach any threshold), or a Latin part that the dictionary gives as the reading of
+    a kanji or katakana part, whatever its first sound (ファイザー is glossed Pfizer).
+    ``across_only``: only pairs in two scripts, with consonant skeletons at least
+    ``cross_floor`` alike."""
     seen = set()
     latin = {p for p in parts if script_of(p) == "latin"}
     for p in parts:
-        if script_of(p) == "kanji":
-            for gloss in sorted(_kanji_glosses(p) & latin):
+        if script_of(p) in ("kanji", "kana") and p not in acronyms:
+            for gloss in sorted(_glosses(p) & latin):
                 if is_open(p) or is_open(gloss):
                     seen.add((gloss, p))
                     yield gloss, p

@@ -74,10 +74,11 @@ def romanize(katakana: str) -> str:
 # -- a rough common sound alphabet -------------------------------------------
 
 # Latin letter sequences, longest first, and the sound each stands for, one character a sound:
-# S = sh, C = ch, j = zh/dzh, Z = ts. Katakana's romanisation goes through the same table, so
+# S = sh, C = ch, j = zh/dzh, Z = ts, x = kh (read h or k, see _READING_RULES; as written, it
+# keeps Khan and Han two names). Katakana's romanisation goes through the same table, so
 # シ (shi) and "sch" both become S, ツ (tsu) and "tz" both Z. l/r and v/b/w are one sound each.
 _LATIN_SOUNDS = [
-    ("shch", "S"), ("tsch", "C"), ("dzh", "j"), ("sch", "S"), ("tch", "C"), ("zh", "j"), ("kh", "h"),
+    ("shch", "S"), ("tsch", "C"), ("dzh", "j"), ("sch", "S"), ("tch", "C"), ("zh", "j"), ("kh", "x"),
     ("sh", "S"), ("ch", "C"), ("ts", "Z"), ("tz", "Z"), ("dz", "z"),
     ("ph", "f"), ("th", "t"), ("gh", "g"), ("ck", "k"), ("qu", "kv"), ("dj", "j"),
     ("x", "ks"), ("q", "k"), ("w", "v"), ("y", "i"), ("l", "r"), ("b", "v"), ("c", "k"),
@@ -85,8 +86,10 @@ _LATIN_SOUNDS = [
 _SOUND_RE = re.compile("|".join(re.escape(a) for a, _ in sorted(_LATIN_SOUNDS, key=lambda p: -len(p[0]))))
 _SOUND_OF = dict(_LATIN_SOUNDS)
 _VOWELS = set("aeiou")
+# katakana writes "si" as "shi" (シ): Sinwar is シンワル (but "sia" is not シャ)
+_SI = re.compile(r"si(?![aeou])")
 # Coarser classes for the consonant skeleton: sibilants, voiced/voiceless pairs, f/h.
-_COARSE = str.maketrans("SCjZzdgf", "ssssstkh")
+_COARSE = str.maketrans("SCjZzdgfx", "ssssstkhh")
 
 
 def _sounds(latin: str) -> str:
@@ -119,6 +122,10 @@ _READING_RULES = [
     (re.compile(r"e$"), ""),                             # silent final e
     (re.compile(r"oo"), "u"),                            # English oo: Cook クック
     (re.compile(r"ow"), "au"),                           # English ow: Powell パウエル
+    (re.compile(r"^[pk](?=[fsn])|^g(?=n)|^w(?=r)"), ""),  # silent initial: Pfizer ファイザー, Knight ナイト
+    (re.compile(r"^w(?=u|oo)"), ""),                     # w before u is not written: Wulff ウルフ, Woods ウッズ
+    (re.compile(r"kh"), "h"),                            # kh read as Russian h: Kharkiv ハルキウ
+    (re.compile(r"kh"), "k"),                            # or as k: Khan カーン
 ]
 
 
@@ -127,14 +134,16 @@ _READING_RULES = [
 # read. Only letter-to-sound rules of each orthography, and the way Japanese renders them.
 _LANGUAGE_READINGS = {
     "slavic": [
+        (r"kh", "h"),                           # Khabarovsk ハバロフスク
         (r"^ye", "e"),                          # Yekaterinburg, Yerevan: エカテリンブルク, エレバン
         (r"(?<=[aeiou])y(?=[aeiou])", ""),      # iotated vowels after a vowel: Aliyev アリエフ
         (r"(?:iy|yy|ii|yi)$", "i"),             # -iy/-yy/-ii endings: Zelenskyy, Oleksii
         (r"ic$", "ich"),                        # -ić written without its accent: Borić ボリッチ
         (r"v$", "f"),                           # final v is voiceless: -ov/-ev = -オフ/-エフ
         (r"^v(?=[^aeiou])", "u"),               # initial v before a consonant: Vladimir ウラジーミル
-        (r"di(?=[aeiou]|$)", "ji"),             # palatal d before i: Vladivostok ウラジオストク
+        (r"di", "ji"),                          # palatal d before i: Vladivostok ウラジオストク
         (r"ti(?=[aeiou]|n)", "chi"),            # palatal t before i: Valentina ワレンチナ
+        (r"s(?=[bdg])", "z"),                   # s voiced before a voiced consonant: Sberbank ズベルバンク
     ],
     "polish": [
         (r"rz", "zh"), (r"sz", "sh"), (r"cz", "ch"), (r"ch", "h"),
@@ -155,14 +164,20 @@ _LANGUAGE_READINGS = {
         (r"u(?=[^aeiouy](?:[^aeiouy]|$))", "a"),  # short u: Buffett バフェット, bus バス
         (r"e$", ""),
     ],
+    "turkish": [
+        (r"(?<=[aeiou])g", ""),                 # ğ, folded to g, is not said: Erdoğan エルドアン
+    ],
     "pinyin": [
         (r"hu", "fu"),                          # Huang フアン, Hu フー
         (r"x", "sh"), (r"q", "ch"), (r"zh", "j"), (r"c", "ts"), (r"ng", "n"),
     ],
     "french": [
+        (r"aul[dt]s?$", "o"),                   # the l of -ault is silent: Renault ルノー, Foucault フーコー
         (r"eaux?", "o"), (r"au", "o"), (r"ou", "u"), (r"oi", "wa"), (r"ch", "sh"), (r"gn", "ny"),
         (r"qu", "k"), (r"^h", ""), (r"c(?=[eiy])", "s"), (r"g(?=[eiy])", "j"),
-        (r"e[rz]$", "e"), (r"(?<=[aeiou])[stdxz]$", ""), (r"(?<=[^aeiou])e$", ""),   # Nicolas ニコラ
+        (r"e[rz]$", "e"), (r"(?<=[^aeiou])e$", ""),
+        # silent final consonants (Nicolas ニコラ), after a nasal vowel too (Laurent ローラン)
+        (r"(?<=[aeiou]|n)(?:[tdx]s?|[sz])$", ""),
     ],
     "spanish": [
         (r"ll", "y"), (r"j", "h"), (r"z", "s"), (r"c(?=[ei])", "s"), (r"gu(?=[ei])", "g"),
@@ -194,20 +209,32 @@ def _latin_readings(folded: str) -> frozenset[str]:
         for rule, repl in rules:
             read = rule.sub(repl, read)
         readings.add(read)
-    return frozenset(_sounds(r) for r in readings if r)
+    return frozenset(_SI.sub("Si", _sounds(r)) for r in readings if r)
 
 
 @lru_cache(maxsize=131072)
-def _katakana_reading(katakana: str) -> tuple[str, str]:
-    """(full, with Japanese epenthetic vowels removed) in the shared alphabet."""
+def _katakana_reading(katakana: str) -> tuple[str, ...]:
+    """(full, with Japanese epenthetic vowels removed[, with a leading letter name read as its
+    letter]) in the shared alphabet."""
     full = _sounds(romanize(katakana).replace(" ", ""))
-    # vowels katakana adds after a consonant that the source spelling did not have: ス(u), ト(o),
-    # ル(u), and the i of シ/チ before a consonant or at the end (ルハンシク, ボリッチ)
-    bare = re.sub(r"(?<=[^aeiou])[uo](?=[^aeiou]|$)", "", full)
-    bare = re.sub(r"(?<=[SC])i(?=[^aeiou]|$)", "", bare)
+    # vowels katakana adds after a consonant that the source spelling did not have: ス(u), ル(u),
+    # o after t and d only (ト, ド: ペトロ keeps its o), and the i of シ/チ before a consonant or at
+    # the end (ルハンシク, ボリッチ), not before ン (シン is "sin")
+    bare = re.sub(r"(?<=[^aeiou])u(?=[^aeiou]|$)|(?<=[td])o(?=[^aeiou]|$)", "", full)
+    bare = re.sub(r"(?<=[SC])i(?=[^aeioun]|$)", "", bare)
     bare = re.sub(r"(.)\1+", r"\1", bare)
     # a short name's vowels are not all added ones: ロー is not "r", or it would equal ロール and ルー
-    return full, bare if any(c in _VOWELS for c in bare) else full
+    if not any(c in _VOWELS for c in bare):
+        return full, full
+    # a leading m or n before a consonant may be spelled by its letter's name: エヌビディア (Nvidia),
+    # エムバペ (Mbappé), though エムレ is Emre
+    letter = re.sub(r"^e([mn])(?=[^aeiou])", r"\1", bare)
+    return (full, bare, letter) if letter != bare and full.startswith(("enu", "emu")) else (full, bare)
+
+
+# Two first sounds of one class (s/z, k/g, t/d, f/h) differ less than two unlike ones: the
+# source's voicing is not always kept (Sberbank ズベルバンク, Kang ガン)
+_VOICING_INITIAL = 0.95
 
 
 def _similarity(a: str, b: str) -> float:
@@ -217,7 +244,8 @@ def _similarity(a: str, b: str) -> float:
         return Indel.normalized_similarity(a, b) * 0.8
     skeleton = Levenshtein.normalized_similarity(ska, skb)
     whole = Indel.normalized_similarity(a, b)
-    initial = 1.0 if a[0] == b[0] or (a[0] in _VOWELS and b[0] in _VOWELS) else 0.85
+    initial = 1.0 if a[0] == b[0] or (a[0] in _VOWELS and b[0] in _VOWELS) else \
+        _VOICING_INITIAL if a[0].translate(_COARSE) == b[0].translate(_COARSE) else 0.85
     # a short skeleton ("rn") matches too much by chance: lean on the whole form then
     weight = min(0.55, 0.15 * min(len(ska), len(skb)))
     # the same consonants with other vowels are another name (Britain/ボルトン, Blatter/ブラット)
@@ -274,8 +302,7 @@ def latin_katakana_score(latin: str, katakana: str, use_model: bool = True) -> f
     folded = fold_latin(latin)
     if not folded or not katakana:
         return 0.0
-    full, bare = _katakana_reading(katakana)
-    score = max(_similarity(r, k) for r in _latin_readings(folded) for k in (full, bare))
+    score = max(_similarity(r, k) for r in _latin_readings(folded) for k in _katakana_reading(katakana))
     info = names.lookup(katakana)
     if info and score >= DICTIONARY_FLOOR and any(fold_latin(g) == folded for g in info.glosses):
         return 1.0      # the dictionary says so, and it sounds alike (ジョン is glossed Jonathan too)
@@ -291,8 +318,8 @@ def katakana_score(a: str, b: str) -> float:
     """Two katakana spellings of one name (ルハンシク/ルハンスク, ヴォ/ボ, ー dropped)."""
     if a == b:
         return 1.0
-    fa, ba = _katakana_reading(a)
-    fb, bb = _katakana_reading(b)
+    fa, ba = _katakana_reading(a)[:2]
+    fb, bb = _katakana_reading(b)[:2]
     return round(max(_similarity(fa, fb), _similarity(ba, bb)), 3)
 
 
