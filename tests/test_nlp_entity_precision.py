@@ -325,3 +325,8 @@ def test_a_name_ending_in_a_road_or_hall_is_a_facility(ex):
 def test_a_person_ends_before_a_common_noun_after_a_space(ex):
     found = {(e.text, e.label) for e in ex.extract("英語翻訳 池田こみち 経歴")}
     assert ("池田こみち", "PERSON") in found, found
+
+
+def test_a_company_opening_a_sentence_is_found(ex):
+    found = {e.text for e in ex.extract("サノフィは月曜日、新たな契約を結んだと発表した。")}
+    assert "サノフィ" in found, found
