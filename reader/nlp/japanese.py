@@ -119,9 +119,8 @@ class JapaneseExtractor:
         companies and towns at the start of sentences."""
         tagger = self.tagger
         for k, t in enumerate(toks):
-            if labels[k] != "O" or t.cpos != "S" or len(t.surface) < 3 or char_signature(t.surface) != "T":
-                continue
-            if not (t.pos[1] == "固有名詞" and t.pos[2] == "一般"):
+            if t.pos[2] != "一般" or t.pos[1] != "固有名詞" or labels[k] != "O" or t.cpos != "S" \
+                    or len(t.surface) < 3 or char_signature(t.surface) != "T":
                 continue
             if tagger.marginal("O", k) < UNKNOWN_NAME_THRESHOLD:
                 labels[k] = max(_NAME_TAGS, key=lambda label: tagger.marginal(label, k))
