@@ -330,3 +330,14 @@ def test_a_person_ends_before_a_common_noun_after_a_space(ex):
 def test_a_company_opening_a_sentence_is_found(ex):
     found = {e.text for e in ex.extract("サノフィは月曜日、新たな契約を結んだと発表した。")}
     assert "サノフィ" in found, found
+
+
+def test_a_foreign_name_before_a_persons_title_is_a_person(ex):
+    found = {(e.text, e.label) for e in ex.extract("蘭州大学中央アジア研究所のサン・シウウェン准教授は述べている。")}
+    assert ("サン・シウウェン", "PERSON") in found, found
+    assert ("ラザルス・グループ", "ORG") in {(e.text, e.label) for e in ex.extract("ラザルス・グループ代表は述べた。")}
+
+
+def test_no_event_made_of_a_particle_and_an_adverb(ex):
+    found = [e.text for e in ex.extract("経済がボロボロになっちゃったの?やっぱり戦争が原因なのはわかる。")]
+    assert not any(t.startswith(("の", "?", "やっぱり")) for t in found), found

@@ -382,6 +382,8 @@ def _organisations(toks: list[Tok], spans: list[tuple]) -> list[tuple]:
             # 国防省, 外務省 are ministries; 四川省, 河北省 are provinces
             if toks[j].surface != "省" or toks[j - 1].pos[1] == "普通名詞":
                 typ = "ORG"
+        elif typ == "ORG" and j + 1 < n and _is_title_at(toks, j + 1) and _foreign_full_name(toks, i, j):
+            typ = "PERSON"                  # サン・シウウェン准教授: a person's title follows
         elif typ == "ORG" and j > i and _ends_with(toks, i, j, _FACILITY_HEADS):
             typ = "FAC"                     # 蔵前国技館, 横浜横須賀道路: a building or a road
         elif typ == "ORG" and j > i and toks[j].surface == "省" \
@@ -496,7 +498,7 @@ def _inside_brackets(toks: list[Tok], i: int, j: int) -> tuple[int, int]:
 
 
 # Titles of works may start or end with any word (仰げば尊し, 黄色い本); other entities do not.
-_FREE_FORM = frozenset(("WORK_OF_ART", "PRODUCT", "EVENT", "LAW"))
+_FREE_FORM = frozenset(("WORK_OF_ART", "PRODUCT", "LAW"))
 _FUNCTION_POS = frozenset(("助詞", "助動詞", "副詞", "接続詞", "連体詞", "感動詞", "形容詞", "動詞"))
 
 
@@ -518,11 +520,16 @@ def _strip_function_words(toks: list[Tok], i: int, j: int, typ: str) -> tuple[in
                 and char_signature(toks[j - 1].surface) in ("T", "U", "UL"):
             return i, j - 1
         return i, j
-    while i < j and _is_kana_function_word(toks[i]):
+    while i < j and (_is_kana_function_word(toks[i]) or _is_stray_mark(toks[i])):
         i += 1
     while j > i and _is_kana_function_word(toks[j]):
         j -= 1
     return i, j
+
+
+def _is_stray_mark(t: Tok) -> bool:
+    """Punctuation a name does not start with (の|?|やっぱり戦争), brackets aside."""
+    return t.pos[0] in _EDGE_POS and t.surface not in _OPENERS
 
 
 def _trim(toks: list[Tok], span: tuple) -> tuple:
@@ -870,6 +877,13 @@ def _split_coordination(toks: list[Tok], span: tuple) -> list[tuple]:
 # Last words of a facility's name, never of an organisation's (a library or a museum can be
 # either, so they are not here).
 _FACILITY_HEADS = FAC_SUFFIX_JA | frozenset("バイパス 埠頭 校舎 国技館 造船所 ターミナル 高速道路 自動車道".split())
+
+
+def _foreign_full_name(toks: list[Tok], i: int, j: int) -> bool:
+    """Katakana parts joined by ・ with no organisation word in them: サン・シウウェン."""
+    parts = [t for t in toks[i:j + 1] if t.surface not in _NAME_JOINERS]
+    return j - i >= 2 and len(parts) >= 2 and any(t.surface in _NAME_JOINERS for t in toks[i:j + 1]) \
+        and all(char_signature(t.surface) == "T" and t.surface not in ORG_SUFFIX_JA for t in parts)
 
 
 def _ends_with(toks: list[Tok], i: int, j: int, heads: frozenset) -> bool:
