@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         self._drop_handler: Callable[[list[Path]], None] | None = None
         self._syncing_list = False
         self._pending_scroll: int | None = None
+        self._session_document: tuple[int, int] | None = None   # (doc id, offset) shown when the window shows
         self._last_stage = ""                  # of the running job's progress
         self._open_when_results = False
         self._search_query = ""
@@ -141,9 +142,10 @@ class MainWindow(QMainWindow):
         self.jobs.progressed.connect(self._job_progressed)
         self.jobs.finished.connect(self._job_finished)
         self.jobs.changed.connect(self._library_changed)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        # Until the text's first paint only the pane's viewport is watched (for that paint): an
+        # application-wide filter would see, and wrap for Python, every event of the first frame.
+        self._watching_application = False
+        self.pane.viewport().installEventFilter(self)
 
         self.theme = ThemeChooser(self)   # View ▸ Theme; the palette follows it (and the system's, on System)
         self._restore_settings()
@@ -161,6 +163,8 @@ class MainWindow(QMainWindow):
         """Let the features register (idempotent); the window calls it just after its first paint."""
         if self.notes is not None or self._shut_down:
             return
+        self._watch_application()
+        from reader.ui.app import install_qt_translation
         from reader.ui.annotations import AnnotationsController
         from reader.ui.document_menu import DocumentCommands
         from reader.ui.library_actions import LibraryActions
@@ -181,11 +185,24 @@ class MainWindow(QMainWindow):
         self.pdf_export = PdfExport(self)
         self.ruby = RubyLayer(self)
         self.keyboard_help = KeyboardHelp(self)   # last: it lists the commands the others added
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            install_qt_translation(app)   # Qt's own strings (dialog buttons), not needed for the first frame
         self._related_timer.start()
         self.featuresReady.emit()
         if self._sync_after_features:
             self._sync_after_features = False
             self.start_indexing(check_first=True)
+
+    def _watch_application(self) -> None:
+        """From the first frame on, the window filters every event of the application (mouse back and
+        forward buttons anywhere, file drops on any child), instead of only the pane's viewport's."""
+        app = QApplication.instance()
+        if self._watching_application or app is None:
+            return
+        self._watching_application = True
+        self.pane.viewport().removeEventFilter(self)   # the application's filter sees its events now
+        app.installEventFilter(self)
 
     # -- construction ------------------------------------------------------------------------------
     def _build_widgets(self) -> None:
@@ -616,6 +633,7 @@ class MainWindow(QMainWindow):
                 and watched is self.pane.viewport():
             self._features_scheduled = True    # the document is on screen: now the rest
             QTimer.singleShot(self.FEATURES_DELAY_MS, self, self.build_features)
+            self._watch_application()
         if isinstance(event, QMouseEvent) and kind == QEvent.Type.MouseButtonPress and isinstance(watched, QWidget) \
                 and watched.window() is self:
             if event.button() == Qt.MouseButton.BackButton:
@@ -927,6 +945,8 @@ class MainWindow(QMainWindow):
             action.setChecked(key in keys)
 
     def _restore_session(self) -> None:
+        """The document read last, where it was left: shown when the window first shows, at its final
+        size, so the text is laid out once rather than at every size the window passes through."""
         key = self.settings.value("session/docKey")
         if not key:
             return
@@ -937,7 +957,16 @@ class MainWindow(QMainWindow):
             offset = int(str(self.settings.value("session/offset", 0)))
         except (TypeError, ValueError):
             offset = 0
-        if self.open_document(doc_id, record=False):
+        self._session_document = (doc_id, offset)
+        if self.isVisible():
+            self._open_session_document()
+
+    def _open_session_document(self) -> None:
+        if self._session_document is None:
+            return
+        doc_id, offset = self._session_document
+        self._session_document = None
+        if self.current is None and self.open_document(doc_id, record=False):
             self._pending_scroll = offset
             self.pane.scroll_to_offset(offset, align_top=True)
 
@@ -959,6 +988,7 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        self._open_session_document()   # the panes have their sizes now; the first paint follows
         if self.notes is None:   # in case the text never paints (a collapsed pane): not much later
             QTimer.singleShot(self.FEATURES_FALLBACK_MS, self, self.build_features)
         if self._pending_scroll is not None:
