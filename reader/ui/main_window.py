@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFram
                                QSplitter, QStackedWidget, QToolBar, QToolButton, QVBoxLayout, QWidget)
 
 import reader
-from reader.store.doc_metadata import MetadataOverride, apply_override, apply_overrides
 from reader.queries.documents import (DocumentDetail, DocumentNotFound, document_id_by_key, document_id_by_path,
                                       document_ids, document_summaries, get_document, list_documents)
 from reader.ui import clipboard, operations, palette, preferences
@@ -42,6 +41,7 @@ from reader.ui.views import plain_label, text_field
 from reader.ui.xref import XrefPanel
 
 if TYPE_CHECKING:
+    from reader.store.doc_metadata import MetadataOverride
     from reader.store.indexer import IndexReport
     from reader.ui.annotations import AnnotationsController
     from reader.ui.library_actions import LibraryActions
@@ -452,7 +452,7 @@ class MainWindow(QMainWindow):
     # -- documents ---------------------------------------------------------------------------------
     def reload_documents(self) -> None:
         """Refresh the list from the index (in place: selection and scroll stay)."""
-        docs = apply_overrides(list_documents(self.db), self.metadata_overrides)
+        docs = self._with_overrides(list_documents(self.db))
         gone = {d.id for d in self.doc_model.documents} - {d.id for d in docs}
         self.doc_model.set_documents(docs)
         if gone:
@@ -460,6 +460,15 @@ class MainWindow(QMainWindow):
         self._update_doc_count()
         if self.current is not None:
             self._select_in_list(self.current.summary.id)
+
+    def _with_overrides(self, summaries: list) -> list:
+        """Summaries with the user's titles, dates and sources laid over them (the overrides' module
+        loads only once the features have set some: a warm start has none yet)."""
+        if not self.metadata_overrides:
+            return list(summaries)
+        from reader.store.doc_metadata import apply_overrides
+
+        return apply_overrides(summaries, self.metadata_overrides)
 
     def set_metadata_overrides(self, overrides: dict[str, MetadataOverride]) -> None:
         """The user's titles, dates and sources: the list and the document shown follow them."""
@@ -581,7 +590,7 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage("That document is no longer in the index.", 6000)
                 self._update_nav_actions()
                 return False
-            detail = dataclasses.replace(detail, summary=apply_override(detail.summary, self.metadata_overrides))
+            detail = dataclasses.replace(detail, summary=self._with_overrides([detail.summary])[0])
             if offset is None and not reload and self.position_memory is not None:
                 offset = self.position_memory.recall(detail.summary.key)   # where the user left it
                 align_top = True
@@ -884,8 +893,7 @@ class MainWindow(QMainWindow):
             place = ListPlace.save(self)
             self._syncing_list = True   # a row going away must not open its neighbour
             try:
-                self.doc_model.apply_changes(apply_overrides(document_summaries(self.db, sorted(new)),
-                                                             self.metadata_overrides), gone)
+                self.doc_model.apply_changes(self._with_overrides(document_summaries(self.db, sorted(new))), gone)
             finally:
                 self._syncing_list = False
             if gone:
