@@ -5,8 +5,9 @@ import dataclasses
 import logging
 import time
 from functools import partial
+from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QByteArray, QEvent, QMimeData, QModelIndex, QObject, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QMouseEvent, QPalette
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
         self.preferences: preferences.Preferences | None = None   # Edit ▸ Preferences }
         self.position_memory = None   # the place read per document: recall(key) -> offset (reader.ui.outline)
         self._features_scheduled = False
+        self._feature_steps: list[Callable[[], None]] | None = None   # the features' registration still to run
         self.list_menu: QMenu | None = None   # the document list's context menu: its actions()
         self._drop_handler: Callable[[list[Path]], None] | None = None
         self._syncing_list = False
@@ -160,39 +162,82 @@ class MainWindow(QMainWindow):
             self.start_indexing()   # a first launch: the index is what there is to show
 
     def build_features(self) -> None:
-        """Let the features register (idempotent); the window calls it just after its first paint."""
-        if self.notes is not None or self._shut_down:
-            return
-        self._watch_application()
-        from reader.ui.app import install_qt_translation
-        from reader.ui.annotations import AnnotationsController
-        from reader.ui.document_menu import DocumentCommands
-        from reader.ui.library_actions import LibraryActions
-        from reader.ui.story import StoryFeatures
-        from reader.ui.watched import WatchedFolders
-        from reader.ui.keyboard import KeyboardHelp
-        from reader.ui.outline import ReadingAids
-        from reader.ui.pdf_export import PdfExport
-        from reader.ui.ruby import RubyLayer
+        """Let the features register, all at once (idempotent). After its first paint the window
+        registers them step by step instead (`_build_features_gradually`)."""
+        while self._next_feature_step():
+            pass
 
-        self.document_commands = DocumentCommands(self)   # first: its commands open the list's context menu
-        self.library_actions = LibraryActions(self)
-        self.notes = AnnotationsController(self)
-        self.story = StoryFeatures(self)
-        self.watched = WatchedFolders(self)   # File ▸ Watched Folders…, the notice after a scan found new files
-        self.preferences = preferences.Preferences(self)
-        self.reading_aids = ReadingAids(self)
-        self.pdf_export = PdfExport(self)
-        self.ruby = RubyLayer(self)
-        self.keyboard_help = KeyboardHelp(self)   # last: it lists the commands the others added
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            install_qt_translation(app)   # Qt's own strings (dialog buttons), not needed for the first frame
-        self._related_timer.start()
-        self.featuresReady.emit()
-        if self._sync_after_features:
-            self._sync_after_features = False
-            self.start_indexing(check_first=True)
+    def _build_features_gradually(self) -> None:
+        """One step of the features' registration, the next on a later turn of the event loop: the
+        window answers scrolling and typing between them (all at once they took about 180 ms)."""
+        if self._next_feature_step():
+            QTimer.singleShot(0, self, self._build_features_gradually)
+
+    def _next_feature_step(self) -> bool:
+        """Run the next step of the features' registration; False when none is left."""
+        if self._shut_down or (self._feature_steps is None and self.notes is not None):
+            return False
+        if self._feature_steps is None:
+            self._watch_application()
+            self._feature_steps = self._feature_registration()
+        if self._feature_steps:
+            self._feature_steps.pop(0)()
+        return bool(self._feature_steps)
+
+    def _feature_registration(self) -> list[Callable[[], None]]:
+        """The features' registration in order, in steps of an import or a construction each. `notes`
+        is set last, with the keyboard list: once it is set, every feature is there."""
+        built: dict[str, Any] = {}
+
+        def document_commands() -> None:
+            from reader.ui.document_menu import DocumentCommands
+            self.document_commands = DocumentCommands(self)   # first: its commands open the list's context menu
+
+        def library_actions() -> None:
+            from reader.ui.library_actions import LibraryActions
+            self.library_actions = LibraryActions(self)
+
+        def load_annotations() -> None:
+            import_module("reader.ui.annotations")   # the import alone is a step
+
+        def annotations() -> None:
+            from reader.ui.annotations import AnnotationsController
+            built["notes"] = AnnotationsController(self)
+
+        def load_story() -> None:
+            import_module("reader.ui.story")
+
+        def story() -> None:
+            from reader.ui.story import StoryFeatures
+            self.story = StoryFeatures(self)
+
+        def smaller_features() -> None:
+            from reader.ui.outline import ReadingAids
+            from reader.ui.pdf_export import PdfExport
+            from reader.ui.ruby import RubyLayer
+            from reader.ui.watched import WatchedFolders
+            self.watched = WatchedFolders(self)   # File ▸ Watched Folders…, the notice after a scan found new files
+            self.preferences = preferences.Preferences(self)
+            self.reading_aids = ReadingAids(self)
+            self.pdf_export = PdfExport(self)
+            self.ruby = RubyLayer(self)
+
+        def finish() -> None:
+            from reader.ui.app import install_qt_translation
+            from reader.ui.keyboard import KeyboardHelp
+            self.notes = built["notes"]
+            self.keyboard_help = KeyboardHelp(self)   # last: it lists the commands the others added
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                install_qt_translation(app)   # Qt's own strings (dialog buttons), not needed for the first frame
+            self._related_timer.start()
+            self.featuresReady.emit()
+            if self._sync_after_features:
+                self._sync_after_features = False
+                self.start_indexing(check_first=True)
+
+        return [document_commands, library_actions, load_annotations, annotations, load_story, story,
+                smaller_features, finish]
 
     def _watch_application(self) -> None:
         """From the first frame on, the window filters every event of the application (mouse back and
@@ -641,7 +686,7 @@ class MainWindow(QMainWindow):
         if kind == QEvent.Type.Paint and self.notes is None and not self._features_scheduled \
                 and watched is self.pane.viewport():
             self._features_scheduled = True    # the document is on screen: now the rest
-            QTimer.singleShot(self.FEATURES_DELAY_MS, self, self.build_features)
+            QTimer.singleShot(self.FEATURES_DELAY_MS, self, self._build_features_gradually)
             self._watch_application()
         if isinstance(event, QMouseEvent) and kind == QEvent.Type.MouseButtonPress and isinstance(watched, QWidget) \
                 and watched.window() is self:
@@ -998,7 +1043,7 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         self._open_session_document()   # the panes have their sizes now; the first paint follows
         if self.notes is None:   # in case the text never paints (a collapsed pane): not much later
-            QTimer.singleShot(self.FEATURES_FALLBACK_MS, self, self.build_features)
+            QTimer.singleShot(self.FEATURES_FALLBACK_MS, self, self._build_features_gradually)
         if self._pending_scroll is not None:
             offset, self._pending_scroll = self._pending_scroll, None
             # Once the window has its final size, the text its final layout.
