@@ -8,7 +8,7 @@ Prints:
   a bare PySide6 window started the same way in the same run. The children keep
   their bytecode (in a temporary PYTHONPYCACHEPREFIX, filled by a first run), as an
   installed Reader does; with PYTHONDONTWRITEBYTECODE=1 and no cache every start
-  would compile Reader's modules again (about 70 ms here): --compile-each-start
+  would compile Reader's modules again (about 40 ms here): --compile-each-start
   measures that case;
 * opening the largest seed with its highlights, and a ~700 KB Aozora novel
   (../shared/bench/aozora, concatenated to ~700 KB; indexed in a temp data dir),
