@@ -3,19 +3,22 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from reader.paths import resource_path
 from reader.ui.compat import none_guard
 from reader.ui.context import AppContext
 from reader.ui.fonts import ensure_japanese_font, reading_families
-from reader.ui.views import plain_message
+
+
+TRANSLATOR_NAME = "readerQtTranslation"
 
 
 def create_application(argv: list[str]) -> QApplication:
-    """The QApplication, set up once: names, a Japanese-capable UI font."""
+    """The QApplication, set up once: names, a Japanese-capable UI font. Qt's own strings are
+    translated by `install_qt_translation`, which the window calls after its first frame."""
     none_guard()  # before the first Qt calls: see reader.ui.compat
     app = QApplication.instance()
     if app is None:
@@ -28,7 +31,6 @@ def create_application(argv: list[str]) -> QApplication:
     icon = resource_path("icons", "reader.svg")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
-    _install_qt_translation(app)
     ensure_japanese_font()
     font = QFont(app.font())
     families = reading_families()
@@ -38,9 +40,16 @@ def create_application(argv: list[str]) -> QApplication:
     return app
 
 
-def _install_qt_translation(app: QApplication) -> None:
-    """Qt's own strings (standard buttons, file dialogs) in the user's language, e.g. Japanese."""
+def install_qt_translation(app: QApplication) -> None:
+    """Qt's own strings (standard buttons, file dialogs) in the user's language, e.g. Japanese (once).
+    Not at start: reading the system locale builds QLocale's long lists of languages and countries,
+    and nothing in the first frame is Qt's own text."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    if app.findChild(QTranslator, TRANSLATOR_NAME) is not None:
+        return
     translator = QTranslator(app)
+    translator.setObjectName(TRANSLATOR_NAME)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     if translator.load(QLocale.system(), "qtbase", "_", folder):
         app.installTranslator(translator)
@@ -48,14 +57,18 @@ def _install_qt_translation(app: QApplication) -> None:
 
 def run(argv: list[str], data_dir: str | None) -> int:
     """Open the window on `data_dir` (None: $READER_DATA_DIR or the platform's) and run it."""
+    from PySide6.QtWidgets import QMessageBox
+
     from reader.store.sql import StorageError
     from reader.ui.main_window import MainWindow
+    from reader.ui.views import plain_message
 
     app = create_application(argv)
     try:
         context = AppContext.create(data_dir)
         window = MainWindow(context)
     except StorageError as error:   # the index cannot be used (read-only, a folder, newer, busy): say why
+        install_qt_translation(app)
         QMessageBox.critical(None, "Reader", plain_message(str(error)))
         return 1
     window.show()

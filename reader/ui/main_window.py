@@ -5,8 +5,9 @@ import dataclasses
 import logging
 import time
 from functools import partial
+from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QByteArray, QEvent, QMimeData, QModelIndex, QObject, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QMouseEvent, QPalette
@@ -15,7 +16,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFram
                                QSplitter, QStackedWidget, QToolBar, QToolButton, QVBoxLayout, QWidget)
 
 import reader
-from reader.store.doc_metadata import MetadataOverride, apply_override, apply_overrides
 from reader.queries.documents import (DocumentDetail, DocumentNotFound, document_id_by_key, document_id_by_path,
                                       document_ids, document_summaries, get_document, list_documents)
 from reader.ui import clipboard, operations, palette, preferences
@@ -42,6 +42,7 @@ from reader.ui.views import plain_label, text_field
 from reader.ui.xref import XrefPanel
 
 if TYPE_CHECKING:
+    from reader.store.doc_metadata import MetadataOverride
     from reader.store.indexer import IndexReport
     from reader.ui.annotations import AnnotationsController
     from reader.ui.library_actions import LibraryActions
@@ -106,10 +107,12 @@ class MainWindow(QMainWindow):
         self.preferences: preferences.Preferences | None = None   # Edit ▸ Preferences }
         self.position_memory = None   # the place read per document: recall(key) -> offset (reader.ui.outline)
         self._features_scheduled = False
+        self._feature_steps: list[Callable[[], None]] | None = None   # the features' registration still to run
         self.list_menu: QMenu | None = None   # the document list's context menu: its actions()
         self._drop_handler: Callable[[list[Path]], None] | None = None
         self._syncing_list = False
         self._pending_scroll: int | None = None
+        self._session_document: tuple[int, int] | None = None   # (doc id, offset) shown when the window shows
         self._last_stage = ""                  # of the running job's progress
         self._open_when_results = False
         self._search_query = ""
@@ -141,9 +144,10 @@ class MainWindow(QMainWindow):
         self.jobs.progressed.connect(self._job_progressed)
         self.jobs.finished.connect(self._job_finished)
         self.jobs.changed.connect(self._library_changed)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        # Until the text's first paint only the pane's viewport is watched (for that paint): an
+        # application-wide filter would see, and wrap for Python, every event of the first frame.
+        self._watching_application = False
+        self.pane.viewport().installEventFilter(self)
 
         self.theme = ThemeChooser(self)   # View ▸ Theme; the palette follows it (and the system's, on System)
         self._restore_settings()
@@ -158,34 +162,92 @@ class MainWindow(QMainWindow):
             self.start_indexing()   # a first launch: the index is what there is to show
 
     def build_features(self) -> None:
-        """Let the features register (idempotent); the window calls it just after its first paint."""
-        if self.notes is not None or self._shut_down:
-            return
-        from reader.ui.annotations import AnnotationsController
-        from reader.ui.document_menu import DocumentCommands
-        from reader.ui.library_actions import LibraryActions
-        from reader.ui.story import StoryFeatures
-        from reader.ui.watched import WatchedFolders
-        from reader.ui.keyboard import KeyboardHelp
-        from reader.ui.outline import ReadingAids
-        from reader.ui.pdf_export import PdfExport
-        from reader.ui.ruby import RubyLayer
+        """Let the features register, all at once (idempotent). After its first paint the window
+        registers them step by step instead (`_build_features_gradually`)."""
+        while self._next_feature_step():
+            pass
 
-        self.document_commands = DocumentCommands(self)   # first: its commands open the list's context menu
-        self.library_actions = LibraryActions(self)
-        self.notes = AnnotationsController(self)
-        self.story = StoryFeatures(self)
-        self.watched = WatchedFolders(self)   # File ▸ Watched Folders…, the notice after a scan found new files
-        self.preferences = preferences.Preferences(self)
-        self.reading_aids = ReadingAids(self)
-        self.pdf_export = PdfExport(self)
-        self.ruby = RubyLayer(self)
-        self.keyboard_help = KeyboardHelp(self)   # last: it lists the commands the others added
-        self._related_timer.start()
-        self.featuresReady.emit()
-        if self._sync_after_features:
-            self._sync_after_features = False
-            self.start_indexing(check_first=True)
+    def _build_features_gradually(self) -> None:
+        """One step of the features' registration, the next on a later turn of the event loop: the
+        window answers scrolling and typing between them (all at once they took about 180 ms)."""
+        if self._next_feature_step():
+            QTimer.singleShot(0, self, self._build_features_gradually)
+
+    def _next_feature_step(self) -> bool:
+        """Run the next step of the features' registration; False when none is left."""
+        if self._shut_down or (self._feature_steps is None and self.notes is not None):
+            return False
+        if self._feature_steps is None:
+            self._watch_application()
+            self._feature_steps = self._feature_registration()
+        if self._feature_steps:
+            self._feature_steps.pop(0)()
+        return bool(self._feature_steps)
+
+    def _feature_registration(self) -> list[Callable[[], None]]:
+        """The features' registration in order, in steps of an import or a construction each. `notes`
+        is set last, with the keyboard list: once it is set, every feature is there."""
+        built: dict[str, Any] = {}
+
+        def document_commands() -> None:
+            from reader.ui.document_menu import DocumentCommands
+            self.document_commands = DocumentCommands(self)   # first: its commands open the list's context menu
+
+        def library_actions() -> None:
+            from reader.ui.library_actions import LibraryActions
+            self.library_actions = LibraryActions(self)
+
+        def load_annotations() -> None:
+            import_module("reader.ui.annotations")   # the import alone is a step
+
+        def annotations() -> None:
+            from reader.ui.annotations import AnnotationsController
+            built["notes"] = AnnotationsController(self)
+
+        def load_story() -> None:
+            import_module("reader.ui.story")
+
+        def story() -> None:
+            from reader.ui.story import StoryFeatures
+            self.story = StoryFeatures(self)
+
+        def smaller_features() -> None:
+            from reader.ui.outline import ReadingAids
+            from reader.ui.pdf_export import PdfExport
+            from reader.ui.ruby import RubyLayer
+            from reader.ui.watched import WatchedFolders
+            self.watched = WatchedFolders(self)   # File ▸ Watched Folders…, the notice after a scan found new files
+            self.preferences = preferences.Preferences(self)
+            self.reading_aids = ReadingAids(self)
+            self.pdf_export = PdfExport(self)
+            self.ruby = RubyLayer(self)
+
+        def finish() -> None:
+            from reader.ui.app import install_qt_translation
+            from reader.ui.keyboard import KeyboardHelp
+            self.notes = built["notes"]
+            self.keyboard_help = KeyboardHelp(self)   # last: it lists the commands the others added
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                install_qt_translation(app)   # Qt's own strings (dialog buttons), not needed for the first frame
+            self._related_timer.start()
+            self.featuresReady.emit()
+            if self._sync_after_features:
+                self._sync_after_features = False
+                self.start_indexing(check_first=True)
+
+        return [document_commands, library_actions, load_annotations, annotations, load_story, story,
+                smaller_features, finish]
+
+    def _watch_application(self) -> None:
+        """From the first frame on, the window filters every event of the application (mouse back and
+        forward buttons anywhere, file drops on any child), instead of only the pane's viewport's."""
+        app = QApplication.instance()
+        if self._watching_application or app is None:
+            return
+        self._watching_application = True
+        self.pane.viewport().removeEventFilter(self)   # the application's filter sees its events now
+        app.installEventFilter(self)
 
     # -- construction ------------------------------------------------------------------------------
     def _build_widgets(self) -> None:
@@ -435,7 +497,7 @@ class MainWindow(QMainWindow):
     # -- documents ---------------------------------------------------------------------------------
     def reload_documents(self) -> None:
         """Refresh the list from the index (in place: selection and scroll stay)."""
-        docs = apply_overrides(list_documents(self.db), self.metadata_overrides)
+        docs = self._with_overrides(list_documents(self.db))
         gone = {d.id for d in self.doc_model.documents} - {d.id for d in docs}
         self.doc_model.set_documents(docs)
         if gone:
@@ -443,6 +505,15 @@ class MainWindow(QMainWindow):
         self._update_doc_count()
         if self.current is not None:
             self._select_in_list(self.current.summary.id)
+
+    def _with_overrides(self, summaries: list) -> list:
+        """Summaries with the user's titles, dates and sources laid over them (the overrides' module
+        loads only once the features have set some: a warm start has none yet)."""
+        if not self.metadata_overrides:
+            return list(summaries)
+        from reader.store.doc_metadata import apply_overrides
+
+        return apply_overrides(summaries, self.metadata_overrides)
 
     def set_metadata_overrides(self, overrides: dict[str, MetadataOverride]) -> None:
         """The user's titles, dates and sources: the list and the document shown follow them."""
@@ -564,7 +635,7 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage("That document is no longer in the index.", 6000)
                 self._update_nav_actions()
                 return False
-            detail = dataclasses.replace(detail, summary=apply_override(detail.summary, self.metadata_overrides))
+            detail = dataclasses.replace(detail, summary=self._with_overrides([detail.summary])[0])
             if offset is None and not reload and self.position_memory is not None:
                 offset = self.position_memory.recall(detail.summary.key)   # where the user left it
                 align_top = True
@@ -615,7 +686,8 @@ class MainWindow(QMainWindow):
         if kind == QEvent.Type.Paint and self.notes is None and not self._features_scheduled \
                 and watched is self.pane.viewport():
             self._features_scheduled = True    # the document is on screen: now the rest
-            QTimer.singleShot(self.FEATURES_DELAY_MS, self, self.build_features)
+            QTimer.singleShot(self.FEATURES_DELAY_MS, self, self._build_features_gradually)
+            self._watch_application()
         if isinstance(event, QMouseEvent) and kind == QEvent.Type.MouseButtonPress and isinstance(watched, QWidget) \
                 and watched.window() is self:
             if event.button() == Qt.MouseButton.BackButton:
@@ -866,8 +938,7 @@ class MainWindow(QMainWindow):
             place = ListPlace.save(self)
             self._syncing_list = True   # a row going away must not open its neighbour
             try:
-                self.doc_model.apply_changes(apply_overrides(document_summaries(self.db, sorted(new)),
-                                                             self.metadata_overrides), gone)
+                self.doc_model.apply_changes(self._with_overrides(document_summaries(self.db, sorted(new))), gone)
             finally:
                 self._syncing_list = False
             if gone:
@@ -927,6 +998,8 @@ class MainWindow(QMainWindow):
             action.setChecked(key in keys)
 
     def _restore_session(self) -> None:
+        """The document read last, where it was left: shown when the window first shows, at its final
+        size, so the text is laid out once rather than at every size the window passes through."""
         key = self.settings.value("session/docKey")
         if not key:
             return
@@ -937,7 +1010,16 @@ class MainWindow(QMainWindow):
             offset = int(str(self.settings.value("session/offset", 0)))
         except (TypeError, ValueError):
             offset = 0
-        if self.open_document(doc_id, record=False):
+        self._session_document = (doc_id, offset)
+        if self.isVisible():
+            self._open_session_document()
+
+    def _open_session_document(self) -> None:
+        if self._session_document is None:
+            return
+        doc_id, offset = self._session_document
+        self._session_document = None
+        if self.current is None and self.open_document(doc_id, record=False):
             self._pending_scroll = offset
             self.pane.scroll_to_offset(offset, align_top=True)
 
@@ -959,8 +1041,9 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        self._open_session_document()   # the panes have their sizes now; the first paint follows
         if self.notes is None:   # in case the text never paints (a collapsed pane): not much later
-            QTimer.singleShot(self.FEATURES_FALLBACK_MS, self, self.build_features)
+            QTimer.singleShot(self.FEATURES_FALLBACK_MS, self, self._build_features_gradually)
         if self._pending_scroll is not None:
             offset, self._pending_scroll = self._pending_scroll, None
             # Once the window has its final size, the text its final layout.

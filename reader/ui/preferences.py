@@ -2,7 +2,7 @@
 the theme and the highlight types shown at start, kept in settings.ini (QSettings).
 
     apply_saved(window)        # MainWindow._restore_settings: before the first document is set
-    Preferences(window)        # the features: the menu command and the dialog
+    Preferences(window)        # the features: the menu command and the dialog (preferences_dialog.py)
 
 Keys: reading/fontFamily, reading/pointSize, reading/lineHeight, reading/measure,
 appearance/theme (system | light | dark: the theme of View ▸ Theme, reader.ui.theme),
@@ -12,16 +12,18 @@ session only).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Qt
-from PySide6.QtGui import QAction, QFontDatabase, QKeySequence
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout,
-                               QGridLayout, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtGui import QAction, QKeySequence
 
 from reader.ui import palette
 from reader.ui.menus import window_action
 from reader.ui.reading import Typography
 from reader.ui.theme import SETTING as THEME_SETTING
+
+if TYPE_CHECKING:
+    from reader.ui.preferences_dialog import PreferencesDialog
 
 THEME_KEY = THEME_SETTING
 THEMES = {"system": "Same as the system", "light": "Light", "dark": "Dark"}
@@ -90,95 +92,6 @@ def apply_saved(window) -> None:
     apply_preferences(window, ReadingPreferences.load(window.settings))
 
 
-class PreferencesDialog(QDialog):
-    def __init__(self, prefs: ReadingPreferences, shown_groups: set[str], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("preferencesDialog")
-        self.setWindowTitle("Preferences")
-        t = prefs.typography
-        self.font_box = QComboBox()
-        self.font_box.setObjectName("prefFont")
-        self.font_box.setAccessibleName("Font")
-        self.font_box.addItem("Default (a Latin face, then a Japanese one)", "")
-        for family in QFontDatabase.families():
-            if not QFontDatabase.isPrivateFamily(family):
-                self.font_box.addItem(family, family)
-        found = self.font_box.findData(t.family)
-        if found < 0:      # a family that is no longer installed: keep it visible rather than lose it
-            self.font_box.addItem(f"{t.family} (not installed)", t.family)
-            found = self.font_box.count() - 1
-        self.font_box.setCurrentIndex(found)
-        self.size_box = QDoubleSpinBox()
-        self.size_box.setObjectName("prefSize")
-        self.size_box.setRange(*SIZE_RANGE)
-        self.size_box.setSingleStep(0.5)
-        self.size_box.setDecimals(1)
-        self.size_box.setSuffix(" pt")
-        self.size_box.setValue(t.point_size)
-        self.line_box = QSpinBox()
-        self.line_box.setObjectName("prefLineHeight")
-        self.line_box.setRange(*LINE_HEIGHT_RANGE)
-        self.line_box.setSingleStep(5)
-        self.line_box.setSuffix(" %")
-        self.line_box.setValue(t.line_height)
-        self.measure_box = QSpinBox()
-        self.measure_box.setObjectName("prefMeasure")
-        self.measure_box.setRange(*MEASURE_RANGE)
-        self.measure_box.setSuffix(" em")
-        self.measure_box.setToolTip("The longest line, in ems (about two Japanese characters or three "
-                                    "Latin letters per em); a narrow window makes lines shorter still")
-        self.measure_box.setValue(t.measure_em)
-        self.theme_box = QComboBox()
-        self.theme_box.setObjectName("prefTheme")
-        for key, label in THEMES.items():
-            self.theme_box.addItem(label, key)
-        self.theme_box.setCurrentIndex(self.theme_box.findData(prefs.theme))
-        groups = QWidget()
-        grid = QGridLayout(groups)
-        grid.setContentsMargins(0, 0, 0, 0)
-        chosen = prefs.default_groups if prefs.default_groups is not None else shown_groups
-        self.group_boxes: dict[str, QCheckBox] = {}
-        for i, group in enumerate(palette.GROUPS):
-            box = QCheckBox(group.name)
-            box.setObjectName(f"prefGroup_{group.key}")
-            box.setChecked(group.key in chosen)
-            self.group_boxes[group.key] = box
-            grid.addWidget(box, i // 2, i % 2)
-
-        form = QFormLayout()
-        form.addRow("&Font:", self.font_box)
-        form.addRow("&Size:", self.size_box)
-        form.addRow("&Line spacing:", self.line_box)
-        form.addRow("Text &width:", self.measure_box)
-        form.addRow("&Theme:", self.theme_box)
-        form.addRow("Highlights shown at start:", groups)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-                                   | QDialogButtonBox.StandardButton.RestoreDefaults)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(self.restore_defaults)
-        self.buttons = buttons
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
-
-    def restore_defaults(self) -> None:
-        t = Typography()
-        self.font_box.setCurrentIndex(0)
-        self.size_box.setValue(t.point_size)
-        self.line_box.setValue(t.line_height)
-        self.measure_box.setValue(t.measure_em)
-        self.theme_box.setCurrentIndex(self.theme_box.findData("system"))
-        for box in self.group_boxes.values():
-            box.setChecked(True)
-
-    def preferences(self) -> ReadingPreferences:
-        typography = Typography(self.font_box.currentData() or "", self.size_box.value(), self.line_box.value(),
-                                self.measure_box.value())
-        groups = frozenset(key for key, box in self.group_boxes.items() if box.isChecked())
-        return ReadingPreferences(typography, self.theme_box.currentData(), groups)
-
-
 class Preferences(QObject):
     """Edit ▸ Preferences…: opens the dialog; OK saves and applies at once."""
 
@@ -192,6 +105,8 @@ class Preferences(QObject):
         window.menus.add("edit", "preferences", self.action)
 
     def open(self) -> None:
+        from reader.ui.preferences_dialog import PreferencesDialog   # its widgets are not needed at start
+
         prefs = ReadingPreferences.load(self.window.settings)
         self.dialog = PreferencesDialog(prefs, self.window.legend.enabled_groups(), self.window)
         self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
