@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Iterable, Mapping, Protocol, Sequence
 
 from reader.nlp.dates import is_relative_date
+from reader.nlp.features import LEGAL_FORMS_JA, LEGAL_FORMS_LATIN
 from reader.nlp.normalize import normalize_value, value_key
 
 __all__ = [
@@ -150,11 +151,9 @@ _GENERATIONAL = frozenset({"jr", "sr", "ii", "iii", "iv", "ジュニア", "シ�
 # What a company's or a place's name carries besides the name, left out when its sound is
 # compared: legal forms ("Lockheed Martin Corp.", "Siemens AG", シーメンス社, 株式会社) and the
 # one-kanji country a newspaper puts before a foreign company (独シーメンス, 米ボーイング).
-_LEGAL_FORMS = frozenset("""
-inc incorporated corp corporation co company ltd limited llc plc ag gmbh kg se sa nv bv ab asa oyj spa pjsc jsc
-""".split())
 _JA_COUNTRY_PREFIX = re.compile(r"^[米露宇中英仏独日韓伊加豪印蘭台](?=[ァ-ヴ])")
-_JA_LEGAL_FORM = re.compile(r"^株式会社(?=[ァ-ヴ])|(?<=[ァ-ヴー])(?:株式会社|社)$")
+_JA_LEGAL_FORM = re.compile(rf"^(?:{'|'.join(LEGAL_FORMS_JA[:-1])})(?=[ァ-ヴ])"      # 株式会社ソニー
+                            rf"|(?<=[ァ-ヴー])(?:{'|'.join(LEGAL_FORMS_JA)})$")      # シーメンス社
 _KANA_FOLD = [("ヴァ", "バ"), ("ヴィ", "ビ"), ("ヴェ", "ベ"), ("ヴォ", "ボ"), ("ヴュ", "ビュ"), ("ヴ", "ブ"),
               ("ヂ", "ジ"), ("ヅ", "ズ"), ("ヲ", "オ"), ("ヰ", "イ"), ("ヱ", "エ"), ("ァ", "ア"), ("ィ", "イ"),
               ("ゥ", "ウ"), ("ェ", "エ"), ("ォ", "オ"), ("ヵ", "カ"), ("ヶ", "ケ"), ("ッ", ""), ("ー", "")]
@@ -267,9 +266,9 @@ def _person_signature(key: str) -> tuple[str, str, str, bool] | None:
 
 
 def _name_core(key: str) -> str:
-    """A whole name's parts joined, without legal form or country prefix (see _LEGAL_FORMS)."""
+    """A whole name's parts joined, without legal form or country prefix (features.LEGAL_FORMS_*)."""
     parts = _parts(key)
-    while len(parts) > 1 and parts[-1].strip(".,") in _LEGAL_FORMS:
+    while len(parts) > 1 and parts[-1].strip(".,") in LEGAL_FORMS_LATIN:
         parts.pop()
     joined = "".join(parts).rstrip(".,")
     return _JA_COUNTRY_PREFIX.sub("", _JA_LEGAL_FORM.sub("", joined))

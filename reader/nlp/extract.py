@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from reader.nlp.features import LABELS  # noqa: F401  (re-exported; cheap: no sudachipy)
+from reader.nlp.features import LEGAL_FORMS_JA, LEGAL_FORMS_LATIN  # word lists, no sudachipy either
 
 MODEL_FILE = "ja_crf.crfsuite"          # in resources/ner/ (see resources/ner/LICENSE-*.md)
 MODEL_ENV = "READER_NER_MODEL"          # overrides the model path
@@ -238,9 +239,12 @@ _FOREIGN_NAME = re.compile(r"^[\u30a1-\u30fa\u30fc・A-Za-z.'’\- ]{3,}$")
 _COMPOUND_SUFFIX = "[語教人系派式学的化製産風版流族朝音機法]"
 _NAME_LABELS = frozenset(("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"))
 _SPREAD_LABELS = frozenset(("PERSON", "GPE", "LOC", "ORG"))
-# the legal or group word a company's name is also used without (グッドウィルグループ -> グッドウィル)
-_COMPANY_WORDS = re.compile(r"^(?:株式会社|有限会社)・?|・?(?:グループ|ホールディングス|コーポレーション|株式会社|"
-                            r"社|Group|Holdings|Corporation|Corp\.?|Inc\.?|Ltd\.?|Co\.?)$")
+# Words a company's name is also used without: its legal form (features.LEGAL_FORMS_*) or the
+# group word of a holding (グッドウィルグループ -> グッドウィル).
+_GROUP_WORDS = ("グループ", "ホールディングス", "コーポレーション")
+_JA_COMPANY_WORDS = re.compile(rf"^(?:{'|'.join(LEGAL_FORMS_JA[:-1])})・?|"
+                               rf"・?(?:{'|'.join(LEGAL_FORMS_JA + _GROUP_WORDS)})$")
+_LATIN_COMPANY_WORDS = LEGAL_FORMS_LATIN | {"group", "holdings"}
 _PLACE_LABELS = frozenset(("GPE", "LOC", "FAC"))
 
 
@@ -253,8 +257,13 @@ def _title_follows(text: str, end: int) -> bool:
 
 
 def _company_short_name(name: str) -> str:
-    """The name without its legal or group word: ワグネル・グループ -> ワグネル (else unchanged)."""
-    return _COMPANY_WORDS.sub("", name).strip(" ・")
+    """The name without its legal or group word: ワグネル・グループ -> ワグネル, Lukoil Group ->
+    Lukoil (else unchanged)."""
+    short = _JA_COMPANY_WORDS.sub("", name)
+    head, _, last = short.rpartition(" ")
+    if head and last.lower().strip(".,") in _LATIN_COMPANY_WORDS:
+        short = head.rstrip(" ,")
+    return short.strip(" ・")
 
 
 def propagate(text: str, ents: list[EntitySpan], ranges: list[tuple[int, int]],

@@ -65,6 +65,13 @@ FAC_SUFFIX_JA = frozenset("""
 スタジアム 競技場 球場 劇場 ホール 公園 庭園 トンネル 運河 刑務所 収容所 港湾 要塞
 """.split())
 
+# Legal forms a company's name is also written without: Lockheed Martin Corp., Siemens AG,
+# シーメンス社, 株式会社ソニー (linking compares names without them; a document marks the short name).
+LEGAL_FORMS_LATIN = frozenset("""
+inc incorporated corp corporation co company ltd limited llc plc ag gmbh kg se sa nv bv ab asa oyj spa pjsc jsc
+""".split())
+LEGAL_FORMS_JA = ("株式会社", "有限会社", "社")
+
 # Calendar / number words that the rules treat as DATE/TIME material.
 NUMERIC_UNITS_JA = frozenset("""
 年 月 日 時 分 秒 世紀 年代 年度 円 ドル 米ドル ユーロ ルーブル ポンド 元 人民元 ウォン フラン マルク ペニヒ

@@ -427,7 +427,7 @@ def _before_trailing_noun(toks: list[Tok], i: int, j: int, typ: str) -> int:
             or t.surface in ORG_SUFFIX_JA or t.surface in TITLES_JA or t.surface in _ROUTE_HEADS \
             or t.cpos in ("I", "E"):
         return j
-    if not any("\u4e00" <= ch <= "\u9fff" for ch in t.surface):
+    if not _has_kanji(t.surface):
         return j                # a kana reading (オンタリオしゅう) is read whole
     lookup = _names_lookup()
     if name_classes("".join(x.surface for x in toks[i:j + 1]), lookup) or \
@@ -454,14 +454,9 @@ def _before_gap(toks: list[Tok], i: int, j: int) -> int:
     return j
 
 
-def _is_symbol(t: Tok) -> bool:
-    """A token without a letter or digit (➢, ■, ※): Sudachi reads some such marks as nouns."""
-    return not any(ch.isalnum() for ch in t.surface)
-
-
 def _after_list_marker(toks: list[Tok], i: int, j: int) -> int:
     """Start of a name after a bullet or a list number in front of it: ➢|習近平, 1.|イラン."""
-    while i < j and _is_symbol(toks[i]) and toks[i].surface not in _OPENERS:
+    while i < j and _is_stray_mark(toks[i]):
         i += 1
     if i + 1 < j and toks[i].pos[1] == "数詞" and toks[i + 1].surface in (".", "．", ")", "）") \
             and (i == 0 or toks[i - 1].pos[0] in _EDGE_POS):
@@ -528,8 +523,9 @@ def _strip_function_words(toks: list[Tok], i: int, j: int, typ: str) -> tuple[in
 
 
 def _is_stray_mark(t: Tok) -> bool:
-    """Punctuation a name does not start with (の|?|やっぱり戦争), brackets aside."""
-    return t.pos[0] in _EDGE_POS and t.surface not in _OPENERS
+    """A mark a name does not start with, brackets aside: punctuation (の|?|やっぱり戦争) or a
+    token without a letter or digit (➢, ■, ※: Sudachi reads some such marks as nouns)."""
+    return t.surface not in _OPENERS and (t.pos[0] in _EDGE_POS or not any(ch.isalnum() for ch in t.surface))
 
 
 def _trim(toks: list[Tok], span: tuple) -> tuple:

@@ -55,6 +55,7 @@ _MD = rf"(?:{DNUM}月(?:{DNUM}日)?)"
 _DATE_SUFFIX = "(?:末|初め|初頭|前半|後半|上旬|中旬|下旬|半ば|中頃|初旬|春|夏|秋|冬|前)"
 _NOT_DURATION = "(?!間|以内|余り|ぶり|連続|越し|目|制|生)"
 
+
 def _relative_words() -> str:
     """The calendar's words counted from the document's date, written with kanji (今日, 明年,
     先週; not きょう, which is also part of きょうだい), and fiscal years (今年度), longest first.
@@ -65,7 +66,7 @@ def _relative_words() -> str:
     words = {w for table in (cw.REL_DAY, cw.REL_WEEK, cw.REL_MONTH, cw.REL_YEAR) for w in table
              if any("\u4e00" <= ch <= "\u9fff" for ch in w) and not w.startswith("その")}
     words |= {w + "度" for w in cw.REL_YEAR if w.endswith("年") and w[0] in "今昨来本"}
-    return "|".join(sorted(words, key=lambda w: (-len(w), w)))
+    return cw.alternation(sorted(words))
 
 
 _RELATIVE_WORDS = _relative_words()

@@ -26,6 +26,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Sequence
 
+from reader.calendar_words import alternation
 from reader.nlp.features import TITLES_JA
 
 __all__ = ["Statement", "find_statements"]
@@ -65,8 +66,7 @@ _JA_TOSHITA = re.compile(r"(?<![うよ])と(?P<cue>した|している|してお
 _SENTENCE_END = re.compile(r"[。！？!?]")
 
 # The tagger's titles (one list: reader.nlp.features.TITLES_JA) and a few a speaker also goes by.
-_TITLES = "|".join(sorted(TITLES_JA | {"CEO", "研究員", "氏ら", "王", "元大統領", "前大統領", "前首相", "元首相"},
-                          key=lambda w: (-len(w), w)))
+_TITLES = alternation(sorted(TITLES_JA | {"CEO", "研究員", "氏ら", "王", "元大統領", "前大統領", "前首相", "元首相"}))
 _TITLE_TAIL = re.compile(rf"(?:米|露|ロ|ウ|中|英|仏|独|前|元|現)?(?:{_TITLES})?$")
 _SIDE_TAIL = re.compile(r"(?:側|政府|当局|政権)?$")
 _UNNAMED = re.compile(r"(?:高官|当局者|関係者|報道官|外交官|専門家|分析者|アナリスト|研究者|政府|政権|当局|"
